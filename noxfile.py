@@ -1,0 +1,66 @@
+"""Sessions: ``tests`` (the whole suite), ``docs`` (the site), ``lint``, ``bench``, ``tests_sphinx``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import nox
+
+nox.options.sessions = ["tests"]
+nox.options.reuse_existing_virtualenvs = True
+nox.options.default_venv_backend = "venv"
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _ensure_chromium(session: nox.Session) -> None:
+    """Browser tests drive Debian's Chromium; install it when missing and we may."""
+    if os.path.exists(CHROMIUM):
+        return
+    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        session.run("apt-get", "update", "-qq", external=True)
+        session.run("apt-get", "install", "-y", "-qq", "chromium", external=True)
+    else:
+        session.warn(f"{CHROMIUM} is missing: browser tests will fail (install Debian's chromium)")
+
+
+@nox.session(python="3.11")
+def tests(session: nox.Session) -> None:
+    """Run the whole test suite: unit, Sphinx builds, builders, themes, browser."""
+    _ensure_chromium(session)
+    session.install("-e", ".[test]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(python=["3.12", "3.13"])
+def tests_sphinx(session: nox.Session) -> None:
+    """The suite without browser tests on newer Python and Sphinx (9.1 on 3.12, 9.2 on 3.13)."""
+    sphinx = {"3.12": "sphinx~=9.1.0", "3.13": "sphinx~=9.2.0"}[str(session.python)]
+    session.install("-e", ".[test]", sphinx)
+    session.run("pytest", "-m", "not browser", *session.posargs)
+
+
+@nox.session(python="3.11")
+def docs(session: nox.Session) -> None:
+    """Build the documentation site from the sample snapshot into docs/_build/html."""
+    session.install("-e", ".[docs]")
+    session.run(
+        "sphinx-build", "-nW", "--keep-going", "-b", "html", "docs", "docs/_build/html",
+        *session.posargs,
+    )
+
+
+@nox.session(python="3.11")
+def lint(session: nox.Session) -> None:
+    """ruff and mypy."""
+    session.install("-e", ".[lint,test]")
+    session.run("ruff", "check", "sphinxcontrib_cab", "tests", "tools", "noxfile.py")
+    session.run("mypy")
+
+
+@nox.session(python="3.11")
+def bench(session: nox.Session) -> None:
+    """Side-by-side performance benchmark; writes bench/results.{md,json}."""
+    session.install("-e", ".[docs,bench]")
+    session.run("python", "bench/run.py", *session.posargs)

@@ -1,0 +1,42 @@
+"""sphinxcontrib-cab: render CodingAgentBench snapshots into methodology documentation.
+
+``setup()`` only orchestrates: each concern registers itself from its own module.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .config import register_config
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
+
+__version__ = "0.1.0"
+
+ENV_VERSION = 1
+"""Bump whenever anything cab stores in the build environment changes shape."""
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    from .assets import setup_assets
+    from .directives import setup_directives
+    from .html import setup_html
+    from .roles import setup_roles
+    from .store import setup_store
+    from .taskpages import setup_task_pages
+
+    register_config(app)
+    setup_store(app)
+    setup_directives(app)
+    setup_roles(app)
+    setup_html(app)
+    setup_assets(app)
+    setup_task_pages(app)
+    return {
+        "version": __version__,
+        "env_version": ENV_VERSION,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -1,0 +1,12 @@
+"""Placeholder: assets is being written (see ARCHITECTURE.md)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+
+def setup_assets(app: Sphinx) -> None:
+    """Registers nothing yet."""

@@ -1,0 +1,112 @@
+"""Configuration values: one declarative table, registered in setup() and rendered into the docs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .warnings_ import Subtype, warn
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigValue:
+    name: str
+    default: Any
+    types: tuple[type, ...]
+    description: str
+    rebuild: str = "env"
+
+
+CONFIG_VALUES: tuple[ConfigValue, ...] = (
+    ConfigValue(
+        "cab_snapshot_root",
+        "data",
+        (str,),
+        "Folder of the pinned snapshot, relative to the folder of conf.py. "
+        "The four source paths below are relative to it.",
+    ),
+    ConfigValue(
+        "cab_runs_path",
+        "results/published",
+        (str,),
+        "Folder of run-record ``*.jsonl`` files, relative to ``cab_snapshot_root``.",
+    ),
+    ConfigValue(
+        "cab_tasks_path",
+        "site/src/data/tasks.json",
+        (str,),
+        "The task catalogue, relative to ``cab_snapshot_root``.",
+    ),
+    ConfigValue(
+        "cab_exploits_path",
+        "results/exploits/_catalog.yaml",
+        (str,),
+        "The exploit ledger, relative to ``cab_snapshot_root``.",
+    ),
+    ConfigValue(
+        "cab_meta_path",
+        "site/src/data/meta.json",
+        (str,),
+        "The methodology pin, relative to ``cab_snapshot_root``.",
+    ),
+    ConfigValue(
+        "cab_command",
+        "codingagentbench run",
+        (str,),
+        "The program and subcommand the reproduce command starts with.",
+    ),
+    ConfigValue(
+        "cab_default_view",
+        "normal",
+        (str,),
+        "The view a first-time reader sees: ``normal`` or ``nerds``.",
+        rebuild="html",
+    ),
+    ConfigValue(
+        "cab_task_pages",
+        "",
+        (str,),
+        "Folder (relative to the source folder) to generate one page per task into, "
+        "as ``<folder>/<category>/<slug>``; empty turns task pages off.",
+    ),
+)
+
+CONFIG_CHOICES: dict[str, tuple[str, ...]] = {"cab_default_view": ("normal", "nerds")}
+
+
+def register_config(app: Sphinx) -> None:
+    for value in CONFIG_VALUES:
+        app.add_config_value(
+            value.name,
+            value.default,
+            value.rebuild,  # type: ignore[arg-type]
+            types=value.types,
+            description=value.description,
+        )
+    app.connect("config-inited", validate_config)
+
+
+def validate_config(app: Sphinx, config: Config) -> None:
+    """Replace an invalid value by its default, with a warning that names the allowed values."""
+    for value in CONFIG_VALUES:
+        current = getattr(config, value.name)
+        if not isinstance(current, value.types):
+            warn(
+                f"{value.name} must be {' or '.join(t.__name__ for t in value.types)}, "
+                f"not {type(current).__name__}; using {value.default!r}",
+                Subtype.config,
+            )
+            setattr(config, value.name, value.default)
+            continue
+        choices = CONFIG_CHOICES.get(value.name)
+        if choices is not None and current not in choices:
+            warn(
+                f"{value.name} = {current!r} is not one of {', '.join(map(repr, choices))}; "
+                f"using {value.default!r}",
+                Subtype.config,
+            )
+            setattr(config, value.name, value.default)

@@ -1,0 +1,15 @@
+"""One module per directive; this package only registers them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+
+def setup_directives(app: Sphinx) -> None:
+    from . import leaderboard, ledger, provenance, receipt
+
+    for module in (receipt, ledger, provenance, leaderboard):
+        module.setup(app)
