@@ -25,7 +25,7 @@ def _ensure_chromium(session: nox.Session) -> None:
         session.warn(f"{CHROMIUM} is missing: browser tests will fail (install Debian's chromium)")
 
 
-@nox.session(python="3.11")
+@nox.session
 def tests(session: nox.Session) -> None:
     """Run the whole test suite: unit, Sphinx builds, builders, themes, browser."""
     _ensure_chromium(session)
@@ -41,7 +41,7 @@ def tests_sphinx(session: nox.Session) -> None:
     session.run("pytest", "-m", "not browser", *session.posargs)
 
 
-@nox.session(python="3.11")
+@nox.session
 def docs(session: nox.Session) -> None:
     """Build the documentation site from the sample snapshot into docs/_build/html."""
     session.install("-e", ".[docs]")
@@ -51,7 +51,7 @@ def docs(session: nox.Session) -> None:
     )
 
 
-@nox.session(python="3.11")
+@nox.session
 def lint(session: nox.Session) -> None:
     """ruff and mypy."""
     session.install("-e", ".[lint,test]")
@@ -59,7 +59,7 @@ def lint(session: nox.Session) -> None:
     session.run("mypy")
 
 
-@nox.session(python="3.11")
+@nox.session
 def bench(session: nox.Session) -> None:
     """Side-by-side performance benchmark; writes bench/results.{md,json}."""
     session.install("-e", ".[docs,bench]")
