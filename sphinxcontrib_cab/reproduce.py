@@ -1,0 +1,94 @@
+"""The shell-safe ``codingagentbench run`` command that reproduces one cell.
+
+The command has one fixed shape so that readers can diff two commands line by line::
+
+    codingagentbench run \\
+      --tui 'opencode' \\
+      --behavior-mode 'conv' \\
+      ...
+      --task-added-date '2026-05-01'
+
+One flag per line, in :data:`~sphinxcontrib_cab.keys.KEY_FIELDS` order, each value in POSIX single
+quotes. Inside single quotes a POSIX shell treats every byte literally (``$``, backticks, ``\\``,
+``!``, newlines, any unicode) except the closing quote itself, which is written as ``'\\''``
+(close the quote, an escaped quote, reopen). Pasting the command therefore runs the program with
+exactly the recorded values as arguments and nothing else.
+
+A field the cell did not record (``None``) is never sent as a value: its flag is left out.
+
+Two kinds of value cannot be passed as an argument at all, so no command is produced for them and
+:func:`reproduce_command` raises :class:`UnreproducibleValue` instead:
+
+* a NUL byte: argv elements are C strings, so a NUL would silently truncate the value;
+* a lone surrogate code point (which JSON escapes such as ``"\\ud800"`` can produce): it has no
+  UTF-8 encoding, so no byte sequence on a command line stands for it.
+
+Callers render an explanation instead of a command
+(see :func:`sphinxcontrib_cab.render.repro_block`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .keys import KEY_FIELDS
+
+if TYPE_CHECKING:
+    from .snapshot import CellKey
+
+DEFAULT_COMMAND = "codingagentbench run"
+CONTINUATION = " \\"
+INDENT = "  "
+
+
+class UnreproducibleValue(ValueError):
+    """A key value that no command line can carry as an argument."""
+
+    def __init__(self, field_name: str, reason: str) -> None:
+        super().__init__(f"the value of {field_name} {reason}")
+        self.field_name = field_name
+        self.reason = reason
+
+
+def shell_quote(value: str) -> str:
+    """Quote ``value`` as one POSIX shell word in single quotes, even when it is empty."""
+    return "'" + value.replace("'", "'\\''") + "'"
+
+
+def unrepresentable_reason(value: str) -> str | None:
+    """Why ``value`` cannot be an argv element, or ``None`` when it can."""
+    if "\x00" in value:
+        return "contains a NUL byte, which a command-line argument cannot carry"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "contains a lone surrogate code point, which has no UTF-8 encoding"
+    return None
+
+
+def command_arguments(key: CellKey) -> list[str]:
+    """The arguments after the subcommand, as the program receives them: flag, value, flag, ..."""
+    arguments: list[str] = []
+    for field in KEY_FIELDS:
+        value = getattr(key, field.name)
+        if value is None:
+            continue
+        reason = unrepresentable_reason(value)
+        if reason is not None:
+            raise UnreproducibleValue(field.name, reason)
+        arguments.extend((field.flag, value))
+    return arguments
+
+
+def reproduce_command(key: CellKey, command: str = DEFAULT_COMMAND) -> str:
+    """The multi-line command that reruns the cell ``key``.
+
+    ``command`` is the program and subcommand (``cab_command``), written as configured.
+    Raises :class:`UnreproducibleValue` when a recorded value cannot be an argument.
+    """
+    arguments = command_arguments(key)
+    lines = [command]
+    for index in range(0, len(arguments), 2):
+        flag, value = arguments[index], arguments[index + 1]
+        lines.append(f"{INDENT}{flag} {shell_quote(value)}")
+    return (CONTINUATION + "\n").join(lines)
