@@ -13,3 +13,8 @@ def setup_directives(app: Sphinx) -> None:
 
     for module in (receipt, ledger, provenance, leaderboard):
         module.setup(app)
+    from .. import reference
+    from . import downloads, history, task
+
+    for docs_module in (task, history, downloads, reference):
+        docs_module.setup(app)

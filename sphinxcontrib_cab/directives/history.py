@@ -1,0 +1,218 @@
+"""``cab-history``: the methodology's version history, field timeline and snapshots (meta.json)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx import addnodes
+from sphinx.util.docutils import SphinxDirective
+
+from ..keys import MISSING_MARK, PROVENANCE_FIELDS
+from ..render import format_count
+from ..warnings_ import Subtype, warn
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import OptionSpec
+
+    from ..models import Meta, VersionEntry
+    from ..snapshot import Snapshot
+
+PARTS: tuple[str, ...] = ("versions", "fields", "snapshots")
+
+
+def _parts(argument: str | None) -> tuple[str, ...]:
+    """Space-separated subset of ``versions fields snapshots`` (default: all three)."""
+    chosen = tuple(directives.unchanged_required(argument).split())
+    unknown = [part for part in chosen if part not in PARTS]
+    if unknown or not chosen:
+        msg = f"{' '.join(unknown) or 'nothing'} is not among {', '.join(PARTS)}"
+        raise ValueError(msg)
+    return chosen
+
+
+_parts.cab_choices = PARTS  # type: ignore[attr-defined]
+
+
+def _paragraph(text: str) -> nodes.paragraph:
+    return nodes.paragraph(text, text)
+
+
+def _literal(text: str) -> nodes.paragraph:
+    return nodes.paragraph("", "", nodes.literal(text, text))
+
+
+def _missing() -> nodes.paragraph:
+    return nodes.paragraph(
+        "", "", nodes.inline(MISSING_MARK, MISSING_MARK, classes=["cab-missing"])
+    )
+
+
+def _table(
+    title: str, headers: tuple[str, ...], widths: tuple[int, ...], classes: list[str]
+) -> tuple[nodes.table, nodes.tbody]:
+    table = nodes.table(classes=["cab-table", *classes])
+    table += nodes.title(title, title)
+    group = nodes.tgroup(cols=len(headers))
+    table += group
+    for width in widths:
+        group += nodes.colspec(colwidth=width)
+    head = nodes.thead()
+    row = nodes.row()
+    for header in headers:
+        row += nodes.entry("", _paragraph(header))
+    head += row
+    group += head
+    body = nodes.tbody()
+    group += body
+    return table, body
+
+
+def _row(*cells: nodes.Element) -> nodes.row:
+    row = nodes.row()
+    for cell in cells:
+        row += nodes.entry("", cell)
+    return row
+
+
+def ordered_versions(meta: Meta) -> tuple[VersionEntry, ...]:
+    """The history entries, oldest first."""
+    return tuple(sorted(meta.history, key=lambda e: (e.date, e.version)))
+
+
+def versions_table(meta: Meta) -> nodes.table:
+    """``table.cab-history``: version, date, what changed, fields introduced."""
+    table, body = _table(
+        "Methodology versions",
+        ("Version", "Date", "What changed", "Fields introduced"),
+        (10, 12, 50, 28),
+        ["cab-history"],
+    )
+    for entry in ordered_versions(meta):
+        if entry.fields_introduced:
+            fields = nodes.paragraph()
+            for position, name in enumerate(entry.fields_introduced):
+                if position:
+                    fields += nodes.Text(", ")
+                fields += nodes.literal(name, name)
+        else:
+            fields = _missing()
+        body += _row(
+            _literal(entry.version),
+            _literal(entry.date.isoformat()),
+            _paragraph(entry.changes),
+            fields,
+        )
+    return table
+
+
+def field_timeline(snapshot: Snapshot, meta: Meta) -> nodes.table:
+    """``table.cab-field-timeline``: one row per introduced field, one column per version
+    ("recorded" from the introducing version on, the missing mark before), then how many cells
+    of the snapshot lack the field when it is a provenance field."""
+    versions = ordered_versions(meta)
+    introduced: dict[str, int] = {}
+    for position, entry in enumerate(versions):
+        for name in entry.fields_introduced:
+            introduced.setdefault(name, position)
+    headers = ("Field", *(f"v{entry.version}" for entry in versions), "Cells without it")
+    widths = (30, *(12 for _ in versions), 18)
+    table, body = _table("Field timeline", headers, widths, ["cab-field-timeline"])
+    for name, first in sorted(introduced.items(), key=lambda item: (item[1], item[0])):
+        cells: list[nodes.Element] = [_literal(name)]
+        for position in range(len(versions)):
+            cells.append(_paragraph("recorded") if position >= first else _missing())
+        if name in PROVENANCE_FIELDS:
+            lacking = sum(1 for cell in snapshot.cells if getattr(cell.key, name) is None)
+            cells.append(
+                _paragraph(f"{format_count(lacking)} of {format_count(len(snapshot.cells))}")
+            )
+        else:
+            cells.append(_paragraph("not a key field"))
+        body += _row(*cells)
+    return table
+
+
+class HistoryDirective(SphinxDirective):
+    """The methodology history from ``meta.json``.
+
+    ``:parts:`` chooses among ``versions`` (``table.cab-history``: version, date, what changed,
+    fields introduced), ``fields`` (``table.cab-field-timeline``: which run-record fields each
+    version recorded, and how many cells lack each provenance field) and ``snapshots``
+    (``table.cab-snapshots``: the pinned snapshot and every older one, linked to
+    ``<snapshot-pages><snapshot_date>`` when that page exists). Default: all three.
+    """
+
+    option_spec: ClassVar[OptionSpec] = {
+        "parts": _parts,
+        "snapshot": directives.unchanged_required,
+        "snapshot-pages": directives.unchanged_required,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        from ..store import snapshot_for
+
+        snapshot = snapshot_for(
+            self.env, name=self.options.get("snapshot"), location=self.get_location()
+        )
+        if snapshot is None:
+            return []
+        meta = snapshot.meta
+        if meta is None:
+            warn(
+                f"cab-history: snapshot {snapshot.name} has no readable meta.json",
+                Subtype.source,
+                self.get_location(),
+            )
+            return []
+        result: list[nodes.Node] = []
+        for part in self.options.get("parts", PARTS):
+            if part == "versions":
+                result.append(versions_table(meta))
+            elif part == "fields":
+                result.append(field_timeline(snapshot, meta))
+            else:
+                result.append(self._snapshots_table(meta))
+        return result
+
+    def _snapshots_table(self, meta: Meta) -> nodes.table:
+        table, body = _table(
+            "Snapshots",
+            ("Snapshot", "Methodology", "Rows", "Label"),
+            (25, 15, 15, 45),
+            ["cab-snapshots"],
+        )
+        body += _row(
+            _literal(meta.snapshot_date.isoformat()),
+            _literal(meta.methodology_version),
+            _paragraph(format_count(meta.row_count)),
+            _paragraph("pinned: the snapshot every page renders by default"),
+        )
+        for ref in sorted(meta.snapshots, key=lambda r: r.snapshot_date, reverse=True):
+            date = ref.snapshot_date.isoformat()
+            body += _row(
+                self._snapshot_link(date),
+                _literal(ref.methodology_version),
+                _paragraph(format_count(ref.row_count)),
+                _paragraph(ref.label) if ref.label else _missing(),
+            )
+        return table
+
+    def _snapshot_link(self, date: str) -> nodes.paragraph:
+        label = nodes.literal(date, date)
+        prefix = self.options.get("snapshot-pages")
+        if prefix is None:
+            return nodes.paragraph("", "", label)
+        docname = f"{prefix}{date}".lstrip("/")
+        if docname not in self.env.found_docs:
+            return nodes.paragraph("", "", label)
+        reference = addnodes.pending_xref(
+            "", label, refdomain="std", reftype="doc", reftarget=f"/{docname}", refexplicit=True
+        )
+        return nodes.paragraph("", "", reference)
+
+
+def setup(app: Sphinx) -> None:
+    app.add_directive("cab-history", HistoryDirective)

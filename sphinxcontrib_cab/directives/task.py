@@ -1,0 +1,253 @@
+"""``cab-task`` (one task's whole spec) and ``cab-task-index`` (the catalogue by category).
+
+Both read the task catalogue of the pinned snapshot (or the one named by ``:snapshot:``) and build
+plain docutils nodes, so every builder writes them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx import addnodes
+from sphinx.util.docutils import SphinxDirective
+
+from ..keys import MISSING_MARK
+from ..render import format_count
+from ..warnings_ import Subtype, warn
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import OptionSpec
+
+    from ..models import Task
+    from ..snapshot import Snapshot
+
+
+def _snapshot(directive: SphinxDirective, name: str | None) -> Snapshot | None:
+    from ..store import snapshot_for
+
+    return snapshot_for(directive.env, name=name, location=directive.get_location())
+
+
+def _literal_paragraph(text: str) -> nodes.paragraph:
+    return nodes.paragraph("", "", nodes.literal(text, text))
+
+
+def _text_paragraph(text: str) -> nodes.paragraph:
+    return nodes.paragraph(text, text)
+
+
+def _missing_paragraph(reason: str) -> nodes.paragraph:
+    paragraph = nodes.paragraph()
+    paragraph += nodes.inline(MISSING_MARK, MISSING_MARK, classes=["cab-missing"])
+    paragraph += nodes.inline("", f" ({reason})", classes=["cab-missing-note"])
+    return paragraph
+
+
+def _field(name: str, *body: nodes.Element, classes: list[str] | None = None) -> nodes.field:
+    return nodes.field(
+        "",
+        nodes.field_name(name, name),
+        nodes.field_body("", *body),
+        classes=classes or [],
+    )
+
+
+def _ground_truth(task: Task) -> nodes.Element:
+    if not task.ground_truth:
+        return _missing_paragraph("the spec lists no ground-truth files")
+    items = nodes.bullet_list()
+    for path in task.ground_truth:
+        items += nodes.list_item("", _literal_paragraph(path))
+    return items
+
+
+def _constraints(task: Task) -> nodes.Element:
+    if not task.constraints:
+        return _missing_paragraph("the spec sets no rule constraints")
+    items = nodes.bullet_list(classes=["cab-constraints"])
+    for constraint in task.constraints:
+        paragraph = nodes.paragraph()
+        paragraph += nodes.literal(constraint.rule, constraint.rule)
+        if constraint.target is not None:
+            paragraph += nodes.Text(" on ")
+            paragraph += nodes.literal(constraint.target, constraint.target)
+        paragraph += nodes.Text(f", scored as {constraint.scoring}")
+        items += nodes.list_item("", paragraph)
+    return items
+
+
+def task_spec(task: Task) -> nodes.field_list:
+    """``field_list.cab-task-spec``: every field of the spec, in the catalogue's order."""
+    spec = nodes.field_list(classes=["cab-task-spec"])
+    spec += _field("id", _literal_paragraph(task.id))
+    spec += _field("category", _literal_paragraph(task.category))
+    spec += _field("language", _text_paragraph(task.language))
+    spec += _field("version", _literal_paragraph(task.version))
+    spec += _field("task_added_date", _literal_paragraph(task.task_added_date.isoformat()))
+    spec += _field("summary", _text_paragraph(task.summary))
+    spec += _field(
+        "source",
+        _literal_paragraph(task.source)
+        if task.source is not None
+        else _missing_paragraph("the spec names no upstream source"),
+    )
+    spec += _field(
+        "setup",
+        nodes.literal_block(task.setup, task.setup, language="shell", classes=["cab-task-setup"]),
+    )
+    grader = nodes.paragraph()
+    grader += nodes.Text("kind ")
+    grader += nodes.literal(task.grader.kind, task.grader.kind)
+    grader += nodes.Text(", command ")
+    grader += nodes.literal(task.grader.command, task.grader.command)
+    spec += _field("grader", grader)
+    budget = _text_paragraph(
+        f"{format_count(task.budget.max_turns)} turns at most, "
+        f"timeout {format_count(task.budget.timeout_s)} s"
+    )
+    spec += _field("budget", budget)
+    spec += _field("ground_truth", _ground_truth(task))
+    refusal = (
+        "yes: the right answer is to refuse"
+        if task.expected_refusal
+        else "no: the task expects a solution"
+    )
+    spec += _field("expected_refusal", _text_paragraph(refusal))
+    spec += _field("constraints", _constraints(task))
+    return spec
+
+
+class TaskDirective(SphinxDirective):
+    """The whole spec of one task (argument: the task id ``<category>/<slug>``).
+
+    Produces ``field_list.cab-task-spec`` with id, category, language, version, task_added_date,
+    summary, source, setup (a ``literal_block``), grader, budget, ground_truth, expected_refusal
+    and constraints, followed by a paragraph counting the task's cells in the snapshot.
+    """
+
+    required_arguments = 1
+    option_spec: ClassVar[OptionSpec] = {"snapshot": directives.unchanged_required}
+
+    def run(self) -> list[nodes.Node]:
+        snapshot = _snapshot(self, self.options.get("snapshot"))
+        if snapshot is None:
+            return []
+        task_id = self.arguments[0].strip()
+        task = snapshot.task(task_id)
+        if task is None:
+            warn(
+                f"cab-task: the task catalogue of snapshot {snapshot.name} has no task {task_id!r}",
+                Subtype.cell,
+                self.get_location(),
+            )
+            return []
+        cells = sum(1 for cell in snapshot.cells if cell.key.task == task_id)
+        summary = nodes.paragraph(classes=["cab-task-cells"])
+        summary += nodes.Text(
+            f"Snapshot {snapshot.name} holds {format_count(cells)} "
+            f"cell{'s' if cells != 1 else ''} of this task."
+        )
+        return [task_spec(task), summary]
+
+
+def _category_choice(argument: str | None) -> str:
+    from ..models import CATEGORIES
+
+    value = directives.unchanged_required(argument)
+    if value not in CATEGORIES:
+        msg = f"{value!r} is not one of {', '.join(CATEGORIES)}"
+        raise ValueError(msg)
+    return value
+
+
+_category_choice.cab_choices = ("integrity", "mutations", "polyglot")  # type: ignore[attr-defined]
+
+
+def _entry(*children: nodes.Element) -> nodes.entry:
+    return nodes.entry("", *children)
+
+
+def _table(
+    title: str, headers: tuple[str, ...], widths: tuple[int, ...]
+) -> tuple[nodes.table, nodes.tbody]:
+    table = nodes.table(classes=["cab-table", "cab-task-index"])
+    table += nodes.title(title, title)
+    group = nodes.tgroup(cols=len(headers))
+    table += group
+    for width in widths:
+        group += nodes.colspec(colwidth=width)
+    head = nodes.thead()
+    row = nodes.row()
+    for header in headers:
+        row += _entry(nodes.paragraph(header, header))
+    head += row
+    group += head
+    body = nodes.tbody()
+    group += body
+    return table, body
+
+
+class TaskIndexDirective(SphinxDirective):
+    """The task catalogue as one table per category (or only ``:category:``).
+
+    Produces ``table.cab-task-index`` per category with columns Task, Language, Added, Cells and
+    Summary; the task id links to its generated page when ``cab_task_pages`` is on.
+    """
+
+    option_spec: ClassVar[OptionSpec] = {
+        "category": _category_choice,
+        "snapshot": directives.unchanged_required,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        snapshot = _snapshot(self, self.options.get("snapshot"))
+        if snapshot is None:
+            return []
+        wanted = self.options.get("category")
+        cells_per_task: dict[str, int] = {}
+        for cell in snapshot.cells:
+            cells_per_task[cell.key.task] = cells_per_task.get(cell.key.task, 0) + 1
+        result: list[nodes.Node] = []
+        for category in snapshot.categories:
+            if wanted is not None and category != wanted:
+                continue
+            tasks = [t for t in snapshot.tasks if t.category == category]
+            title = f"{category}: {format_count(len(tasks))} task{'s' if len(tasks) != 1 else ''}"
+            table, body = _table(
+                title, ("Task", "Language", "Added", "Cells", "Summary"), (30, 12, 12, 8, 38)
+            )
+            for task in sorted(tasks, key=lambda t: t.id):
+                row = nodes.row()
+                row += _entry(self._task_link(task))
+                row += _entry(_text_paragraph(task.language))
+                row += _entry(_literal_paragraph(task.task_added_date.isoformat()))
+                row += _entry(_text_paragraph(format_count(cells_per_task.get(task.id, 0))))
+                row += _entry(_text_paragraph(task.summary))
+                body += row
+            result.append(table)
+        return result
+
+    def _task_link(self, task: Task) -> nodes.paragraph:
+        label = nodes.literal(task.id, task.id)
+        folder = str(self.config.cab_task_pages).strip().strip("/")
+        docname = f"{folder}/{task.category}/{task.slug}/index"
+        if not folder or docname not in self.env.found_docs:
+            return nodes.paragraph("", "", label)
+        reference = addnodes.pending_xref(
+            "",
+            label,
+            refdomain="std",
+            reftype="doc",
+            reftarget=f"/{docname}",
+            refexplicit=True,
+            refwarn=True,
+        )
+        return nodes.paragraph("", "", reference)
+
+
+def setup(app: Sphinx) -> None:
+    app.add_directive("cab-task", TaskDirective)
+    app.add_directive("cab-task-index", TaskIndexDirective)

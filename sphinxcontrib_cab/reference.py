@@ -1,0 +1,330 @@
+"""``cab-reference``: the extension's reference, generated from the code's own declarations.
+
+The argument names one table: ``config`` (:data:`.config.CONFIG_VALUES`), ``warnings``
+(:class:`.warnings_.Subtype`), ``keys`` (:data:`.keys.KEY_FIELDS`), ``directives`` and ``roles``
+(every ``cab-*`` directive and role registered with docutils: docstring and ``option_spec``) or
+``schemas`` (:data:`.models.SCHEMAS` as JSON Schema). Adding a config value, subtype, key field,
+directive option or model field changes the docs with no edit to a page, so they cannot drift.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import json
+import re
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives, roles
+from sphinx.util.docutils import SphinxDirective
+
+from .config import CONFIG_CHOICES, CONFIG_VALUES
+from .keys import KEY_FIELDS
+from .models import SCHEMAS
+from .warnings_ import Subtype
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import OptionSpec
+
+TOPICS: tuple[str, ...] = ("config", "warnings", "keys", "directives", "roles", "schemas")
+PREFIX = "cab-"
+
+_INLINE = re.compile(r"``(.+?)``|:[\w:-]+:`~?\.?(.+?)`|`([^`]+?)`")
+
+_CONVERTERS: dict[Any, str] = {
+    directives.unchanged: "text",
+    directives.unchanged_required: "text (required)",
+    directives.flag: "flag, takes no value",
+    directives.positive_int: "a positive integer",
+    directives.nonnegative_int: "an integer, 0 or more",
+    directives.class_option: "space-separated class names",
+    directives.path: "a path",
+    directives.uri: "a URI",
+}
+
+
+# -- text helpers ------------------------------------------------------------------------------
+
+
+def inline_nodes(text: str) -> list[nodes.Node]:
+    """Plain text with ``literal`` nodes for ````code````, `code` and ``:role:`target```."""
+    result: list[nodes.Node] = []
+    position = 0
+    for match in _INLINE.finditer(text):
+        if match.start() > position:
+            result.append(nodes.Text(text[position : match.start()]))
+        code = next(group for group in match.groups() if group is not None)
+        result.append(nodes.literal(code, code))
+        position = match.end()
+    if position < len(text):
+        result.append(nodes.Text(text[position:]))
+    return result
+
+
+def paragraph(text: str) -> nodes.paragraph:
+    return nodes.paragraph("", "", *inline_nodes(" ".join(text.split())))
+
+
+def doc_paragraphs(obj: object) -> list[nodes.paragraph]:
+    """The docstring of ``obj`` (class, function or instance) as paragraphs."""
+    doc = inspect.getdoc(obj) or ""
+    if not doc and not inspect.isclass(obj) and not inspect.isfunction(obj):
+        doc = inspect.getdoc(type(obj)) or ""
+    blocks = [block for block in re.split(r"\n\s*\n", doc) if block.strip()]
+    return [paragraph(block) for block in blocks] or [paragraph("(not documented)")]
+
+
+def literal_paragraph(text: str) -> nodes.paragraph:
+    return nodes.paragraph("", "", nodes.literal(text, text))
+
+
+def table(
+    title: str,
+    headers: tuple[str, ...],
+    widths: tuple[int, ...],
+    rows: Iterable[list[nodes.Element]],
+) -> nodes.table:
+    """``table.cab-table.cab-reference`` with a caption and one header row."""
+    result = nodes.table(classes=["cab-table", "cab-reference"])
+    result += nodes.title(title, title)
+    group = nodes.tgroup(cols=len(headers))
+    result += group
+    for width in widths:
+        group += nodes.colspec(colwidth=width)
+    head = nodes.thead()
+    header_row = nodes.row()
+    for header in headers:
+        header_row += nodes.entry("", nodes.paragraph(header, header))
+    head += header_row
+    group += head
+    body = nodes.tbody()
+    for cells in rows:
+        row = nodes.row()
+        for cell in cells:
+            row += nodes.entry("", cell)
+        body += row
+    group += body
+    return result
+
+
+# -- options -------------------------------------------------------------------------------------
+
+
+def describe_converter(converter: Callable[..., Any]) -> str:
+    """What an ``option_spec`` converter accepts, in words.
+
+    A converter may say it itself with a ``cab_choices`` attribute (the allowed values) or
+    ``cab_describe`` (a phrase); docutils' own converters and ``functools.partial`` of
+    ``directives.choice`` are recognised; otherwise the first line of its docstring is used.
+    """
+    described = getattr(converter, "cab_describe", None)
+    if isinstance(described, str):
+        return described
+    choices = getattr(converter, "cab_choices", None)
+    if isinstance(choices, tuple | list | frozenset | set):
+        return "one of " + ", ".join(f"``{value}``" for value in sorted(map(str, choices)))
+    known = _CONVERTERS.get(converter)
+    if known is not None:
+        return known
+    if isinstance(converter, functools.partial) and converter.func is directives.choice:
+        values = converter.args[0] if converter.args else converter.keywords.get("values", ())
+        return "one of " + ", ".join(f"``{value}``" for value in values)
+    doc = inspect.getdoc(converter)
+    if doc:
+        return doc.splitlines()[0]
+    return getattr(converter, "__name__", "a value")
+
+
+def registered(registry: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The ``cab-*`` entries of a docutils registry, sorted by name."""
+    return sorted((name, obj) for name, obj in registry.items() if name.startswith(PREFIX))
+
+
+def _directive_registry() -> dict[str, Any]:
+    return dict(directives._directives)  # type: ignore[attr-defined]
+
+
+def _role_registry() -> dict[str, Any]:
+    return dict(roles._roles)  # type: ignore[attr-defined]
+
+
+# -- topics --------------------------------------------------------------------------------------
+
+
+def config_table() -> nodes.table:
+    rows = []
+    for value in CONFIG_VALUES:
+        kind = " or ".join(t.__name__ for t in value.types)
+        choices = CONFIG_CHOICES.get(value.name)
+        description = value.description
+        if choices:
+            description += " Allowed: " + ", ".join(f"``{choice}``" for choice in choices) + "."
+        rows.append(
+            [
+                literal_paragraph(value.name),
+                nodes.paragraph(kind, kind),
+                literal_paragraph(repr(value.default)),
+                literal_paragraph(value.rebuild),
+                paragraph(description),
+            ]
+        )
+    return table(
+        "Configuration values",
+        ("Name", "Type", "Default", "Rebuild", "Meaning"),
+        (22, 8, 20, 8, 42),
+        rows,
+    )
+
+
+def warnings_table() -> nodes.table:
+    rows = [
+        [literal_paragraph(subtype.qualified), paragraph(subtype.description)]
+        for subtype in Subtype
+    ]
+    return table(
+        "Warning subtypes (each also a suppress_warnings entry)",
+        ("Subtype", "Emitted when"),
+        (25, 75),
+        rows,
+    )
+
+
+def keys_table() -> nodes.table:
+    rows = []
+    for position, field in enumerate(KEY_FIELDS, start=1):
+        rows.append(
+            [
+                nodes.paragraph(str(position), str(position)),
+                literal_paragraph(field.name),
+                nodes.paragraph(field.label, field.label),
+                nodes.paragraph(field.group, field.group),
+                literal_paragraph(field.flag),
+                paragraph(field.meaning),
+            ]
+        )
+    return table(
+        "The canonical key, in its fixed order",
+        ("#", "Field", "Label", "Group", "Flag", "Meaning"),
+        (4, 18, 16, 10, 20, 32),
+        rows,
+    )
+
+
+def directive_entries(registry: dict[str, Any]) -> nodes.definition_list:
+    """``definition_list.cab-reference-directives``: per directive its arguments, docstring and
+    options as a field list."""
+    items = nodes.definition_list(classes=["cab-reference-directives"])
+    for name, cls in registered(registry):
+        definition = nodes.definition()
+        required = getattr(cls, "required_arguments", 0)
+        optional = getattr(cls, "optional_arguments", 0)
+        if required or optional:
+            arguments = f"{required} required, {optional} optional argument(s)"
+        else:
+            arguments = "no argument"
+        content = "takes content" if getattr(cls, "has_content", False) else "no content"
+        definition += nodes.paragraph(
+            "", "", nodes.emphasis(f"{arguments}; {content}", f"{arguments}; {content}")
+        )
+        definition.extend(doc_paragraphs(cls))
+        spec: OptionSpec = getattr(cls, "option_spec", None) or {}
+        if spec:
+            fields = nodes.field_list(classes=["cab-reference-options"])
+            for option, converter in sorted(spec.items()):
+                fields += nodes.field(
+                    "",
+                    nodes.field_name(f":{option}:", f":{option}:"),
+                    nodes.field_body("", paragraph(describe_converter(converter))),
+                )
+            definition += fields
+        term = nodes.term("", "", nodes.literal(name, name))
+        items += nodes.definition_list_item("", term, definition, ids=[f"cab-directive-{name}"])
+    return items
+
+
+def role_entries(registry: dict[str, Any]) -> nodes.definition_list:
+    """``definition_list.cab-reference-roles``: per role its docstring."""
+    items = nodes.definition_list(classes=["cab-reference-roles"])
+    for name, role in registered(registry):
+        definition = nodes.definition("", *doc_paragraphs(role))
+        term = nodes.term("", "", nodes.literal(name, name))
+        items += nodes.definition_list_item("", term, definition, ids=[f"cab-role-{name}"])
+    return items
+
+
+def schema_text(name: str) -> str:
+    """The JSON Schema of one source, deterministic (sorted keys, two-space indent)."""
+    schema = SCHEMAS[name].model_json_schema(by_alias=True)
+    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False)
+
+
+def schema_blocks(only: str | None) -> list[nodes.Node]:
+    result: list[nodes.Node] = []
+    for name in sorted(SCHEMAS):
+        if only is not None and name != only:
+            continue
+        result.append(nodes.rubric(name, name, ids=[f"cab-schema-{name}"]))
+        result.extend(doc_paragraphs(SCHEMAS[name]))
+        text = schema_text(name)
+        result.append(nodes.literal_block(text, text, language="json", classes=["cab-schema"]))
+    return result
+
+
+def _topic(argument: str | None) -> str:
+    value = directives.unchanged_required(argument).strip()
+    if value not in TOPICS:
+        msg = f"{value!r} is not one of {', '.join(TOPICS)}"
+        raise ValueError(msg)
+    return value
+
+
+def _schema_name(argument: str | None) -> str:
+    value = directives.unchanged_required(argument).strip()
+    if value not in SCHEMAS:
+        msg = f"{value!r} is not one of {', '.join(sorted(SCHEMAS))}"
+        raise ValueError(msg)
+    return value
+
+
+_schema_name.cab_choices = tuple(sorted(SCHEMAS))  # type: ignore[attr-defined]
+
+
+class ReferenceDirective(SphinxDirective):
+    """One reference table generated from the code (argument: ``config``, ``warnings``,
+    ``keys``, ``directives``, ``roles`` or ``schemas``).
+
+    ``config``, ``warnings`` and ``keys`` give a ``table.cab-reference``; ``directives`` and
+    ``roles`` a ``definition_list`` with each docstring and option; ``schemas`` a ``rubric`` and
+    a JSON ``literal_block.cab-schema`` per source (``:schema:`` picks one).
+    """
+
+    required_arguments = 1
+    option_spec: ClassVar[OptionSpec] = {"schema": _schema_name}
+
+    def run(self) -> list[nodes.Node]:
+        try:
+            topic = _topic(self.arguments[0])
+        except ValueError as error:
+            from .warnings_ import warn
+
+            warn(f"cab-reference: {error}", Subtype.option, self.get_location())
+            return []
+        if topic == "config":
+            return [config_table()]
+        if topic == "warnings":
+            return [warnings_table()]
+        if topic == "keys":
+            return [keys_table()]
+        if topic == "directives":
+            return [directive_entries(_directive_registry())]
+        if topic == "roles":
+            return [role_entries(_role_registry())]
+        return schema_blocks(self.options.get("schema"))
+
+
+def setup(app: Sphinx) -> None:
+    app.add_directive("cab-reference", ReferenceDirective)
