@@ -8,14 +8,19 @@ HTML-only structure (popovers, copy buttons) afterwards.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util.docutils import SphinxDirective
 
 from .keys import FIELD_BY_NAME, KEY_FIELDS, MISSING_MARK
 from .reproduce import UnreproducibleValue, reproduce_command
+from .warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .models import VersionEntry
     from .snapshot import Cell, CellKey, Estimate, Snapshot
 
@@ -158,3 +163,64 @@ def cell_provenance(cell: Cell, snapshot: Snapshot, command: str) -> nodes.conta
     container += key_values_field_list(cell.key, snapshot)
     container.extend(repro_block(cell.key, command))
     return container
+
+
+# -- options and problems ----------------------------------------------------------------------
+
+
+def checked_choice(
+    value: str | None,
+    option: str,
+    choices: tuple[str, ...],
+    default: str,
+    location: str | tuple[str, int | None] | None,
+) -> str:
+    """``value`` when it is one of ``choices``; else a located ``cab.option`` warning naming the
+    allowed values, and ``default`` so the build goes on."""
+    if value is None:
+        return default
+    cleaned = value.strip()
+    if cleaned in choices:
+        return cleaned
+    warn(
+        f"{option}: {value!r} is not one of {', '.join(choices)}; using {default!r}",
+        Subtype.option,
+        location,
+    )
+    return default
+
+
+def problem_marker(text: str) -> nodes.inline:
+    """A visible ``inline.cab-problem`` standing in for a value that could not be rendered."""
+    return nodes.inline(text, text, classes=["cab-problem"])
+
+
+# -- directive base ----------------------------------------------------------------------------
+
+
+class SnapshotDirective(SphinxDirective):
+    """Base of the cab directives: a ``:snapshot:`` option and helpers for located checks."""
+
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
+        "snapshot": directives.unchanged_required,
+    }
+
+    def load_snapshot(self) -> Snapshot | None:
+        """The snapshot this directive renders (pinned, or the one named by ``:snapshot:``);
+        the store notes the page's dependency on its files and warns when the name is unknown."""
+        from .store import snapshot_for
+
+        name = self.options.get("snapshot")
+        return snapshot_for(
+            self.env, name=name.strip() if name else None, location=self.get_location()
+        )
+
+    def choice(self, option: str, choices: tuple[str, ...], default: str) -> str:
+        return checked_choice(
+            self.options.get(option), f":{option}:", choices, default, self.get_location()
+        )
+
+    def unavailable(self) -> list[nodes.Node]:
+        """What the directive renders when its snapshot could not be loaded."""
+        name = self.options.get("snapshot") or "pinned"
+        return [nodes.paragraph("", "", problem_marker(f"[snapshot {name} is not available]"))]

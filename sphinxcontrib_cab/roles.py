@@ -1,12 +1,219 @@
-"""Placeholder: roles is being written (see ARCHITECTURE.md)."""
+"""Inline roles that cite the pinned snapshot in prose, so a number in a sentence never goes stale.
+
+- ``{cab-count}`rows``` -> ``inline.cab-count``: ``3,465``. Names: see :data:`COUNT_NAMES`.
+- ``{cab-meta}`snapshot_date``` -> ``inline.cab-meta``: ``2026-06-20``. Names: see
+  :data:`META_NAMES`; ``row_count`` is the number of valid rows read, ``digest`` the combined one.
+- ``{cab-score}`opencode/llama-3.3-70b-instruct/polyglot/python-two-sum``` ->
+  ``inline.cab-score``: the cell's headline mean and 95% interval, e.g. ``0.95 [0.90, 0.99]``.
+  The cell is written ``tui/model/task`` or with all five key fields
+  ``tui/behavior_mode/model/task/plugin_stack``; the text is matched against the cells of the
+  snapshot, so ids that themselves contain ``/`` work. A ``metric:`` prefix picks another figure:
+  ``ships``, ``stays``, ``costs`` or an axis (:data:`sphinxcontrib_cab.snapshot.AXES`).
+
+Every role reads the snapshot through the store, so the page depends on the snapshot's files. An
+unknown name is a located ``cab.option`` warning naming the allowed values, an unknown or
+ambiguous cell a located ``cab.cell`` warning; both render ``inline.cab-problem`` showing the text.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
+
+from docutils import nodes
+from sphinx.util.docutils import SphinxRole
+
+from .keys import MISSING_MARK
+from .render import format_count, format_estimate, problem_marker
+from .snapshot import AXES
+from .warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sphinx.application import Sphinx
+
+    from .snapshot import Cell, Estimate, Snapshot
+
+
+def count_sweeps(snapshot: Snapshot) -> int:
+    return len(set(snapshot.runs.sweep_id))
+
+
+COUNTS: dict[str, Callable[[Snapshot], int]] = {
+    "rows": lambda s: s.rows_read,
+    "cells": lambda s: len(s.cells),
+    "tasks": lambda s: len(s.tasks),
+    "categories": lambda s: len(s.categories),
+    "exploits": lambda s: len(s.exploits),
+    "live-exploits": lambda s: len(s.live_exploits),
+    "tuis": lambda s: len({c.key.tui for c in s.cells}),
+    "models": lambda s: len({c.key.model for c in s.cells}),
+    "sweeps": count_sweeps,
+}
+COUNT_NAMES: tuple[str, ...] = tuple(COUNTS)
+
+
+def meta_value(snapshot: Snapshot, name: str) -> str | None:
+    meta = snapshot.meta
+    if name == "row_count":
+        return format_count(snapshot.rows_read)
+    if name == "digest":
+        return snapshot.digest.combined
+    if meta is None:
+        return None
+    if name == "snapshot_date":
+        return meta.snapshot_date.isoformat()
+    value: str = getattr(meta, name)
+    return value
+
+
+META_NAMES: tuple[str, ...] = (
+    "methodology_version",
+    "snapshot_date",
+    "source",
+    "row_count",
+    "digest",
+)
+
+CELL_METRICS: dict[str, Callable[[Cell], Estimate | None]] = {
+    "headline": lambda c: c.headline,
+    "ships": lambda c: c.ships,
+    "stays": lambda c: c.stays,
+    "costs": lambda c: c.costs,
+}
+METRIC_NAMES: tuple[str, ...] = (*CELL_METRICS, *AXES)
+METRIC_DIGITS: dict[str, int] = {"wall_s": 1, "tokens": 0}
+
+
+def metric_estimate(cell: Cell, metric: str) -> Estimate | None:
+    if metric in CELL_METRICS:
+        return CELL_METRICS[metric](cell)
+    return cell.axes.get(metric)
+
+
+_CELL_NAMES: WeakKeyDictionary[Snapshot, dict[str, tuple[int, ...]]] = WeakKeyDictionary()
+
+
+def cell_names(snapshot: Snapshot) -> dict[str, tuple[int, ...]]:
+    """Both written forms of every cell -> indices of the cells written that way."""
+    names = _CELL_NAMES.get(snapshot)
+    if names is None:
+        collected: dict[str, list[int]] = {}
+        for index, cell in enumerate(snapshot.cells):
+            key = cell.key
+            short = f"{key.tui}/{key.model}/{key.task}"
+            full = f"{key.tui}/{key.behavior_mode}/{key.model}/{key.task}/{key.plugin_stack}"
+            for name in {short, full}:
+                collected.setdefault(name, []).append(index)
+        names = {name: tuple(indices) for name, indices in collected.items()}
+        _CELL_NAMES[snapshot] = names
+    return names
+
+
+class CabRole(SphinxRole):
+    """Shared behaviour: load the pinned snapshot (noting the dependency) and report problems."""
+
+    css_class = "cab-value"
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        from .store import snapshot_for
+
+        snapshot = snapshot_for(self.env, name=None, location=self.get_location())
+        if snapshot is None:
+            return [self.problem()], []
+        rendered = self.render(snapshot, self.text.strip())
+        if rendered is None:
+            return [self.problem()], []
+        return [nodes.inline(self.rawtext, rendered, classes=["cab-value", self.css_class])], []
+
+    def render(self, snapshot: Snapshot, text: str) -> str | None:
+        raise NotImplementedError
+
+    def problem(self) -> nodes.inline:
+        return problem_marker(f"[{self.name}: {self.text}?]")
+
+    def warn(self, message: str, subtype: Subtype) -> None:
+        warn(message, subtype, self.get_location())
+
+    def unknown_name(self, text: str, allowed: tuple[str, ...]) -> None:
+        self.warn(
+            f"{self.name}: unknown name {text!r}; allowed: {', '.join(allowed)}", Subtype.option
+        )
+
+
+class CountRole(CabRole):
+    """``{cab-count}`name``` -> the count, with thousands separators."""
+
+    css_class = "cab-count"
+
+    def render(self, snapshot: Snapshot, text: str) -> str | None:
+        count = COUNTS.get(text)
+        if count is None:
+            self.unknown_name(text, COUNT_NAMES)
+            return None
+        return format_count(count(snapshot))
+
+
+class MetaRole(CabRole):
+    """``{cab-meta}`name``` -> one value of the methodology pin."""
+
+    css_class = "cab-meta"
+
+    def render(self, snapshot: Snapshot, text: str) -> str | None:
+        if text not in META_NAMES:
+            self.unknown_name(text, META_NAMES)
+            return None
+        value = meta_value(snapshot, text)
+        if value is None:
+            self.warn(
+                f"{self.name}: snapshot {snapshot.name} has no meta.json values", Subtype.cell
+            )
+            return MISSING_MARK
+        return value
+
+
+class ScoreRole(CabRole):
+    """``{cab-score}`[metric:]cell``` -> the cell's mean and 95% interval."""
+
+    css_class = "cab-score"
+
+    def render(self, snapshot: Snapshot, text: str) -> str | None:
+        metric, cell_text = "headline", text
+        prefix, separator, rest = text.partition(":")
+        if separator and prefix.strip() in METRIC_NAMES:
+            metric, cell_text = prefix.strip(), rest.strip()
+        elif separator and text not in cell_names(snapshot):
+            self.warn(
+                f"{self.name}: unknown metric {prefix!r}; allowed: {', '.join(METRIC_NAMES)}",
+                Subtype.option,
+            )
+            return None
+        cell = self.find_cell(snapshot, cell_text)
+        if cell is None:
+            return None
+        return format_estimate(metric_estimate(cell, metric), METRIC_DIGITS.get(metric, 2))
+
+    def find_cell(self, snapshot: Snapshot, text: str) -> Cell | None:
+        indices = cell_names(snapshot).get(text, ())
+        if len(indices) == 1:
+            return snapshot.cells[indices[0]]
+        if not indices:
+            self.warn(
+                f"{self.name}: no cell of snapshot {snapshot.name} is {text!r} "
+                "(write tui/model/task or tui/behavior_mode/model/task/plugin_stack)",
+                Subtype.cell,
+            )
+        else:
+            self.warn(
+                f"{self.name}: {text!r} names {len(indices)} cells of snapshot {snapshot.name}; "
+                "write tui/behavior_mode/model/task/plugin_stack to choose one",
+                Subtype.cell,
+            )
+        return None
 
 
 def setup_roles(app: Sphinx) -> None:
-    """Registers nothing yet."""
+    app.add_role("cab-count", CountRole())
+    app.add_role("cab-meta", MetaRole())
+    app.add_role("cab-score", ScoreRole())

@@ -1,12 +1,261 @@
-"""Placeholder: the ledger directive is being written (see ARCHITECTURE.md)."""
+"""``cab-ledger`` (the trust ledger of the four sources) and ``cab-exploits`` (the exploit list).
+
+``cab-ledger`` node tree::
+
+    table.cab-table.cab-ledger            title "Trust ledger of snapshot <date>"
+      thead: Source | What was collected | Counts | When | Audit path
+      tbody: one row per source, in the order run records, task catalogue, exploit ledger,
+             methodology pin; the audit path is a literal of the configured path
+
+``cab-exploits`` node tree::
+
+    container.cab-exploits
+      container.cab-exploit.cab-exploit-<status>  (id cab-exploit-<id>), one per entry
+        rubric                             "<id>: <title>"
+        field_list.cab-exploit-fields      id, severity, status, trigger, grader_call, reported,
+                                           patched, affected_cells, then credit and notes if given
+      paragraph.cab-exploits-none          when no entry passes the filter
+
+Entries are ordered live first, then by severity (critical first), then newest report first,
+then by id. Options: ``:status: live|patched|all`` (default ``all``) and ``:snapshot:``.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+
+from ..keys import MISSING_MARK
+from ..models import SEVERITIES
+from ..render import SnapshotDirective, format_count
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
+    from ..models import CellSelector, Exploit
+    from ..snapshot import Snapshot
+
+LEDGER_COLUMNS: tuple[str, ...] = ("Source", "What was collected", "Counts", "When", "Audit path")
+STATUS_CHOICES: tuple[str, ...] = ("live", "patched", "all")
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerRow:
+    source: str
+    collected: str
+    counts: str
+    when: str
+    audit_path: str
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    word = singular if count == 1 else (plural_form or singular + "s")
+    return f"{format_count(count)} {word}"
+
+
+def ledger_rows(snapshot: Snapshot) -> tuple[LedgerRow, ...]:
+    """The four sources with what they hold, counted from the data."""
+    meta = snapshot.meta
+    when = meta.snapshot_date.isoformat() if meta is not None else snapshot.name
+    version = meta.methodology_version if meta is not None else MISSING_MARK
+    categories = snapshot.categories
+    live = len(snapshot.live_exploits)
+    paths = snapshot.sources
+    return (
+        LedgerRow(
+            "Run records",
+            "One row per run: the nine-field canonical key, the per-axis scores and the sha256 "
+            "of the prompt, of the agent's stdout and of the verifier's grade.",
+            plural(snapshot.rows_read, "row"),
+            when,
+            paths.runs_audit,
+        ),
+        LedgerRow(
+            "Task catalogue",
+            "One spec per task: category, language, setup script, grader command and budget.",
+            f"{plural(len(snapshot.tasks), 'task')} in "
+            + plural(len(categories), "category", "categories")
+            + (f" ({', '.join(categories)})" if categories else ""),
+            when,
+            paths.tasks_audit,
+        ),
+        LedgerRow(
+            "Exploit ledger",
+            "Attempts that broke the bench: the trigger, the grader call that was fooled, the "
+            "severity, and the dates reported and patched.",
+            f"{plural(len(snapshot.exploits), 'exploit')}, {format_count(live)} live",
+            when,
+            paths.exploits_audit,
+        ),
+        LedgerRow(
+            "Methodology pin",
+            "The methodology version and snapshot date every number is stamped with, and the "
+            "history of which fields each version introduced.",
+            f"methodology {version}, "
+            + plural(len(meta.history) if meta is not None else 0, "version")
+            + " in the history",
+            when,
+            paths.meta_audit,
+        ),
+    )
+
+
+def entry(*children: nodes.Node) -> nodes.entry:
+    return nodes.entry("", nodes.paragraph("", "", *children))
+
+
+def ledger_table(snapshot: Snapshot) -> nodes.table:
+    table = nodes.table(classes=["cab-table", "cab-ledger"])
+    title = f"Trust ledger of snapshot {snapshot.name}"
+    table += nodes.title(title, title)
+    group = nodes.tgroup(cols=len(LEDGER_COLUMNS))
+    table += group
+    for width in (2, 5, 3, 2, 3):
+        group += nodes.colspec(colwidth=width)
+    head = nodes.thead()
+    head += nodes.row("", *(entry(nodes.Text(c)) for c in LEDGER_COLUMNS))
+    group += head
+    body = nodes.tbody()
+    for row in ledger_rows(snapshot):
+        body += nodes.row(
+            "",
+            entry(nodes.strong(row.source, row.source)),
+            entry(nodes.Text(row.collected)),
+            entry(nodes.Text(row.counts)),
+            entry(nodes.Text(row.when)),
+            entry(nodes.literal(row.audit_path, row.audit_path)),
+        )
+    group += body
+    return table
+
+
+class LedgerDirective(SnapshotDirective):
+    """Render the trust ledger of the pinned snapshot (or of ``:snapshot:``)."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        snapshot = self.load_snapshot()
+        if snapshot is None:
+            return self.unavailable()
+        table = ledger_table(snapshot)
+        self.set_source_info(table)
+        return [table]
+
+
+# -- the exploit list --------------------------------------------------------------------------
+
+
+def exploit_order(exploit: Exploit) -> tuple[int, int, int, str]:
+    """Live first, then critical..low, then the newest report first, then id."""
+    return (
+        0 if exploit.status == "live" else 1,
+        SEVERITIES.index(exploit.severity),
+        -exploit.reported.toordinal(),
+        exploit.id,
+    )
+
+
+def selector_nodes(selector: CellSelector) -> list[nodes.Node]:
+    """``tui=opencode, model=...`` with each value as a literal; an empty selector matches all."""
+    given = [(name, value) for name, value in selector if value is not None]
+    if not given:
+        return [nodes.Text("every cell")]
+    result: list[nodes.Node] = []
+    for position, (name, value) in enumerate(given):
+        if position:
+            result.append(nodes.Text(", "))
+        result.append(nodes.Text(f"{name} "))
+        result.append(nodes.literal(value, value))
+    return result
+
+
+def affected_cells_body(exploit: Exploit, snapshot: Snapshot) -> list[nodes.Node]:
+    matched = len(snapshot.exploit_cells.get(exploit.id, ()))
+    summary = nodes.paragraph(
+        "", f"{plural(matched, 'cell')} of this snapshot match", classes=["cab-exploit-matches"]
+    )
+    if not exploit.affected_cells:
+        summary += nodes.Text(" (no selectors given).")
+        return [summary]
+    summary += nodes.Text(":")
+    selectors = nodes.bullet_list()
+    for selector in exploit.affected_cells:
+        selectors += nodes.list_item("", nodes.paragraph("", "", *selector_nodes(selector)))
+    return [summary, selectors]
+
+
+def field(name: str, *body: nodes.Node) -> nodes.field:
+    return nodes.field("", nodes.field_name(name, name), nodes.field_body("", *body))
+
+
+def text_field(name: str, text: str, *, literal: bool = False) -> nodes.field:
+    content = nodes.literal(text, text) if literal else nodes.Text(text)
+    return field(name, nodes.paragraph("", "", content))
+
+
+def exploit_node(exploit: Exploit, snapshot: Snapshot) -> nodes.container:
+    container = nodes.container(
+        classes=["cab-exploit", f"cab-exploit-{exploit.status}"],
+        ids=[nodes.make_id(f"cab-exploit-{exploit.id}")],
+    )
+    heading = f"{exploit.id}: {exploit.title}"
+    container += nodes.rubric(heading, heading)
+    fields = nodes.field_list(classes=["cab-exploit-fields"])
+    fields += text_field("id", exploit.id, literal=True)
+    fields += text_field("severity", exploit.severity)
+    fields += text_field("status", exploit.status)
+    fields += text_field("trigger", exploit.trigger)
+    fields += text_field("grader_call", exploit.grader_call, literal=True)
+    fields += text_field("reported", exploit.reported.isoformat())
+    patched = exploit.patched.isoformat() if exploit.patched else "not patched (live)"
+    fields += text_field("patched", patched)
+    fields += field("affected_cells", *affected_cells_body(exploit, snapshot))
+    if exploit.credit:
+        fields += text_field("credit", exploit.credit)
+    if exploit.notes:
+        fields += text_field("notes", exploit.notes)
+    container += fields
+    return container
+
+
+def exploit_list(snapshot: Snapshot, status: str) -> nodes.container:
+    chosen = sorted(
+        (e for e in snapshot.exploits if status == "all" or e.status == status), key=exploit_order
+    )
+    container = nodes.container(classes=["cab-exploits"])
+    if not chosen:
+        kind = "" if status == "all" else f"{status} "
+        container += nodes.paragraph(
+            "", f"Snapshot {snapshot.name} lists no {kind}exploits.", classes=["cab-exploits-none"]
+        )
+    for exploit in chosen:
+        container += exploit_node(exploit, snapshot)
+    return container
+
+
+class ExploitsDirective(SnapshotDirective):
+    """Render the exploit ledger entries, optionally only the live or patched ones."""
+
+    has_content = False
+    option_spec = {
+        **SnapshotDirective.option_spec,
+        "status": directives.unchanged,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        status = self.choice("status", STATUS_CHOICES, "all")
+        snapshot = self.load_snapshot()
+        if snapshot is None:
+            return self.unavailable()
+        container = exploit_list(snapshot, status)
+        self.set_source_info(container)
+        return [container]
+
 
 def setup(app: Sphinx) -> None:
-    """Registers nothing yet."""
+    app.add_directive("cab-ledger", LedgerDirective)
+    app.add_directive("cab-exploits", ExploitsDirective)

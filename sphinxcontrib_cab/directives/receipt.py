@@ -1,12 +1,132 @@
-"""Placeholder: the receipt directive is being written (see ARCHITECTURE.md)."""
+"""``cab-receipt``: the receipt of one snapshot, with the digests a reader can verify.
+
+Node tree::
+
+    container.cab-receipt
+      paragraph.cab-receipt-pin          "This page is pinned to snapshot <date> (methodology <v>)."
+      field_list.cab-receipt-fields      methodology_version, snapshot_date, source, row_count,
+                                         digest
+      paragraph                          how to check the per-file digests with sha256sum
+      literal_block.cab-digests          "<sha256>  <path>" per file (sha256sum -c format)
+      paragraph                          the combined digest is sha256 of those lines
+
+Options: ``:snapshot:`` (an older snapshot's date; default the pinned one).
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from docutils import nodes
+
+from ..digest import sha256sum_text
+from ..keys import MISSING_MARK
+from ..render import SnapshotDirective, format_count
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
+    from ..snapshot import Snapshot
+
+
+def text_field(name: str, body: nodes.Node) -> nodes.field:
+    return nodes.field(
+        "", nodes.field_name(name, name), nodes.field_body("", nodes.paragraph("", "", body))
+    )
+
+
+def value_or_missing(value: str | None, *, literal: bool = False) -> nodes.Node:
+    if value is None:
+        return nodes.inline(MISSING_MARK, MISSING_MARK, classes=["cab-missing"])
+    return nodes.literal(value, value) if literal else nodes.Text(value)
+
+
+def row_count_nodes(snapshot: Snapshot) -> nodes.inline:
+    """The rows actually read; when meta.json states another number, that number too."""
+    shown = nodes.inline(classes=["cab-row-count"])
+    shown += nodes.Text(format_count(snapshot.rows_read))
+    if snapshot.meta is not None and snapshot.meta.row_count != snapshot.rows_read:
+        shown += nodes.Text(
+            f" (valid rows read; meta.json states {format_count(snapshot.meta.row_count)})"
+        )
+    return shown
+
+
+def pin_paragraph(snapshot: Snapshot, pinned: Snapshot | None) -> nodes.paragraph:
+    version = snapshot.meta.methodology_version if snapshot.meta is not None else MISSING_MARK
+    paragraph = nodes.paragraph(classes=["cab-receipt-pin"])
+    if pinned is None or pinned.name == snapshot.name:
+        paragraph += nodes.Text("This page is pinned to snapshot ")
+        paragraph += nodes.strong(snapshot.name, snapshot.name)
+        paragraph += nodes.Text(f" (methodology {version}).")
+    else:
+        paragraph += nodes.Text("This receipt is for the older snapshot ")
+        paragraph += nodes.strong(snapshot.name, snapshot.name)
+        paragraph += nodes.Text(f" (methodology {version}); the site is pinned to snapshot ")
+        paragraph += nodes.strong(pinned.name, pinned.name)
+        paragraph += nodes.Text(".")
+    return paragraph
+
+
+def receipt_fields(snapshot: Snapshot) -> nodes.field_list:
+    meta = snapshot.meta
+    fields = nodes.field_list(classes=["cab-receipt-fields"])
+    fields += text_field(
+        "methodology_version", value_or_missing(meta.methodology_version if meta else None)
+    )
+    fields += text_field(
+        "snapshot_date", value_or_missing(meta.snapshot_date.isoformat() if meta else None)
+    )
+    fields += text_field("source", value_or_missing(meta.source if meta else None, literal=True))
+    fields += text_field("row_count", row_count_nodes(snapshot))
+    fields += text_field("digest", value_or_missing(snapshot.digest.combined, literal=True))
+    return fields
+
+
+def verification_nodes(snapshot: Snapshot) -> list[nodes.Node]:
+    """How to check each file, the lines to check them with, and how those lines give the
+    combined digest."""
+    listing = sha256sum_text(snapshot.digest.files)
+    how = nodes.paragraph()
+    how += nodes.Text("To verify, save the lines below as ")
+    how += nodes.literal("SHA256SUMS", "SHA256SUMS")
+    how += nodes.Text(" in the snapshot folder and run ")
+    how += nodes.literal("sha256sum -c SHA256SUMS", "sha256sum -c SHA256SUMS")
+    how += nodes.Text(": every file must report OK.")
+    block = nodes.literal_block(
+        listing.rstrip("\n"), listing.rstrip("\n"), classes=["cab-digests"], language="none"
+    )
+    combined = nodes.paragraph()
+    combined += nodes.Text("The combined digest is the sha256 of those lines, each ending in a ")
+    combined += nodes.Text("newline, so ")
+    combined += nodes.literal("sha256sum SHA256SUMS", "sha256sum SHA256SUMS")
+    combined += nodes.Text(" prints it.")
+    return [how, block, combined]
+
+
+class ReceiptDirective(SnapshotDirective):
+    """Render the receipt of the pinned snapshot (or of ``:snapshot:``)."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        snapshot = self.load_snapshot()
+        if snapshot is None:
+            return self.unavailable()
+        pinned = snapshot if not self.options.get("snapshot") else self.pinned_snapshot()
+        container = nodes.container(classes=["cab-receipt"])
+        self.set_source_info(container)
+        container += pin_paragraph(snapshot, pinned)
+        container += receipt_fields(snapshot)
+        container.extend(verification_nodes(snapshot))
+        return [container]
+
+    def pinned_snapshot(self) -> Snapshot | None:
+        from ..store import snapshot_for
+
+        pinned: Snapshot | None = snapshot_for(self.env, name=None, location=self.get_location())
+        return pinned
+
 
 def setup(app: Sphinx) -> None:
-    """Registers nothing yet."""
+    app.add_directive("cab-receipt", ReceiptDirective)
