@@ -1,0 +1,210 @@
+"""What runs inside each fresh child process of the benchmark.
+
+Each measurement runs in its own interpreter so no cache, import or heap state carries over
+between repetitions, and the parent reads the child's peak memory from ``os.wait4``. A child
+prints one JSON object as the last line of its stdout.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import inspect
+import io
+import json
+import pstats
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+CAB_PACKAGE = "sphinxcontrib_cab"
+
+
+def _peak_rss_bytes() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def build(src: str, out: str, doctrees: str, builder: str, jobs: int) -> dict[str, Any]:
+    """One Sphinx build, exactly as ``sphinx-build -b BUILDER -j JOBS`` would run it.
+
+    Records the documents Sphinx decided to (re-)read, from ``env-before-read-docs``.
+    """
+    from sphinx.application import Sphinx
+
+    started = time.perf_counter()
+    read: list[str] = []
+    status, warning = io.StringIO(), io.StringIO()
+    app = Sphinx(
+        src,
+        src,
+        out,
+        doctrees,
+        builder,
+        status=status,
+        warning=warning,
+        parallel=jobs,
+        keep_going=True,
+    )
+
+    def note_read(_app: object, _env: object, docnames: list[str]) -> None:
+        read.extend(docnames)
+
+    app.connect("env-before-read-docs", note_read, priority=999)
+    app.build()
+    warnings = [line for line in warning.getvalue().splitlines() if line.strip()]
+    return {
+        "seconds": time.perf_counter() - started,
+        "read": sorted(read),
+        "warnings": len(warnings),
+        "first_warnings": warnings[:5],
+        "status_code": app.statuscode,
+    }
+
+
+def _source_paths(root: Path) -> Any:
+    """The configured defaults of the four sources, under ``root`` (the conf.py defaults)."""
+    from sphinxcontrib_cab.config import CONFIG_VALUES
+    from sphinxcontrib_cab.snapshot import SourcePaths
+
+    defaults = {value.name: value.default for value in CONFIG_VALUES}
+    return SourcePaths(
+        root=root,
+        runs=root / defaults["cab_runs_path"],
+        tasks=root / defaults["cab_tasks_path"],
+        exploits=root / defaults["cab_exploits_path"],
+        meta=root / defaults["cab_meta_path"],
+    )
+
+
+def load_snapshot_at(root: Path) -> Any:
+    """Call the data layer's ``load_snapshot`` with whatever argument shape it takes."""
+    from sphinxcontrib_cab.loader import load_snapshot
+
+    params = list(inspect.signature(load_snapshot).parameters.values())
+    first = params[0] if params else None
+    wants_paths = first is not None and "SourcePaths" in str(first.annotation)
+    if wants_paths or (first is not None and first.name in {"sources", "paths", "source_paths"}):
+        return load_snapshot(_source_paths(root))
+    return load_snapshot(root)
+
+
+def load(root: str) -> dict[str, Any]:
+    """Load, validate and aggregate one snapshot (cab's data layer)."""
+    import sphinxcontrib_cab.loader  # noqa: F401  (imports are not part of the timed work)
+
+    started = time.perf_counter()
+    snapshot = load_snapshot_at(Path(root))
+    seconds = time.perf_counter() - started
+    return {
+        "seconds": seconds,
+        "rows": snapshot.rows_read,
+        "rejected": snapshot.rows_rejected,
+        "cells": len(snapshot.cells),
+        "problems": len(snapshot.problems),
+        "peak_rss_self": _peak_rss_bytes(),
+    }
+
+
+def jsonloop(runs_dir: str) -> dict[str, Any]:
+    """The plain alternative: ``json.loads`` on every line of every JSONL file, nothing kept."""
+    started = time.perf_counter()
+    rows = 0
+    for path in sorted(Path(runs_dir).glob("*.jsonl")):
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                if line.strip():
+                    json.loads(line)
+                    rows += 1
+    return {
+        "seconds": time.perf_counter() - started,
+        "rows": rows,
+        "peak_rss_self": _peak_rss_bytes(),
+    }
+
+
+def idle() -> dict[str, Any]:
+    """The interpreter with cab's data layer imported and nothing loaded: the memory floor."""
+    import sphinxcontrib_cab.loader  # noqa: F401
+
+    return {"seconds": 0.0, "peak_rss_self": _peak_rss_bytes()}
+
+
+def _hot_spots(profile: cProfile.Profile, limit: int) -> dict[str, list[dict[str, Any]]]:
+    stats = pstats.Stats(profile)
+    entries = stats.stats  # type: ignore[attr-defined]
+    rows = []
+    for (filename, line, function), (_cc, calls, tottime, cumtime, _callers) in entries.items():
+        rows.append(
+            {
+                "where": f"{_short(filename)}:{line}:{function}",
+                "calls": calls,
+                "tottime": round(tottime, 4),
+                "cumtime": round(cumtime, 4),
+                "cab": f"/{CAB_PACKAGE}/" in filename.replace("\\", "/"),
+            }
+        )
+    cab = sorted((r for r in rows if r["cab"]), key=lambda r: -r["cumtime"])[:limit]
+    overall = sorted(rows, key=lambda r: -r["tottime"])[:limit]
+    return {"cab_by_cumtime": cab, "all_by_tottime": overall}
+
+
+def _short(filename: str) -> str:
+    normal = filename.replace("\\", "/")
+    for marker in (f"/{CAB_PACKAGE}/", "/site-packages/", "/lib/python3"):
+        if marker in normal:
+            return marker.strip("/") + "/" + normal.split(marker, 1)[1]
+    return normal
+
+
+def profile_build(src: str, out: str, doctrees: str) -> dict[str, Any]:
+    """A clean serial HTML build under cProfile; the hot spots in and below cab."""
+    from sphinx.application import Sphinx
+
+    profile = cProfile.Profile()
+    profile.enable()
+    app = Sphinx(
+        src,
+        src,
+        out,
+        doctrees,
+        "html",
+        status=io.StringIO(),
+        warning=io.StringIO(),
+        freshenv=True,
+        keep_going=True,
+    )
+    app.build()
+    profile.disable()
+    return {"seconds": 0.0, **_hot_spots(profile, 15)}
+
+
+def profile_load(root: str) -> dict[str, Any]:
+    """The data layer under cProfile."""
+    import sphinxcontrib_cab.loader  # noqa: F401
+
+    profile = cProfile.Profile()
+    profile.enable()
+    load_snapshot_at(Path(root))
+    profile.disable()
+    return {"seconds": 0.0, **_hot_spots(profile, 15)}
+
+
+CHILDREN = {
+    "build": lambda a: build(a[0], a[1], a[2], a[3], int(a[4])),
+    "load": lambda a: load(a[0]),
+    "jsonloop": lambda a: jsonloop(a[0]),
+    "idle": lambda a: idle(),
+    "profile-build": lambda a: profile_build(a[0], a[1], a[2]),
+    "profile-load": lambda a: profile_load(a[0]),
+}
+
+
+def main(argv: list[str]) -> int:
+    result = CHILDREN[argv[0]](argv[1:])
+    sys.stdout.write("\n" + json.dumps(result) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
