@@ -30,7 +30,16 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import OptionSpec
 
-TOPICS: tuple[str, ...] = ("config", "warnings", "keys", "directives", "roles", "schemas")
+TOPICS: tuple[str, ...] = (
+    "config",
+    "warnings",
+    "keys",
+    "directives",
+    "roles",
+    "schemas",
+    "definitions",
+    "axes",
+)
 PREFIX = "cab-"
 
 _INLINE = re.compile(r"``(.+?)``|:[\w:-]+:`~?\.?(.+?)`|`([^`]+?)`")
@@ -274,6 +283,42 @@ def schema_blocks(only: str | None) -> list[nodes.Node]:
     return result
 
 
+def definition_entries(only: tuple[str, ...] | None) -> nodes.definition_list:
+    """``definition_list.cab-definitions``: the written definitions of :mod:`.aggregate`."""
+    from .aggregate import DEFINITIONS
+
+    items = nodes.definition_list(classes=["cab-definitions"])
+    names = only if only is not None else tuple(DEFINITIONS)
+    for name in names:
+        text = DEFINITIONS.get(name)
+        if text is None:
+            continue
+        term = nodes.term(name, name)
+        items += nodes.definition_list_item(
+            "", term, nodes.definition("", paragraph(text)), ids=[f"cab-definition-{name}"]
+        )
+    return items
+
+
+def axes_table() -> nodes.table:
+    """``table.cab-reference``: every score axis with its meaning from the data contract."""
+    from .models import Scores
+    from .snapshot import AXES
+
+    by_alias = {(info.alias or name): info for name, info in Scores.model_fields.items()}
+    rows = []
+    for axis in AXES:
+        info = by_alias.get(axis)
+        meaning = info.description if info is not None and info.description else ""
+        rows.append([literal_paragraph(axis), paragraph(meaning or "(not documented)")])
+    return table("Score axes of a run", ("Axis", "Meaning"), (20, 80), rows)
+
+
+def _names(argument: str | None) -> tuple[str, ...]:
+    """Space-separated names."""
+    return tuple(directives.unchanged_required(argument).split())
+
+
 def _topic(argument: str | None) -> str:
     value = directives.unchanged_required(argument).strip()
     if value not in TOPICS:
@@ -295,15 +340,17 @@ _schema_name.cab_choices = tuple(sorted(SCHEMAS))  # type: ignore[attr-defined]
 
 class ReferenceDirective(SphinxDirective):
     """One reference table generated from the code (argument: ``config``, ``warnings``,
-    ``keys``, ``directives``, ``roles`` or ``schemas``).
+    ``keys``, ``directives``, ``roles``, ``schemas``, ``definitions`` or ``axes``).
 
-    ``config``, ``warnings`` and ``keys`` give a ``table.cab-reference``; ``directives`` and
-    ``roles`` a ``definition_list`` with each docstring and option; ``schemas`` a ``rubric`` and
-    a JSON ``literal_block.cab-schema`` per source (``:schema:`` picks one).
+    ``config``, ``warnings``, ``keys`` and ``axes`` give a ``table.cab-reference``;
+    ``directives`` and ``roles`` a ``definition_list`` with each docstring and option;
+    ``definitions`` a ``definition_list.cab-definitions`` of the aggregation's written
+    definitions (``:only:`` lists the names to show, in order); ``schemas`` a ``rubric`` and a
+    JSON ``literal_block.cab-schema`` per source (``:schema:`` picks one).
     """
 
     required_arguments = 1
-    option_spec: ClassVar[OptionSpec] = {"schema": _schema_name}
+    option_spec: ClassVar[OptionSpec] = {"schema": _schema_name, "only": _names}
 
     def run(self) -> list[nodes.Node]:
         try:
@@ -323,6 +370,10 @@ class ReferenceDirective(SphinxDirective):
             return [directive_entries(_directive_registry())]
         if topic == "roles":
             return [role_entries(_role_registry())]
+        if topic == "definitions":
+            return [definition_entries(self.options.get("only"))]
+        if topic == "axes":
+            return [axes_table()]
         return schema_blocks(self.options.get("schema"))
 
 
