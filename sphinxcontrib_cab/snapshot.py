@@ -7,6 +7,9 @@ aggregated once at load time (:mod:`sphinxcontrib_cab.aggregate`).
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +32,9 @@ AXES: tuple[str, ...] = (
     "composite",
 )
 """Per-run score axes, in display order."""
+
+INTEGER_AXES: frozenset[str] = frozenset({"pass", "refusal", "integrity", "tokens"})
+"""Axes whose recorded values are whole numbers."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,14 +127,115 @@ class RunView:
     """``"path:line"`` of the row in its JSONL file."""
 
 
+NOT_RECORDED = math.nan
+"""How a score column stores *not recorded*: NaN, never 0."""
+
+NOT_APPLICABLE_CODE = -1.0
+"""How the refusal column stores ``"n/a"`` (a task that expects no refusal)."""
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def format_timestamp(microseconds: int) -> str:
+    """ISO-8601 UTC with microseconds and a ``Z`` suffix, from microseconds since the epoch."""
+    moment = _EPOCH + dt.timedelta(microseconds=microseconds)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 class RunTable:
-    """Column-wise storage of valid run rows (implemented in :mod:`sphinxcontrib_cab.loader`)."""
+    """Column-wise storage of valid run rows, filled by :mod:`sphinxcontrib_cab.loader`.
+
+    One row per valid run; every column has one entry per row. Repeated strings (keys, sweeps,
+    versions, file names) are stored once and referenced by index, scores are ``array('d')`` with
+    NaN for *not recorded*, and the three sha256 digests of a row are 96 packed bytes. Treat it as
+    read-only: the loader never changes a table after handing out the :class:`Snapshot`.
+    """
+
+    __slots__ = (
+        "ended_us",
+        "exit_code",
+        "failure",
+        "failure_names",
+        "file_id",
+        "file_names",
+        "hashes",
+        "key_id",
+        "keys",
+        "line",
+        "rerun",
+        "scores",
+        "started_us",
+        "sweep_id",
+        "sweeps",
+        "version_id",
+        "versions",
+    )
+
+    def __init__(self) -> None:
+        self.keys: list[CellKey] = []
+        """Distinct canonical keys; ``key_id[i]`` indexes this list."""
+        self.key_id = array("I")
+        self.sweeps: list[str] = []
+        self.sweep_id = array("I")
+        self.versions: list[str] = []
+        """Distinct methodology versions; ``version_id[i]`` indexes this list."""
+        self.version_id = array("H")
+        self.file_names: list[str] = []
+        """Display paths of the JSONL files; ``file_id[i]`` indexes this list."""
+        self.file_id = array("H")
+        self.line = array("I")
+        self.rerun = array("I")
+        self.exit_code = array("i")
+        self.failure_names: tuple[str, ...] = ()
+        self.failure = array("b")
+        """Index into :attr:`failure_names`, ``-1`` for a run that completed."""
+        self.started_us = array("q")
+        self.ended_us = array("q")
+        self.hashes = bytearray()
+        """prompt, stdout, grade sha256 of each row: 96 bytes per row."""
+        self.scores: dict[str, array[float]] = {axis: array("d") for axis in AXES}
 
     def __len__(self) -> int:
-        raise NotImplementedError
+        return len(self.key_id)
+
+    def key(self, index: int) -> CellKey:
+        return self.keys[self.key_id[index]]
+
+    def location(self, index: int) -> str:
+        return f"{self.file_names[self.file_id[index]]}:{self.line[index]}"
+
+    def score(self, index: int, axis: str) -> float | str | None:
+        """One score as recorded: a number, ``"n/a"`` or ``None`` when not recorded."""
+        value = self.scores[axis][index]
+        if math.isnan(value):
+            return None
+        if axis == "refusal" and value == NOT_APPLICABLE_CODE:
+            return "n/a"
+        if axis in INTEGER_AXES:
+            return int(value)
+        return value
 
     def row(self, index: int) -> RunView:
-        raise NotImplementedError
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        digests = self.hashes[index * 96 : index * 96 + 96].hex()
+        failure = self.failure[index]
+        return RunView(
+            index=index,
+            key=self.key(index),
+            sweep_id=self.sweeps[self.sweep_id[index]],
+            rerun=self.rerun[index],
+            started_at=format_timestamp(self.started_us[index]),
+            ended_at=format_timestamp(self.ended_us[index]),
+            exit_code=self.exit_code[index],
+            failure=None if failure < 0 else self.failure_names[failure],
+            prompt_sha256=digests[0:64],
+            stdout_sha256=digests[64:128],
+            grade_sha256=digests[128:192],
+            scores={axis: self.score(index, axis) for axis in AXES},
+            methodology_version=self.versions[self.version_id[index]],
+            location=self.location(index),
+        )
 
 
 @dataclass(frozen=True, slots=True)

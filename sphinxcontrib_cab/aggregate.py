@@ -1,0 +1,301 @@
+"""Runs -> cells, and the estimates every page shows.
+
+A *cell* is every rerun of one canonical key (the nine fields of :mod:`sphinxcontrib_cab.keys`).
+Per cell and per score axis cab reports the mean over the reruns that recorded the axis with a
+95% Student-t confidence interval, and derives the headline score and the Ships / Stays / Costs
+columns from the definitions in :data:`DEFINITIONS` (the docs render that table, so the code and
+the written definition cannot drift apart).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .keys import KEY_FIELD_NAMES
+from .snapshot import AXES, NOT_APPLICABLE_CODE, Cell, CellKey, Estimate
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from .snapshot import RunTable
+
+DEFINITIONS: dict[str, str] = {
+    "cell": "A cell is every rerun of one canonical key: the same TUI, behavior mode, model, task, "
+    "plugin stack, TUI image, model endpoint, sampling profile and task date.",
+    "mean": "Each axis of a cell is the mean over the reruns that recorded it; a rerun that did not "
+    "record the axis is left out, and an axis no rerun recorded is shown as a dash, never as 0. "
+    "A refusal score of 'n/a' (a task that expects no refusal) is left out the same way. Failed "
+    "runs (rate limit, handshake failure, timeout) keep their recorded scores, usually 0.",
+    "interval": "The 95% interval is a Student-t confidence interval for the mean: mean plus or "
+    "minus t(0.975, n-1) times the sample standard deviation divided by the square root of n, "
+    "with n the number of reruns that recorded the axis (t = 4.303 for three reruns), clipped to "
+    "the axis's possible range. With a single value there is no interval.",
+    "headline": "The headline score of a cell is the mean of its runs' composite scores (0 to 1, "
+    "higher is better), with its 95% interval.",
+    "ships": "Ships is the share of a cell's runs whose grader passed (the mean of the pass axis, "
+    "0 to 1), with its 95% interval: how often the agent ships a working change.",
+    "stays": "Stays is the share of a cell's reruns that agree with the cell's majority pass/fail "
+    "outcome (from 0.5 to 1; 1 means every rerun ended the same way): how consistently the "
+    "result stays put when the same cell is run again. It has no interval.",
+    "costs": "Costs is the mean wall-clock time of a cell's runs in seconds (lower is better), "
+    "with its 95% interval: what the agent costs in waiting time, including failed runs.",
+    "overview": "An overview row (for example one TUI and one model) takes the cells it groups, "
+    "averages their headline, Ships, Stays and Costs means with equal weight per cell, and gives "
+    "a 95% Student-t interval over those cell means.",
+}
+"""Name -> the one written definition of each derived quantity, rendered by the docs."""
+
+T_975: dict[int, float] = {
+    1: 12.706204736174698,
+    2: 4.302652729911275,
+    3: 3.182446305284263,
+    4: 2.7764451051977987,
+    5: 2.570581835636314,
+    6: 2.4469118511449692,
+    7: 2.3646242515927844,
+    8: 2.306004135204166,
+    9: 2.2621571628540993,
+    10: 2.2281388519649385,
+    11: 2.200985160082949,
+    12: 2.1788128296634177,
+    13: 2.1603686564610127,
+    14: 2.1447866879169273,
+    15: 2.131449545559323,
+    16: 2.1199052992210112,
+    17: 2.1098155778331806,
+    18: 2.10092204024096,
+    19: 2.093024054408263,
+    20: 2.0859634472658364,
+    21: 2.079613844727662,
+    22: 2.0738730679040147,
+    23: 2.0686576104190406,
+    24: 2.063898561628021,
+    25: 2.0595385527532946,
+    26: 2.055529438642871,
+    27: 2.0518305164802833,
+    28: 2.048407141795244,
+    29: 2.045229642132703,
+    30: 2.0422724563012373,
+}
+"""The 0.975 quantile of Student's t distribution by degrees of freedom (1 to 30).
+
+Values as printed by ``scipy.stats.t.ppf(0.975, df)``; the test suite re-derives each one by
+integrating the t density, so a wrong digit fails a test.
+"""
+
+NORMAL_975 = 1.959963984540054
+"""The 0.975 quantile of the standard normal distribution, used beyond 30 degrees of freedom."""
+
+AXIS_RANGES: dict[str, tuple[float, float]] = {
+    "pass": (0.0, 1.0),
+    "blast_radius": (0.0, 1.0),
+    "wall_s": (0.0, math.inf),
+    "refusal": (0.0, 1.0),
+    "integrity": (0.0, 1.0),
+    "tokens": (0.0, math.inf),
+    "composite": (0.0, 1.0),
+}
+"""The possible range of each axis; intervals are clipped to it."""
+
+_DISCRETE_AXES = frozenset({"pass", "refusal", "integrity"})
+
+
+def t_quantile(degrees_of_freedom: int) -> float:
+    """t(0.975, df): from :data:`T_975`, or the normal quantile beyond 30 degrees of freedom."""
+    if degrees_of_freedom < 1:
+        raise ValueError("a t interval needs at least one degree of freedom")
+    return T_975.get(degrees_of_freedom, NORMAL_975)
+
+
+def estimate(values: Sequence[float], low_bound: float = -math.inf, high_bound: float = math.inf) -> Estimate | None:
+    """Mean with a 95% Student-t interval clipped to ``[low_bound, high_bound]``.
+
+    ``None`` for no values; an interval of ``None`` for a single value.
+    """
+    n = len(values)
+    if n == 0:
+        return None
+    mean = math.fsum(values) / n
+    if n == 1:
+        return Estimate(mean=mean, low=None, high=None, n=1)
+    variance = math.fsum((v - mean) ** 2 for v in values) / (n - 1)
+    half_width = t_quantile(n - 1) * math.sqrt(variance / n)
+    return Estimate(
+        mean=mean,
+        low=max(low_bound, mean - half_width),
+        high=min(high_bound, mean + half_width),
+        n=n,
+    )
+
+
+def axis_estimate(axis: str, values: Sequence[float]) -> Estimate | None:
+    """:func:`estimate` over one axis's recorded values, clipped to the axis range."""
+    low, high = AXIS_RANGES[axis]
+    return estimate(values, low, high)
+
+
+def stays(pass_values: Sequence[float]) -> Estimate | None:
+    """Share of reruns agreeing with the majority pass outcome (see ``DEFINITIONS["stays"]``)."""
+    n = len(pass_values)
+    if n == 0:
+        return None
+    passed = sum(1 for v in pass_values if v >= 0.5)
+    return Estimate(mean=max(passed, n - passed) / n, low=None, high=None, n=n)
+
+
+class AxisEstimates(Mapping[str, Estimate | None]):
+    """A small read-only mapping axis -> estimate, in :data:`AXES` order."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: Sequence[Estimate | None]) -> None:
+        self._values = tuple(values)
+
+    def __getitem__(self, axis: str) -> Estimate | None:
+        try:
+            return self._values[_AXIS_INDEX[axis]]
+        except KeyError:
+            raise KeyError(axis) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(AXES)
+
+    def __len__(self) -> int:
+        return len(AXES)
+
+    def __repr__(self) -> str:
+        return f"AxisEstimates({dict(self)!r})"
+
+
+_AXIS_INDEX = {axis: i for i, axis in enumerate(AXES)}
+
+
+def key_sort_value(key: CellKey) -> tuple[tuple[bool, str], ...]:
+    """Sort key of a cell key: field by field, a missing value before any string."""
+    return tuple((v is not None, v or "") for v in key.values())
+
+
+def cell_anchor(key: CellKey) -> str:
+    """``cab-cell-`` + the first 12 hex digits of sha256 of the key values joined by U+001F."""
+    text = "\x1f".join(v or "" for v in key.values())
+    return "cab-cell-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def version_sort_key(version: str) -> tuple[tuple[int, int | str], ...]:
+    """Orders methodology versions numerically part by part (``0.10`` after ``0.9``)."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in version.split("."))
+
+
+class _Interner:
+    """Shares equal estimates of discrete axes between cells (a million rows repeat them)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[Estimate, Estimate] = {}
+
+    def __call__(self, value: Estimate | None) -> Estimate | None:
+        if value is None:
+            return None
+        return self._seen.setdefault(value, value)
+
+
+def build_cells(
+    table: RunTable,
+    rows_by_key: Sequence[Sequence[int]],
+    category_of: Callable[[str], str],
+) -> tuple[Cell, ...]:
+    """One :class:`Cell` per key of ``table``, sorted by key.
+
+    ``rows_by_key[k]`` lists the row indices of key ``k`` (``table.keys[k]``).
+    """
+    order = sorted(range(len(table.keys)), key=lambda k: key_sort_value(table.keys[k]))
+    intern = _Interner()
+    columns = [(axis, table.scores[axis]) for axis in AXES]
+    reruns = table.rerun
+    cells = []
+    for key_index in order:
+        rows = sorted(rows_by_key[key_index], key=reruns.__getitem__)
+        if not rows:
+            continue
+        key = table.keys[key_index]
+        estimates: list[Estimate | None] = []
+        pass_values: list[float] = []
+        for axis, column in columns:
+            # NaN (v != v) is "not recorded"; the refusal code for "n/a" is no measurement either.
+            values = [v for v in (column[i] for i in rows) if v == v and v != NOT_APPLICABLE_CODE]
+            value = axis_estimate(axis, values)
+            estimates.append(intern(value) if axis in _DISCRETE_AXES else value)
+            if axis == "pass":
+                pass_values = values
+        axes = AxisEstimates(estimates)
+        failures = Counter(
+            table.failure_names[table.failure[i]] for i in rows if table.failure[i] >= 0
+        )
+        newest = max((table.versions[table.version_id[i]] for i in rows), key=version_sort_key)
+        cells.append(
+            Cell(
+                key=key,
+                category=category_of(key.task),
+                methodology_version=newest,
+                runs=tuple(rows),
+                axes=axes,
+                headline=axes["composite"],
+                ships=axes["pass"],
+                stays=intern(stays(pass_values)),
+                costs=axes["wall_s"],
+                failures=tuple(sorted(failures.items())),
+                anchor=cell_anchor(key),
+            )
+        )
+    return tuple(cells)
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewRow:
+    """Cells grouped by some key fields (by default TUI and model), see ``DEFINITIONS["overview"]``."""
+
+    fields: tuple[str, ...]
+    values: tuple[str | None, ...]
+    cells: int
+    runs: int
+    headline: Estimate | None
+    ships: Estimate | None
+    stays: Estimate | None
+    costs: Estimate | None
+
+
+def _over_cells(estimates: Sequence[Estimate | None], axis: str | None) -> Estimate | None:
+    means = [e.mean for e in estimates if e is not None]
+    if axis is None:
+        return estimate(means, 0.0, 1.0)
+    return axis_estimate(axis, means)
+
+
+def overview(cells: Sequence[Cell], by: Sequence[str] = ("tui", "model")) -> tuple[OverviewRow, ...]:
+    """Rows aggregated over cells grouped by the key fields ``by``, sorted by those values."""
+    for name in by:
+        if name not in KEY_FIELD_NAMES:
+            raise ValueError(f"{name!r} is not a key field")
+    groups: dict[tuple[str | None, ...], list[Cell]] = {}
+    for cell in cells:
+        groups.setdefault(tuple(getattr(cell.key, name) for name in by), []).append(cell)
+    rows = []
+    for values in sorted(groups, key=lambda vs: tuple((v is not None, v or "") for v in vs)):
+        members = groups[values]
+        rows.append(
+            OverviewRow(
+                fields=tuple(by),
+                values=values,
+                cells=len(members),
+                runs=sum(len(c.runs) for c in members),
+                headline=_over_cells([c.headline for c in members], "composite"),
+                ships=_over_cells([c.ships for c in members], "pass"),
+                stays=_over_cells([c.stays for c in members], None),
+                costs=_over_cells([c.costs for c in members], "wall_s"),
+            )
+        )
+    return tuple(rows)

@@ -1,0 +1,69 @@
+"""The snapshot digest: sha256 of every source file and one combined digest over them all.
+
+The combined digest is the sha256 of the text that ``sha256sum`` prints for the snapshot's files,
+listed in sorted order of their paths relative to the snapshot root: one line
+``"<sha256 hex>  <relative path>\\n"`` per file (two spaces, forward slashes). It depends only on
+file contents and their places inside the snapshot, never on where the snapshot lives or on
+timestamps. Anyone can recompute it with standard tools from the snapshot root::
+
+    cd data
+    find results/published -maxdepth 1 -name '*.jsonl' > /tmp/cab-files
+    printf '%s\\n' site/src/data/tasks.json results/exploits/_catalog.yaml \\
+        site/src/data/meta.json >> /tmp/cab-files
+    LC_ALL=C sort /tmp/cab-files | xargs sha256sum | sha256sum
+
+``python -m sphinxcontrib_cab digest DIR`` prints the per-file lines and the combined digest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+from .snapshot import Digest, FileDigest
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
+
+_CHUNK = 1 << 20
+
+
+def file_sha256(path: Path) -> tuple[str, int]:
+    """The hex sha256 and the size in bytes of one file, read in chunks."""
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def relative_name(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` with forward slashes (absolute when outside ``root``)."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def sha256sum_text(files: Iterable[FileDigest]) -> str:
+    """The lines ``sha256sum`` prints for ``files``, sorted by path."""
+    return "".join(f"{f.sha256}  {f.path}\n" for f in sorted(files, key=lambda f: f.path))
+
+
+def combine(files: Iterable[FileDigest]) -> Digest:
+    """The :class:`Digest` of already hashed files."""
+    ordered = tuple(sorted(files, key=lambda f: f.path))
+    combined = hashlib.sha256(sha256sum_text(ordered).encode("utf-8")).hexdigest()
+    return Digest(files=ordered, combined=combined)
+
+
+def digest_files(paths: Iterable[Path], root: Path) -> Digest:
+    """Hash every file in ``paths`` and combine them, with paths relative to ``root``."""
+    hashed = []
+    for path in paths:
+        sha, size = file_sha256(path)
+        hashed.append(FileDigest(path=relative_name(path, root), sha256=sha, size=size))
+    return combine(hashed)

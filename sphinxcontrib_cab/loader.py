@@ -1,0 +1,884 @@
+"""Read and validate the four sources of a snapshot into an immutable :class:`Snapshot`.
+
+Every record is validated against :mod:`sphinxcontrib_cab.models`. A record that does not fit is
+left out, counted, and reported as a :class:`Problem` located at its file and line, in words a data
+author understands; nothing here raises on bad data.
+
+Run rows are validated straight from the bytes of each JSONL line (no ``json.loads`` first) and
+stored column-wise in a :class:`RunTable`, so a million rows never exist as a million objects.
+:func:`load_snapshot_cached` keeps one parsed snapshot per source set in this process, keyed on the
+sha256 of every file, so unchanged data is not parsed again.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from . import aggregate, checks
+from .digest import combine, file_sha256, relative_name
+from .models import FAILURES, Exploit, ExploitCatalog, Meta, RunRecord, Task
+from .snapshot import (
+    AXES,
+    NOT_APPLICABLE_CODE,
+    CellKey,
+    Digest,
+    FileDigest,
+    Problem,
+    RunTable,
+    Snapshot,
+    SourcePaths,
+)
+from .warnings_ import Subtype
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+BOM = b"\xef\xbb\xbf"
+MAX_PROBLEMS_PER_FILE = 50
+"""Further problems of one file are summed up in one last warning instead of listed."""
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_ONE_MICROSECOND = dt.timedelta(microseconds=1)
+_NAN = math.nan
+
+SHA_FIELDS = frozenset({"prompt_sha256", "stdout_sha256", "grade_sha256", "tui_image_sha"})
+
+
+# --------------------------------------------------------------------------- problem log
+
+
+class ProblemLog:
+    """Collects problems, at most :data:`MAX_PROBLEMS_PER_FILE` listed per file."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self._per_file: dict[str, int] = {}
+        self._held_back: dict[str, int] = {}
+
+    def add(self, subtype: Subtype, message: str, path: str, line: int | None = None) -> None:
+        count = self._per_file.get(path, 0) + 1
+        self._per_file[path] = count
+        if count > MAX_PROBLEMS_PER_FILE:
+            self._held_back[path] = self._held_back.get(path, 0) + 1
+            return
+        location = path if line is None else f"{path}:{line}"
+        self.problems.append(Problem(subtype, message, location))
+
+    def finish(self) -> tuple[Problem, ...]:
+        for path in sorted(self._held_back):
+            count = self._held_back[path]
+            self.problems.append(
+                Problem(
+                    Subtype.record,
+                    f"{count} more problem{'s' if count != 1 else ''} in this file "
+                    f"{'are' if count != 1 else 'is'} not listed; fix the ones above and check again",
+                    path,
+                )
+            )
+        self._held_back.clear()
+        return tuple(self.problems)
+
+
+# --------------------------------------------------------------------------- positions
+
+
+@dataclass
+class Position:
+    """The line of a value in a JSON or YAML document, and the positions of its children."""
+
+    line: int
+    children: dict[str | int, Position] = field(default_factory=dict)
+
+    def line_of(self, loc: Sequence[str | int]) -> int:
+        """Line of the deepest part of ``loc`` that exists (the parent for a missing field)."""
+        here = self
+        for part in loc:
+            child = here.children.get(part)
+            if child is None:
+                break
+            here = child
+        return here.line
+
+
+class _JsonPositions:
+    """Walks already valid JSON text and records the line of every value and key."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.newlines = [i for i, c in enumerate(text) if c == "\n"]
+        self.decoder = json.JSONDecoder()
+
+    def line_at(self, index: int) -> int:
+        return bisect.bisect_left(self.newlines, index) + 1
+
+    def _skip(self, index: int) -> int:
+        text = self.text
+        while index < len(text) and text[index] in " \t\r\n":
+            index += 1
+        return index
+
+    def walk(self, index: int) -> tuple[Position, int]:
+        text = self.text
+        index = self._skip(index)
+        position = Position(self.line_at(index))
+        opener = text[index]
+        if opener not in "{[":
+            _, end = self.decoder.raw_decode(text, index)
+            return position, end
+        closer = "}" if opener == "{" else "]"
+        index = self._skip(index + 1)
+        count = 0
+        while text[index] != closer:
+            name: str | int = count
+            if opener == "{":
+                key_line = self.line_at(index)
+                name, index = self.decoder.raw_decode(text, index)
+                index = self._skip(index) + 1  # the colon
+                child, index = self.walk(index)
+                position.children[name] = Position(key_line, child.children)
+            else:
+                child, index = self.walk(index)
+                position.children[name] = child
+            count += 1
+            index = self._skip(index)
+            if text[index] == ",":
+                index = self._skip(index + 1)
+        return position, index + 1
+
+
+def _yaml_positions(node: yaml.Node) -> Position:
+    position = Position(node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            child = _yaml_positions(value_node)
+            position.children[str(key_node.value)] = Position(
+                key_node.start_mark.line + 1, child.children
+            )
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            position.children[i] = _yaml_positions(item)
+    return position
+
+
+# --------------------------------------------------------------------------- error wording
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, bytes) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _field_name(loc: Sequence[str | int]) -> tuple[tuple[str | int, ...], str]:
+    """Drop pydantic's union-member parts (``literal[0,1]``) and name the field ``scores.pass``."""
+    parts = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
+    name = ".".join(str(p) for p in parts)
+    return parts, name
+
+
+def describe_errors(
+    error: ValidationError, kind: str
+) -> list[tuple[Subtype, str, tuple[str | int, ...]]]:
+    """Turn a pydantic error into (subtype, message, field path) items, one per field."""
+    by_field: dict[tuple[str | int, ...], list[dict[str, Any]]] = {}
+    for item in error.errors(include_url=False):
+        parts, _ = _field_name(item["loc"])
+        by_field.setdefault(parts, []).append(dict(item))
+    described = []
+    for parts, items in by_field.items():
+        subtype, message = _describe_field(parts, items, kind)
+        described.append((subtype, message, parts))
+    return described
+
+
+def _describe_field(
+    parts: tuple[str | int, ...], items: list[dict[str, Any]], kind: str
+) -> tuple[Subtype, str]:
+    first = items[0]
+    kind_of_error = first["type"]
+    name = ".".join(str(p) for p in parts)
+    got = first.get("input")
+    if kind_of_error == "json_invalid":
+        detail = str(first.get("ctx", {}).get("error", first["msg"]))
+        return Subtype.json, f"not valid JSON: {detail}"
+    if not parts:
+        if kind_of_error in ("model_type", "dict_type"):
+            return Subtype.record, f"expected a JSON object with the {kind} fields, got {_show(got)}"
+        message = str(first["msg"]).removeprefix("Value error, ")
+        subtype = Subtype.date if "date" in message else Subtype.record
+        return subtype, f"{kind}: {message}"
+    if kind_of_error == "missing":
+        return Subtype.record, f"required field '{name}' is missing"
+    if kind_of_error == "extra_forbidden":
+        return Subtype.record, f"unknown field '{name}': the data contract has no such field (a typo?)"
+    last = parts[-1]
+    if kind_of_error == "string_pattern_mismatch" and last in SHA_FIELDS:
+        form = "'sha256:' and 64 lowercase hex digits" if last == "tui_image_sha" else "64 lowercase hex digits"
+        return Subtype.sha256, f"'{name}' is not a sha256 digest ({form}): got {_show(got)}"
+    if kind_of_error.startswith(("date", "datetime")):
+        if kind_of_error.startswith("datetime"):
+            form = "an ISO-8601 timestamp such as 2026-05-27T09:00:00.000000Z"
+        else:
+            form = "an ISO-8601 date such as 2026-05-27"
+        reason = first.get("ctx", {}).get("error")
+        because = f" ({reason})" if reason else ""
+        return Subtype.date, f"'{name}' is not {form}: got {_show(got)}{because}"
+    if kind_of_error == "literal_error":
+        expected = " or ".join(str(i.get("ctx", {}).get("expected", "")) for i in items)
+        return Subtype.record, f"'{name}' must be {expected}: got {_show(got)}"
+    message = str(first["msg"]).removeprefix("Value error, ")
+    message = message[:1].lower() + message[1:]
+    return Subtype.record, f"'{name}': {message}: got {_show(got)}"
+
+
+# --------------------------------------------------------------------------- text files
+
+
+class _Display:
+    """Shows paths relative to a base folder (conf.py's folder or the working directory)."""
+
+    def __init__(self, base: Path | None) -> None:
+        self.base = base.resolve() if base is not None else None
+
+    def __call__(self, path: Path) -> str:
+        resolved = path.resolve()
+        if self.base is not None:
+            try:
+                return resolved.relative_to(self.base).as_posix()
+            except ValueError:
+                pass
+        return resolved.as_posix()
+
+
+def _read_text(path: Path, shown: str, log: ProblemLog, what: str) -> str | None:
+    """The UTF-8 text of ``path`` without a BOM, or ``None`` (with a problem) when unusable."""
+    raw = path.read_bytes()
+    if not raw.strip():
+        log.add(Subtype.json if what != "YAML" else Subtype.yaml, f"the file is empty; expected {_EXPECTED[what]}", shown)
+        return None
+    if raw.startswith(BOM):
+        log.add(
+            Subtype.encoding,
+            "the file starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM "
+            "(read anyway)",
+            shown,
+            1,
+        )
+        raw = raw[len(BOM) :]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        log.add(
+            Subtype.encoding,
+            f"the file is not UTF-8 text: byte 0x{raw[error.start]:02x} cannot be decoded; "
+            "nothing was read from it",
+            shown,
+            line,
+        )
+        return None
+
+
+_EXPECTED = {
+    "tasks": "a JSON array of tasks",
+    "meta": "a JSON object with the methodology pin",
+    "YAML": "a YAML mapping with an 'exploits' list",
+}
+
+
+def _json_problem(error: json.JSONDecodeError, shown: str, log: ProblemLog) -> None:
+    log.add(Subtype.json, f"not valid JSON: {error.msg} at column {error.colno}", shown, error.lineno)
+
+
+# --------------------------------------------------------------------------- tasks.json
+
+
+@dataclass(frozen=True)
+class Located:
+    """Records that were read, each with the position tree of its source text."""
+
+    shown: str
+    positions: dict[str, Position]
+
+    def at(self, record_id: str, *loc: str | int) -> str:
+        position = self.positions.get(record_id)
+        if position is None:
+            return self.shown
+        return f"{self.shown}:{position.line_of(loc)}"
+
+
+def read_tasks(path: Path, shown: str, log: ProblemLog) -> tuple[tuple[Task, ...], Located, int]:
+    """The task catalogue: valid tasks, their positions and how many entries were left out."""
+    text = _read_text(path, shown, log, "tasks")
+    located = Located(shown, {})
+    if text is None:
+        return (), located, 0
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        _json_problem(error, shown, log)
+        return (), located, 0
+    walker = _JsonPositions(text)
+    root, _ = walker.walk(0)
+    if not isinstance(document, list):
+        log.add(Subtype.record, f"expected a JSON array of tasks, got a JSON {type(document).__name__}", shown, root.line)
+        return (), located, 0
+    tasks: list[Task] = []
+    rejected = 0
+    for index, entry in enumerate(document):
+        position = root.children[index]
+        task = _validate(Task, entry, "task", position, shown, log)
+        if task is None:
+            rejected += 1
+            continue
+        if task.id in located.positions:
+            log.add(
+                Subtype.duplicate,
+                f"task '{task.id}' appears twice in the catalogue (first at line "
+                f"{located.positions[task.id].line}); this entry is left out",
+                shown,
+                position.line,
+            )
+            rejected += 1
+            continue
+        located.positions[task.id] = position
+        tasks.append(task)
+    return tuple(tasks), located, rejected
+
+
+def _validate(
+    model: type[_Model], data: Any, kind: str, position: Position, shown: str, log: ProblemLog
+) -> _Model | None:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        for subtype, message, parts in describe_errors(error, kind):
+            log.add(subtype, f"{kind} left out: {message}", shown, position.line_of(parts))
+        return None
+
+
+# --------------------------------------------------------------------------- _catalog.yaml
+
+_PYTHON_TAG = "tag:yaml.org,2002:python/"
+
+
+def _python_tags(node: yaml.Node) -> list[yaml.Node]:
+    found = [node] if node.tag.startswith(_PYTHON_TAG) else []
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            found += _python_tags(key_node) + _python_tags(value_node)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            found += _python_tags(item)
+    return found
+
+
+def _construct(node: yaml.Node) -> Any:
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def read_exploits(path: Path, shown: str, log: ProblemLog) -> tuple[tuple[Exploit, ...], Located, int]:
+    """The exploit ledger, read with PyYAML's safe loader only."""
+    text = _read_text(path, shown, log, "YAML")
+    located = Located(shown, {})
+    if text is None:
+        return (), located, 0
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else None
+        log.add(Subtype.yaml, f"not valid YAML: {error.problem or error.context}", shown, line)
+        return (), located, 0
+    except yaml.YAMLError as error:
+        log.add(Subtype.yaml, f"not valid YAML: {error}", shown)
+        return (), located, 0
+    finally:
+        loader.dispose()
+    if root is None:
+        log.add(Subtype.yaml, "the file is empty; expected a YAML mapping with an 'exploits' list", shown)
+        return (), located, 0
+    entries = _exploit_entries(root, shown, log)
+    if entries is None:
+        return (), located, 0
+    exploits: list[Exploit] = []
+    rejected = 0
+    for node in entries:
+        position = _yaml_positions(node)
+        tagged = _python_tags(node)
+        if tagged:
+            for bad in tagged:
+                log.add(
+                    Subtype.yaml,
+                    f"exploit left out: the tag '{_short_tag(bad.tag)}' asks for a Python object; "
+                    "the ledger is read with a safe loader, which refuses such tags",
+                    shown,
+                    bad.start_mark.line + 1,
+                )
+            rejected += 1
+            continue
+        try:
+            data = _construct(node)
+        except yaml.YAMLError as error:
+            log.add(Subtype.yaml, f"exploit left out: {error}", shown, position.line)
+            rejected += 1
+            continue
+        exploit = _validate(Exploit, data, "exploit", position, shown, log)
+        if exploit is None:
+            rejected += 1
+            continue
+        if exploit.id in located.positions:
+            log.add(
+                Subtype.duplicate,
+                f"exploit '{exploit.id}' appears twice in the ledger (first at line "
+                f"{located.positions[exploit.id].line}); this entry is left out",
+                shown,
+                position.line,
+            )
+            rejected += 1
+            continue
+        located.positions[exploit.id] = position
+        exploits.append(exploit)
+    return tuple(exploits), located, rejected
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:")
+
+
+def _exploit_entries(root: yaml.Node, shown: str, log: ProblemLog) -> list[yaml.Node] | None:
+    line = root.start_mark.line + 1
+    if root.tag.startswith(_PYTHON_TAG):
+        log.add(Subtype.yaml, f"the tag '{_short_tag(root.tag)}' asks for a Python object; the safe loader refuses it", shown, line)
+        return None
+    if not isinstance(root, yaml.MappingNode):
+        log.add(Subtype.record, "expected a YAML mapping with an 'exploits' list", shown, line)
+        return None
+    entries: list[yaml.Node] | None = None
+    for key_node, value_node in root.value:
+        if key_node.value != "exploits":
+            log.add(
+                Subtype.record,
+                f"unknown top-level key '{key_node.value}': the ledger holds only 'exploits'",
+                shown,
+                key_node.start_mark.line + 1,
+            )
+            continue
+        if not isinstance(value_node, yaml.SequenceNode):
+            log.add(Subtype.record, "'exploits' must be a list of exploit entries", shown, value_node.start_mark.line + 1)
+            return None
+        entries = list(value_node.value)
+    if entries is None:
+        log.add(Subtype.record, "required key 'exploits' is missing", shown, line)
+        return None
+    return entries
+
+
+# --------------------------------------------------------------------------- meta.json
+
+
+def read_meta(path: Path, shown: str, log: ProblemLog) -> tuple[Meta | None, Located]:
+    """The methodology pin, or ``None`` when it cannot be used."""
+    text = _read_text(path, shown, log, "meta")
+    located = Located(shown, {})
+    if text is None:
+        return None, located
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        _json_problem(error, shown, log)
+        return None, located
+    root, _ = _JsonPositions(text).walk(0)
+    located.positions["meta"] = root
+    meta = _validate(Meta, document, "meta.json", root, shown, log)
+    return meta, located
+
+
+# --------------------------------------------------------------------------- run records
+
+
+class _RunReader:
+    """Reads JSONL run files into one :class:`RunTable`, one validated line at a time."""
+
+    def __init__(self, log: ProblemLog) -> None:
+        self.log = log
+        self.table = RunTable()
+        self.table.failure_names = FAILURES
+        self.rows_by_key: list[list[int]] = []
+        self.rejected = 0
+        self._key_index: dict[tuple[Any, ...], int] = {}
+        self._sweep_index: dict[str, int] = {}
+        self._version_index: dict[str, int] = {}
+
+    def read(self, path: Path, shown: str) -> None:
+        table = self.table
+        file_id = len(table.file_names)
+        table.file_names.append(shown)
+        rows_before = len(table)
+        problems_before = len(self.log.problems)
+        saw_line = False
+        with path.open("rb") as handle:
+            for line_number, raw in enumerate(handle, 1):
+                if line_number == 1 and raw.startswith(BOM):
+                    self.log.add(
+                        Subtype.encoding,
+                        "the file starts with a UTF-8 byte-order mark; save it as UTF-8 "
+                        "without BOM (read anyway)",
+                        shown,
+                        1,
+                    )
+                    raw = raw[len(BOM) :]
+                if not raw or raw.isspace():
+                    continue
+                saw_line = True
+                self._row(raw, file_id, line_number, shown)
+        if not saw_line:
+            self.log.add(Subtype.json, "the file is empty: it holds no run rows", shown)
+        del rows_before, problems_before
+
+    def _row(self, raw: bytes, file_id: int, line_number: int, shown: str) -> None:
+        try:
+            record = RunRecord.model_validate_json(raw)
+        except ValidationError as error:
+            self.rejected += 1
+            self._rejected_row(raw, error, line_number, shown)
+            return
+        table = self.table
+        task_added = record.task_added_date
+        identity = (
+            record.tui,
+            record.behavior_mode,
+            record.model,
+            record.task,
+            record.plugin_stack,
+            record.tui_image_sha,
+            record.model_endpoint_sha,
+            record.sampling_profile,
+            task_added,
+        )
+        key_id = self._key_index.get(identity)
+        rerun = record.rerun
+        if key_id is None:
+            key_id = len(table.keys)
+            self._key_index[identity] = key_id
+            table.keys.append(
+                CellKey(*identity[:8], task_added.isoformat() if task_added is not None else None)
+            )
+            self.rows_by_key.append([])
+        rows = self.rows_by_key[key_id]
+        for other in rows:
+            if table.rerun[other] == rerun:
+                self.rejected += 1
+                self.log.add(
+                    Subtype.duplicate,
+                    f"duplicate run: rerun {rerun} of this cell already appears at "
+                    f"{table.location(other)}; this row is left out",
+                    shown,
+                    line_number,
+                )
+                return
+        started = record.started_at
+        ended = record.ended_at
+        if started.tzinfo is None:
+            started = started.replace(tzinfo=dt.UTC)
+        if ended.tzinfo is None:
+            ended = ended.replace(tzinfo=dt.UTC)
+        started_us = (started - _EPOCH) // _ONE_MICROSECOND
+        ended_us = (ended - _EPOCH) // _ONE_MICROSECOND
+        if ended_us < started_us:
+            self.log.add(
+                Subtype.date,
+                f"ended_at {record.ended_at.isoformat()} is before started_at "
+                f"{record.started_at.isoformat()} (row kept)",
+                shown,
+                line_number,
+            )
+        index = len(table.key_id)
+        rows.append(index)
+        table.key_id.append(key_id)
+        sweep = self._sweep_index.get(record.sweep_id)
+        if sweep is None:
+            sweep = self._sweep_index[record.sweep_id] = len(table.sweeps)
+            table.sweeps.append(record.sweep_id)
+        table.sweep_id.append(sweep)
+        version = self._version_index.get(record.methodology_version)
+        if version is None:
+            version = self._version_index[record.methodology_version] = len(table.versions)
+            table.versions.append(record.methodology_version)
+        table.version_id.append(version)
+        table.file_id.append(file_id)
+        table.line.append(line_number)
+        table.rerun.append(rerun)
+        table.exit_code.append(record.exit_code)
+        table.failure.append(-1 if record.failure is None else FAILURES.index(record.failure))
+        table.started_us.append(started_us)
+        table.ended_us.append(ended_us)
+        hashes = table.hashes
+        hashes += bytes.fromhex(record.prompt_sha256)
+        hashes += bytes.fromhex(record.stdout_sha256)
+        hashes += bytes.fromhex(record.grade_sha256)
+        scores = record.scores
+        columns = table.scores
+        columns["pass"].append(_NAN if scores.pass_ is None else scores.pass_)
+        columns["blast_radius"].append(_NAN if scores.blast_radius is None else scores.blast_radius)
+        columns["wall_s"].append(_NAN if scores.wall_s is None else scores.wall_s)
+        refusal = scores.refusal
+        columns["refusal"].append(
+            _NAN if refusal is None else NOT_APPLICABLE_CODE if refusal == "n/a" else float(refusal)
+        )
+        columns["integrity"].append(_NAN if scores.integrity is None else scores.integrity)
+        columns["tokens"].append(_NAN if scores.tokens is None else scores.tokens)
+        columns["composite"].append(_NAN if scores.composite is None else scores.composite)
+
+    def _rejected_row(self, raw: bytes, error: ValidationError, line_number: int, shown: str) -> None:
+        described = describe_errors(error, "run record")
+        if described and described[0][0] is Subtype.json:
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as bad:
+                self.log.add(
+                    Subtype.encoding,
+                    f"row left out: the line is not UTF-8 text (byte 0x{raw[bad.start]:02x} "
+                    f"at column {bad.start + 1})",
+                    shown,
+                    line_number,
+                )
+                return
+            if not raw.endswith(b"\n"):
+                self.log.add(
+                    Subtype.json,
+                    "row left out: the last line is cut off (the file ends in the middle of a "
+                    f"record, without a final newline): {described[0][1]}",
+                    shown,
+                    line_number,
+                )
+                return
+        for subtype, message, _ in described:
+            self.log.add(subtype, f"row left out: {message}", shown, line_number)
+
+
+# --------------------------------------------------------------------------- the snapshot
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path.resolve().is_relative_to(root.resolve())
+
+
+def snapshot_files(sources: SourcePaths) -> list[Path]:
+    """Every source file of the snapshot that exists, run files sorted by name."""
+    files: list[Path] = []
+    if sources.runs.is_dir():
+        files.extend(sorted(p for p in sources.runs.glob("*.jsonl") if p.is_file()))
+    files.extend(p for p in (sources.tasks, sources.exploits, sources.meta) if p.is_file())
+    return [p for p in files if _inside(p, sources.root)]
+
+
+def _check_sources(sources: SourcePaths, display: _Display, log: ProblemLog) -> bool:
+    """Report missing sources and sources outside the root; ``False`` when nothing can be read."""
+    root = sources.root
+    if not root.is_dir():
+        log.add(Subtype.source, f"the snapshot folder {display(root)} does not exist", display(root))
+        return False
+    for label, path in (
+        ("run-record folder", sources.runs),
+        ("task catalogue", sources.tasks),
+        ("exploit ledger", sources.exploits),
+        ("methodology pin", sources.meta),
+    ):
+        if not _inside(path, root):
+            log.add(
+                Subtype.source,
+                f"the {label} {display(path)} is outside the snapshot folder {display(root)}; "
+                "it was not read",
+                display(path),
+            )
+        elif label == "run-record folder" and not path.is_dir():
+            log.add(Subtype.source, f"the {label} {display(path)} does not exist", display(path))
+        elif label == "run-record folder" and not any(path.glob("*.jsonl")):
+            log.add(Subtype.source, f"the {label} {display(path)} holds no *.jsonl files", display(path))
+        elif label != "run-record folder" and not path.is_file():
+            log.add(Subtype.source, f"the {label} {display(path)} does not exist", display(path))
+    return True
+
+
+def load_snapshot(
+    sources: SourcePaths,
+    *,
+    display_base: Path | None = None,
+    name: str | None = None,
+    digest: Digest | None = None,
+) -> Snapshot:
+    """Read, validate, cross-check and aggregate one snapshot. Never raises on bad data."""
+    global _PARSES
+    _PARSES += 1
+    display = _Display(display_base)
+    log = ProblemLog()
+    readable = _check_sources(sources, display, log)
+    root = sources.root
+
+    def usable(path: Path) -> bool:
+        return readable and _inside(path, root) and path.is_file()
+
+    tasks_shown = display(sources.tasks)
+    tasks, task_places, tasks_rejected = (
+        read_tasks(sources.tasks, tasks_shown, log) if usable(sources.tasks) else ((), Located(tasks_shown, {}), 0)
+    )
+    exploits_shown = display(sources.exploits)
+    exploits, exploit_places, _ = (
+        read_exploits(sources.exploits, exploits_shown, log)
+        if usable(sources.exploits)
+        else ((), Located(exploits_shown, {}), 0)
+    )
+    meta_shown = display(sources.meta)
+    meta, meta_places = read_meta(sources.meta, meta_shown, log) if usable(sources.meta) else (None, Located(meta_shown, {}))
+
+    reader = _RunReader(log)
+    run_files = []
+    if readable and _inside(sources.runs, root) and sources.runs.is_dir():
+        run_files = sorted(p for p in sources.runs.glob("*.jsonl") if p.is_file())
+    for path in run_files:
+        reader.read(path, display(path))
+    table = reader.table
+
+    task_index = {t.id: t for t in tasks}
+
+    def category_of(task_id: str) -> str:
+        task = task_index.get(task_id)
+        return task.category if task is not None else task_id.split("/", 1)[0]
+
+    cells = aggregate.build_cells(table, reader.rows_by_key, category_of)
+    cell_index = {cell.key: i for i, cell in enumerate(cells)}
+
+    for problem in checks.run_checks(
+        table=table,
+        rows_by_key=reader.rows_by_key,
+        tasks=task_index,
+        tasks_shown=tasks_shown,
+        meta=meta,
+        meta_places=meta_places,
+        exploits=exploits,
+        exploit_places=exploit_places,
+        rows_rejected=reader.rejected,
+        runs_shown=display(sources.runs),
+    ):
+        log.add(problem.subtype, problem.message, *_split_location(problem.location))
+    exploit_cells, exploit_problems = checks.match_exploits(exploits, cells, exploit_places)
+    for problem in exploit_problems:
+        log.add(problem.subtype, problem.message, *_split_location(problem.location))
+
+    files = tuple(snapshot_files(sources)) if readable else ()
+    if digest is None:
+        digest = digest_of(files, root)
+    snapshot_name = meta.snapshot_date.isoformat() if meta is not None else (name or root.name)
+    del tasks_rejected
+    return Snapshot(
+        name=snapshot_name,
+        sources=sources,
+        meta=meta,
+        tasks=tasks,
+        exploits=exploits,
+        runs=table,
+        cells=cells,
+        exploit_cells=exploit_cells,
+        digest=digest,
+        rows_read=len(table),
+        rows_rejected=reader.rejected,
+        problems=log.finish(),
+        files=files,
+        _task_index=task_index,
+        _cell_index=cell_index,
+    )
+
+
+def _split_location(location: str) -> tuple[str, int | None]:
+    path, _, line = location.rpartition(":")
+    if path and line.isdigit():
+        return path, int(line)
+    return location, None
+
+
+def digest_of(files: Sequence[Path], root: Path) -> Digest:
+    hashed = []
+    for path in files:
+        sha, size = file_sha256(path)
+        hashed.append(FileDigest(relative_name(path.resolve(), root.resolve()), sha, size))
+    return combine(hashed)
+
+
+# --------------------------------------------------------------------------- cache
+
+_PARSES = 0
+_CACHE: dict[tuple[SourcePaths, str | None], tuple[str, Snapshot]] = {}
+
+
+def parse_count() -> int:
+    """How many times this process parsed a snapshot (cache hits do not count)."""
+    return _PARSES
+
+
+def load_snapshot_cached(
+    sources: SourcePaths, *, display_base: Path | None = None, name: str | None = None
+) -> Snapshot:
+    """:func:`load_snapshot`, reusing the last result while every file's sha256 is unchanged.
+
+    The cache keeps one snapshot per source set and display base, keyed on file contents (not
+    modification times, which copies and archives do not preserve).
+    """
+    root = sources.root
+    files = snapshot_files(sources) if root.is_dir() else []
+    digest = digest_of(files, root)
+    cache_key = (sources, str(display_base.resolve()) if display_base is not None else None)
+    cached = _CACHE.get(cache_key)
+    if cached is not None and cached[0] == digest.combined:
+        return cached[1]
+    snapshot = load_snapshot(sources, display_base=display_base, name=name, digest=digest)
+    _CACHE[cache_key] = (digest.combined, snapshot)
+    return snapshot
+
+
+def clear_cache() -> None:
+    _CACHE.clear()
+
+
+def source_paths(
+    root: Path,
+    runs: str = "results/published",
+    tasks: str = "site/src/data/tasks.json",
+    exploits: str = "results/exploits/_catalog.yaml",
+    meta: str = "site/src/data/meta.json",
+) -> SourcePaths:
+    """The :class:`SourcePaths` of a snapshot at ``root`` with the given sub-paths."""
+    return SourcePaths(
+        root=root,
+        runs=root / runs,
+        tasks=root / tasks,
+        exploits=root / exploits,
+        meta=root / meta,
+        runs_audit=runs,
+        tasks_audit=tasks,
+        exploits_audit=exploits,
+        meta_audit=meta,
+    )
+
+
+__all__ = [
+    "AXES",
+    "ProblemLog",
+    "load_snapshot",
+    "load_snapshot_cached",
+    "parse_count",
+    "source_paths",
+]
