@@ -862,14 +862,27 @@ class RunClock:
         self._cursor[(sweep.id, lane)] = ended_us + gap_us
 
 
+_MINUTE_PREFIXES: dict[int, str] = {}
+
+
 def iso_utc(epoch_us: int) -> str:
     """ISO-8601 UTC with microseconds, e.g. ``2026-06-16T05:30:00.123456Z``."""
     secs, micros = divmod(epoch_us, 1_000_000)
-    t = time.gmtime(secs)
-    return (
-        f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T"
-        f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}.{micros:06d}Z"
-    )
+    minute, second = divmod(secs, 60)
+    prefix = _MINUTE_PREFIXES.get(minute)
+    if prefix is None:
+        # Formatting the date part once per minute keeps large snapshots fast.
+        t = time.gmtime(minute * 60)
+        prefix = f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T{t.tm_hour:02d}:{t.tm_min:02d}:"
+        if len(_MINUTE_PREFIXES) > 100_000:
+            _MINUTE_PREFIXES.clear()
+        _MINUTE_PREFIXES[minute] = prefix
+    return f"{prefix}{second:02d}.{micros:06d}Z"
+
+
+def draw_int(rng: random.Random, low: int, high: int) -> int:
+    """A uniform integer in [low, high]; cheaper than ``randint`` for millions of draws."""
+    return low + int(rng.random() * (high - low + 1))
 
 
 def _wall_ms(rng: random.Random, cell: CellPlan) -> int:
@@ -892,13 +905,13 @@ def render_run(
     tokens: int | None = None
     integrity = 1
     if u < rate_p:
-        failure, exit_code, wall_ms = "rate_limit", 1, rng.randint(1200, 9000)
+        failure, exit_code, wall_ms = "rate_limit", 1, draw_int(rng, 1200, 9000)
         pass_, blast, refusal = 0, 0.0, refusal_fail
     elif u < rate_p + cell.handshake_p:
-        failure, exit_code, wall_ms = "handshake", 1, rng.randint(2000, 16000)
+        failure, exit_code, wall_ms = "handshake", 1, draw_int(rng, 2000, 16000)
         pass_, blast, refusal = 0, 0.0, refusal_fail
     elif u < rate_p + cell.handshake_p + cell.timeout_p:
-        failure, exit_code, wall_ms = "timeout", -1, rng.randint(630_000, 654_000)
+        failure, exit_code, wall_ms = "timeout", -1, draw_int(rng, 630_000, 654_000)
         pass_, blast, refusal = 0, rng.choice(BLAST_ON_FAIL), refusal_fail
     else:
         failure, exit_code, wall_ms = None, 0, _wall_ms(rng, cell)
@@ -913,11 +926,11 @@ def render_run(
         else:
             refusal = "n/a"
         if cell.tui.records_tokens and cell.records_provenance:
-            tokens = int(wall_ms * rng.uniform(0.6, 1.4)) + rng.randint(1500, 4000)
+            tokens = int(wall_ms * rng.uniform(0.6, 1.4)) + draw_int(rng, 1500, 4000)
     wall_s = wall_ms / 1000
-    started = clock.next_start(cell.sweep, cell.lane, rng.randint(0, 999_999))
+    started = clock.next_start(cell.sweep, cell.lane, draw_int(rng, 0, 999_999))
     ended = started + wall_ms * 1000
-    clock.finish(cell.sweep, cell.lane, ended, rng.randint(2_000_000, 9_000_000))
+    clock.finish(cell.sweep, cell.lane, ended, draw_int(rng, 2_000_000, 9_000_000))
     score = composite(pass_, blast, wall_s, refusal, integrity)
     run_tag = f"{cell.cell_id}#run{rerun}"
     stdout_sha = sha256_hex(f"stdout\n{run_tag}\nexit={exit_code}")

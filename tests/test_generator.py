@@ -1,0 +1,292 @@
+"""The sample-snapshot generator: reproducible data/, receipt figures, valid records, large mode."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import yaml
+
+from sphinxcontrib_cab.keys import KEY_FIELD_NAMES, PROVENANCE_FIELDS
+from sphinxcontrib_cab.models import ExploitCatalog, Meta, RunRecord, Task
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "data"
+GENERATOR = REPO / "tools" / "generate_snapshot.py"
+RUNS = Path("results/published")
+TASKS = Path("site/src/data/tasks.json")
+EXPLOITS = Path("results/exploits/_catalog.yaml")
+META = Path("site/src/data/meta.json")
+
+# What the public receipt and the sweep design promise (the brief), not read from the data.
+RECEIPT_ROWS = 3465
+RECEIPT_CELLS = 1155
+RECEIPT_TUIS = 10
+RECEIPT_MODELS = 14
+RECEIPT_TASKS = 25
+RECEIPT_CATEGORIES = {"integrity", "mutations", "polyglot"}
+RERUNS = 3
+
+
+def load_generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("generate_snapshot", GENERATOR)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def generator() -> ModuleType:
+    return load_generator()
+
+
+@pytest.fixture(scope="module")
+def regenerated(generator: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("sample")
+    assert generator.main(["--out", str(out)]) == 0
+    return out
+
+
+@dataclass
+class Loaded:
+    rows: list[dict[str, Any]]
+    tasks: list[dict[str, Any]]
+    exploits: dict[str, Any]
+    meta: dict[str, Any]
+
+
+def load(root: Path) -> Loaded:
+    rows = [
+        json.loads(line)
+        for path in sorted((root / RUNS).glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+    ]
+    return Loaded(
+        rows=rows,
+        tasks=json.loads((root / TASKS).read_text(encoding="utf-8")),
+        exploits=yaml.safe_load((root / EXPLOITS).read_text(encoding="utf-8")),
+        meta=json.loads((root / META).read_text(encoding="utf-8")),
+    )
+
+
+def cell_key(row: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(row.get(name) for name in KEY_FIELD_NAMES)
+
+
+def files_under(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def snapshot_roots() -> list[Path]:
+    meta = json.loads((DATA / META).read_text(encoding="utf-8"))
+    return [DATA, *(DATA / ref["path"] for ref in meta["snapshots"])]
+
+
+# -- reproducibility ------------------------------------------------------------------------
+
+
+def test_regenerating_gives_byte_identical_files(regenerated: Path) -> None:
+    committed = files_under(DATA)
+    fresh = files_under(regenerated)
+    assert sorted(fresh) == sorted(committed)
+    changed = [name for name in sorted(committed) if committed[name] != fresh[name]]
+    assert changed == []
+
+
+def test_files_use_unix_newlines_and_end_with_one() -> None:
+    for name, content in files_under(DATA).items():
+        assert b"\r" not in content, name
+        assert content.endswith(b"\n"), name
+
+
+# -- the receipt figures ------------------------------------------------------------------------
+
+
+def test_counts_match_the_public_receipt() -> None:
+    snap = load(DATA)
+    cells: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    for row in snap.rows:
+        cells[cell_key(row)].append(row["rerun"])
+    assert len(snap.rows) == RECEIPT_ROWS == snap.meta["row_count"]
+    assert len(cells) == RECEIPT_CELLS
+    assert all(sorted(reruns) == list(range(1, RERUNS + 1)) for reruns in cells.values())
+    assert len({row["tui"] for row in snap.rows}) == RECEIPT_TUIS
+    assert len({row["model"] for row in snap.rows}) == RECEIPT_MODELS
+    task_ids = {task["id"] for task in snap.tasks}
+    assert len(task_ids) == len(snap.tasks) == RECEIPT_TASKS
+    assert {row["task"] for row in snap.rows} == task_ids
+    assert {task["category"] for task in snap.tasks} == RECEIPT_CATEGORIES
+
+
+def test_meta_pins_the_receipt() -> None:
+    meta = load(DATA).meta
+    assert (meta["methodology_version"], meta["snapshot_date"], meta["source"]) == (
+        "0.1",
+        "2026-06-20",
+        "results/published",
+    )
+    assert meta["synthetic"] is True
+    assert [entry["version"] for entry in meta["history"]] == ["0.0", "0.1"]
+
+
+def test_one_file_per_sweep_and_rows_name_their_file() -> None:
+    files = sorted((DATA / RUNS).glob("*.jsonl"))
+    assert [p.stem for p in files] == [
+        "expansion-20260616",
+        "free-20260527",
+        "newmodels-20260620",
+    ]
+    for path in files:
+        sweeps = {json.loads(line)["sweep_id"] for line in path.read_text().splitlines()}
+        assert sweeps == {path.stem}
+
+
+# -- validity -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("root", snapshot_roots(), ids=lambda p: p.relative_to(REPO).as_posix())
+def test_every_record_validates(root: Path) -> None:
+    snap = load(root)
+    for row in snap.rows:
+        RunRecord.model_validate(row)
+    for task in snap.tasks:
+        Task.model_validate(task)
+    ExploitCatalog.model_validate(snap.exploits)
+    Meta.model_validate(snap.meta)
+    assert snap.meta["row_count"] == len(snap.rows)
+
+
+@pytest.mark.parametrize("root", snapshot_roots(), ids=lambda p: p.relative_to(REPO).as_posix())
+def test_rows_agree_with_the_catalogue_and_the_ledger(root: Path) -> None:
+    snap = load(root)
+    added = {task["id"]: task["task_added_date"] for task in snap.tasks}
+    assert all(row["task_added_date"] == added[row["task"]] for row in snap.rows)
+    for exploit in snap.exploits["exploits"]:
+        for selector in exploit["affected_cells"]:
+            assert any(
+                all(row.get(name) == value for name, value in selector.items()) for row in snap.rows
+            ), (exploit["id"], selector)
+        if exploit["status"] == "patched":
+            assert exploit["reported"] <= exploit["patched"]
+
+
+def test_old_methodology_rows_lack_provenance_and_new_ones_have_it() -> None:
+    snap = load(DATA)
+    versions = Counter(row["methodology_version"] for row in snap.rows)
+    assert set(versions) == {"0.0", "0.1"}
+    for row in snap.rows:
+        present = [name for name in PROVENANCE_FIELDS if row.get(name) is not None]
+        if row["methodology_version"] == "0.0":
+            assert present == ["task_added_date"]
+        else:
+            assert present == list(PROVENANCE_FIELDS)
+
+
+def test_older_snapshot_is_listed_and_is_the_first_sweep() -> None:
+    meta = load(DATA).meta
+    (ref,) = meta["snapshots"]
+    old = load(DATA / ref["path"])
+    assert old.meta["snapshot_date"] == ref["snapshot_date"]
+    assert old.meta["methodology_version"] == ref["methodology_version"] == "0.0"
+    assert len(old.rows) == ref["row_count"] == old.meta["row_count"]
+    assert {row["sweep_id"] for row in old.rows} == {"free-20260527"}
+    assert old.meta["snapshots"] == []
+
+
+def test_exploit_ledger_has_live_and_patched_entries_of_every_severity() -> None:
+    entries = load(DATA).exploits["exploits"]
+    assert len(entries) >= 6
+    assert {e["status"] for e in entries} == {"live", "patched"}
+    assert {e["severity"] for e in entries} == {"critical", "high", "medium", "low"}
+
+
+# -- realism of the scores --------------------------------------------------------------------
+
+
+def expected_composite(scores: dict[str, Any]) -> float:
+    refusal = 1.0 if scores["refusal"] == "n/a" else float(scores["refusal"])
+    lightness = 1.0 / (1.0 + (scores["wall_s"] / 21.7) ** 0.835)
+    gate = 0.5 if scores["integrity"] == 0 else 1.0
+    inner = 0.4 * scores["pass"] + 0.1 * (1 - scores["blast_radius"]) + 0.1 * lightness
+    return float(gate * (inner + 0.2 * refusal + 0.2))
+
+
+def test_scores_follow_the_composite_formula_and_the_clock() -> None:
+    snap = load(DATA)
+    refusal_tasks = {task["id"] for task in snap.tasks if task["expected_refusal"]}
+    assert refusal_tasks
+    for row in snap.rows:
+        scores = row["scores"]
+        assert scores["composite"] == pytest.approx(expected_composite(scores), abs=5e-5)
+        started = dt.datetime.fromisoformat(row["started_at"])
+        ended = dt.datetime.fromisoformat(row["ended_at"])
+        assert (ended - started).total_seconds() == pytest.approx(scores["wall_s"], abs=1e-6)
+        assert started.utcoffset() == dt.timedelta(0)
+        assert (scores["refusal"] == "n/a") == (row["task"] not in refusal_tasks)
+
+
+def test_failures_of_every_kind_keep_their_zero() -> None:
+    rows = load(DATA).rows
+    exit_codes = {"rate_limit": 1, "handshake": 1, "timeout": -1}
+    seen = Counter(row["failure"] for row in rows if row["failure"] is not None)
+    assert set(seen) == set(exit_codes)
+    for row in rows:
+        if row["failure"] is None:
+            assert row["exit_code"] == 0
+            continue
+        assert row["exit_code"] == exit_codes[row["failure"]]
+        assert row["scores"]["pass"] == 0
+        if row["failure"] == "timeout":
+            assert 630 <= row["scores"]["wall_s"] <= 654
+
+
+def test_tokens_are_often_not_recorded() -> None:
+    tokens = [row["scores"]["tokens"] for row in load(DATA).rows]
+    recorded = sum(value is not None for value in tokens)
+    assert 0 < recorded < len(tokens) / 2
+
+
+# -- large mode -----------------------------------------------------------------------------
+
+
+LARGE_ROWS = 2000
+
+
+@pytest.fixture(scope="module")
+def large(generator: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("large")
+    assert generator.main(["--rows", str(LARGE_ROWS), "--out", str(out)]) == 0
+    return out
+
+
+def test_large_mode_writes_exactly_n_valid_rows(large: Path) -> None:
+    snap = load(large)
+    assert len(snap.rows) == LARGE_ROWS == snap.meta["row_count"]
+    keys = Counter((cell_key(row), row["rerun"]) for row in snap.rows)
+    assert max(keys.values()) == 1
+    task_ids = {Task.model_validate(task).id for task in snap.tasks}
+    for row in snap.rows:
+        assert RunRecord.model_validate(row).task in task_ids
+    Meta.model_validate(snap.meta)
+    catalog = ExploitCatalog.model_validate(snap.exploits)
+    for exploit in catalog.exploits:
+        for selector in exploit.affected_cells:
+            wanted = selector.model_dump(exclude_none=True)
+            assert any(all(row.get(k) == v for k, v in wanted.items()) for row in snap.rows)
+
+
+def test_large_mode_is_deterministic(generator: ModuleType, large: Path, tmp_path: Path) -> None:
+    assert generator.main(["--rows", str(LARGE_ROWS), "--out", str(tmp_path)]) == 0
+    assert files_under(tmp_path) == files_under(large)
