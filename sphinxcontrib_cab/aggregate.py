@@ -112,7 +112,9 @@ def t_quantile(degrees_of_freedom: int) -> float:
     return T_975.get(degrees_of_freedom, NORMAL_975)
 
 
-def estimate(values: Sequence[float], low_bound: float = -math.inf, high_bound: float = math.inf) -> Estimate | None:
+def estimate(
+    values: Sequence[float], low_bound: float = -math.inf, high_bound: float = math.inf
+) -> Estimate | None:
     """Mean with a 95% Student-t interval clipped to ``[low_bound, high_bound]``.
 
     ``None`` for no values; an interval of ``None`` for a single value.
@@ -275,7 +277,9 @@ def _over_cells(estimates: Sequence[Estimate | None], axis: str | None) -> Estim
     return axis_estimate(axis, means)
 
 
-def overview(cells: Sequence[Cell], by: Sequence[str] = ("tui", "model")) -> tuple[OverviewRow, ...]:
+def overview(
+    cells: Sequence[Cell], by: Sequence[str] = ("tui", "model")
+) -> tuple[OverviewRow, ...]:
     """Rows aggregated over cells grouped by the key fields ``by``, sorted by those values."""
     for name in by:
         if name not in KEY_FIELD_NAMES:

@@ -31,7 +31,9 @@ def _rows(count: int) -> str:
     return f"{count} row{'s' if count != 1 else ''}"
 
 
-def _first_rows(table: RunTable, rows_by_key: Sequence[Sequence[int]], value_of_key: Sequence[object]) -> dict[object, tuple[int, int]]:
+def _first_rows(
+    table: RunTable, rows_by_key: Sequence[Sequence[int]], value_of_key: Sequence[object]
+) -> dict[object, tuple[int, int]]:
     """value -> (first row index, number of rows) over keys whose value is not None."""
     found: dict[object, tuple[int, int]] = {}
     for key_id, rows in enumerate(rows_by_key):
@@ -43,7 +45,9 @@ def _first_rows(table: RunTable, rows_by_key: Sequence[Sequence[int]], value_of_
     return found
 
 
-def row_count(meta: Meta | None, meta_places: Located, rows_read: int, rows_rejected: int, runs_shown: str) -> Iterator[Problem]:
+def row_count(
+    meta: Meta | None, meta_places: Located, rows_read: int, rows_rejected: int, runs_shown: str
+) -> Iterator[Problem]:
     """meta.json's row_count against the valid rows read."""
     if meta is None or meta.row_count == rows_read:
         return
@@ -56,7 +60,12 @@ def row_count(meta: Meta | None, meta_places: Located, rows_read: int, rows_reje
     )
 
 
-def unknown_tasks(table: RunTable, rows_by_key: Sequence[Sequence[int]], tasks: Mapping[str, Task], tasks_shown: str) -> Iterator[Problem]:
+def unknown_tasks(
+    table: RunTable,
+    rows_by_key: Sequence[Sequence[int]],
+    tasks: Mapping[str, Task],
+    tasks_shown: str,
+) -> Iterator[Problem]:
     """Runs naming a task that the catalogue does not have: one problem per task."""
     names = [key.task if key.task not in tasks else None for key in table.keys]
     found = _first_rows(table, rows_by_key, names)
@@ -69,12 +78,21 @@ def unknown_tasks(table: RunTable, rows_by_key: Sequence[Sequence[int]], tasks: 
         )
 
 
-def task_dates(table: RunTable, rows_by_key: Sequence[Sequence[int]], tasks: Mapping[str, Task], tasks_shown: str) -> Iterator[Problem]:
+def task_dates(
+    table: RunTable,
+    rows_by_key: Sequence[Sequence[int]],
+    tasks: Mapping[str, Task],
+    tasks_shown: str,
+) -> Iterator[Problem]:
     """Runs whose task_added_date disagrees with the catalogue: one problem per (task, date)."""
     pairs: list[tuple[str, str] | None] = []
     for key in table.keys:
         task = tasks.get(key.task)
-        if task is None or key.task_added_date is None or key.task_added_date == task.task_added_date.isoformat():
+        if (
+            task is None
+            or key.task_added_date is None
+            or key.task_added_date == task.task_added_date.isoformat()
+        ):
             pairs.append(None)
         else:
             pairs.append((key.task, key.task_added_date))
@@ -128,7 +146,11 @@ def exploit_dates(exploits: Sequence[Exploit], places: Located) -> Iterator[Prob
 
 
 def _describe_selector(selector: CellSelector) -> str:
-    given = [f"{name}={getattr(selector, name)}" for name in SELECTOR_FIELDS if getattr(selector, name) is not None]
+    given = [
+        f"{name}={getattr(selector, name)}"
+        for name in SELECTOR_FIELDS
+        if getattr(selector, name) is not None
+    ]
     return ", ".join(given) if given else "every cell"
 
 
@@ -144,7 +166,9 @@ def _matches(selector: CellSelector, cell: Cell) -> bool:
 _IMAGE = re.compile(IMAGE_DIGEST.pattern)
 
 
-def match_exploits(exploits: Sequence[Exploit], cells: Sequence[Cell], places: Located) -> tuple[dict[str, tuple[int, ...]], list[Problem]]:
+def match_exploits(
+    exploits: Sequence[Exploit], cells: Sequence[Cell], places: Located
+) -> tuple[dict[str, tuple[int, ...]], list[Problem]]:
     """Exploit id -> indices of matching cells, plus problems for selectors that match nothing."""
     matched: dict[str, tuple[int, ...]] = {}
     problems: list[Problem] = []

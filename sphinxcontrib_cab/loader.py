@@ -26,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import aggregate, checks
 from .digest import combine, file_sha256, relative_name
-from .models import FAILURES, Exploit, ExploitCatalog, Meta, RunRecord, Task
+from .models import FAILURES, Exploit, Meta, RunRecord, Task
 from .snapshot import (
     AXES,
     NOT_APPLICABLE_CODE,
@@ -173,13 +173,19 @@ def _yaml_positions(node: yaml.Node) -> Position:
 
 
 def _show(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, bytes) else repr(value)
+    text = (
+        json.dumps(value, ensure_ascii=False, default=str)
+        if not isinstance(value, bytes)
+        else repr(value)
+    )
     return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _field_name(loc: Sequence[str | int]) -> tuple[tuple[str | int, ...], str]:
     """Drop pydantic's union-member parts (``literal[0,1]``) and name the field ``scores.pass``."""
-    parts = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
+    parts = tuple(
+        p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function-")))
+    )
     name = ".".join(str(p) for p in parts)
     return parts, name
 
@@ -211,17 +217,27 @@ def _describe_field(
         return Subtype.json, f"not valid JSON: {detail}"
     if not parts:
         if kind_of_error in ("model_type", "dict_type"):
-            return Subtype.record, f"expected a JSON object with the {kind} fields, got {_show(got)}"
+            return (
+                Subtype.record,
+                f"expected a JSON object with the {kind} fields, got {_show(got)}",
+            )
         message = str(first["msg"]).removeprefix("Value error, ")
         subtype = Subtype.date if "date" in message else Subtype.record
         return subtype, f"{kind}: {message}"
     if kind_of_error == "missing":
         return Subtype.record, f"required field '{name}' is missing"
     if kind_of_error == "extra_forbidden":
-        return Subtype.record, f"unknown field '{name}': the data contract has no such field (a typo?)"
+        return (
+            Subtype.record,
+            f"unknown field '{name}': the data contract has no such field (a typo?)",
+        )
     last = parts[-1]
     if kind_of_error == "string_pattern_mismatch" and last in SHA_FIELDS:
-        form = "'sha256:' and 64 lowercase hex digits" if last == "tui_image_sha" else "64 lowercase hex digits"
+        form = (
+            "'sha256:' and 64 lowercase hex digits"
+            if last == "tui_image_sha"
+            else "64 lowercase hex digits"
+        )
         return Subtype.sha256, f"'{name}' is not a sha256 digest ({form}): got {_show(got)}"
     if kind_of_error.startswith(("date", "datetime")):
         if kind_of_error.startswith("datetime"):
@@ -262,7 +278,11 @@ def _read_text(path: Path, shown: str, log: ProblemLog, what: str) -> str | None
     """The UTF-8 text of ``path`` without a BOM, or ``None`` (with a problem) when unusable."""
     raw = path.read_bytes()
     if not raw.strip():
-        log.add(Subtype.json if what != "YAML" else Subtype.yaml, f"the file is empty; expected {_EXPECTED[what]}", shown)
+        log.add(
+            Subtype.json if what != "YAML" else Subtype.yaml,
+            f"the file is empty; expected {_EXPECTED[what]}",
+            shown,
+        )
         return None
     if raw.startswith(BOM):
         log.add(
@@ -295,7 +315,9 @@ _EXPECTED = {
 
 
 def _json_problem(error: json.JSONDecodeError, shown: str, log: ProblemLog) -> None:
-    log.add(Subtype.json, f"not valid JSON: {error.msg} at column {error.colno}", shown, error.lineno)
+    log.add(
+        Subtype.json, f"not valid JSON: {error.msg} at column {error.colno}", shown, error.lineno
+    )
 
 
 # --------------------------------------------------------------------------- tasks.json
@@ -329,7 +351,12 @@ def read_tasks(path: Path, shown: str, log: ProblemLog) -> tuple[tuple[Task, ...
     walker = _JsonPositions(text)
     root, _ = walker.walk(0)
     if not isinstance(document, list):
-        log.add(Subtype.record, f"expected a JSON array of tasks, got a JSON {type(document).__name__}", shown, root.line)
+        log.add(
+            Subtype.record,
+            f"expected a JSON array of tasks, got a JSON {type(document).__name__}",
+            shown,
+            root.line,
+        )
         return (), located, 0
     tasks: list[Task] = []
     rejected = 0
@@ -389,7 +416,9 @@ def _construct(node: yaml.Node) -> Any:
         loader.dispose()
 
 
-def read_exploits(path: Path, shown: str, log: ProblemLog) -> tuple[tuple[Exploit, ...], Located, int]:
+def read_exploits(
+    path: Path, shown: str, log: ProblemLog
+) -> tuple[tuple[Exploit, ...], Located, int]:
     """The exploit ledger, read with PyYAML's safe loader only."""
     text = _read_text(path, shown, log, "YAML")
     located = Located(shown, {})
@@ -409,7 +438,11 @@ def read_exploits(path: Path, shown: str, log: ProblemLog) -> tuple[tuple[Exploi
     finally:
         loader.dispose()
     if root is None:
-        log.add(Subtype.yaml, "the file is empty; expected a YAML mapping with an 'exploits' list", shown)
+        log.add(
+            Subtype.yaml,
+            "the file is empty; expected a YAML mapping with an 'exploits' list",
+            shown,
+        )
         return (), located, 0
     entries = _exploit_entries(root, shown, log)
     if entries is None:
@@ -462,7 +495,12 @@ def _short_tag(tag: str) -> str:
 def _exploit_entries(root: yaml.Node, shown: str, log: ProblemLog) -> list[yaml.Node] | None:
     line = root.start_mark.line + 1
     if root.tag.startswith(_PYTHON_TAG):
-        log.add(Subtype.yaml, f"the tag '{_short_tag(root.tag)}' asks for a Python object; the safe loader refuses it", shown, line)
+        log.add(
+            Subtype.yaml,
+            f"the tag '{_short_tag(root.tag)}' asks for a Python object; the safe loader refuses it",
+            shown,
+            line,
+        )
         return None
     if not isinstance(root, yaml.MappingNode):
         log.add(Subtype.record, "expected a YAML mapping with an 'exploits' list", shown, line)
@@ -478,7 +516,12 @@ def _exploit_entries(root: yaml.Node, shown: str, log: ProblemLog) -> list[yaml.
             )
             continue
         if not isinstance(value_node, yaml.SequenceNode):
-            log.add(Subtype.record, "'exploits' must be a list of exploit entries", shown, value_node.start_mark.line + 1)
+            log.add(
+                Subtype.record,
+                "'exploits' must be a list of exploit entries",
+                shown,
+                value_node.start_mark.line + 1,
+            )
             return None
         entries = list(value_node.value)
     if entries is None:
@@ -643,7 +686,9 @@ class _RunReader:
         columns["tokens"].append(_NAN if scores.tokens is None else scores.tokens)
         columns["composite"].append(_NAN if scores.composite is None else scores.composite)
 
-    def _rejected_row(self, raw: bytes, error: ValidationError, line_number: int, shown: str) -> None:
+    def _rejected_row(
+        self, raw: bytes, error: ValidationError, line_number: int, shown: str
+    ) -> None:
         described = describe_errors(error, "run record")
         if described and described[0][0] is Subtype.json:
             try:
@@ -690,7 +735,9 @@ def _check_sources(sources: SourcePaths, display: _Display, log: ProblemLog) -> 
     """Report missing sources and sources outside the root; ``False`` when nothing can be read."""
     root = sources.root
     if not root.is_dir():
-        log.add(Subtype.source, f"the snapshot folder {display(root)} does not exist", display(root))
+        log.add(
+            Subtype.source, f"the snapshot folder {display(root)} does not exist", display(root)
+        )
         return False
     for label, path in (
         ("run-record folder", sources.runs),
@@ -708,7 +755,9 @@ def _check_sources(sources: SourcePaths, display: _Display, log: ProblemLog) -> 
         elif label == "run-record folder" and not path.is_dir():
             log.add(Subtype.source, f"the {label} {display(path)} does not exist", display(path))
         elif label == "run-record folder" and not any(path.glob("*.jsonl")):
-            log.add(Subtype.source, f"the {label} {display(path)} holds no *.jsonl files", display(path))
+            log.add(
+                Subtype.source, f"the {label} {display(path)} holds no *.jsonl files", display(path)
+            )
         elif label != "run-record folder" and not path.is_file():
             log.add(Subtype.source, f"the {label} {display(path)} does not exist", display(path))
     return True
@@ -734,7 +783,9 @@ def load_snapshot(
 
     tasks_shown = display(sources.tasks)
     tasks, task_places, tasks_rejected = (
-        read_tasks(sources.tasks, tasks_shown, log) if usable(sources.tasks) else ((), Located(tasks_shown, {}), 0)
+        read_tasks(sources.tasks, tasks_shown, log)
+        if usable(sources.tasks)
+        else ((), Located(tasks_shown, {}), 0)
     )
     exploits_shown = display(sources.exploits)
     exploits, exploit_places, _ = (
@@ -743,7 +794,11 @@ def load_snapshot(
         else ((), Located(exploits_shown, {}), 0)
     )
     meta_shown = display(sources.meta)
-    meta, meta_places = read_meta(sources.meta, meta_shown, log) if usable(sources.meta) else (None, Located(meta_shown, {}))
+    meta, meta_places = (
+        read_meta(sources.meta, meta_shown, log)
+        if usable(sources.meta)
+        else (None, Located(meta_shown, {}))
+    )
 
     reader = _RunReader(log)
     run_files = []

@@ -151,7 +151,11 @@ def snapshot_for(
     """
     loaded = loaded_for(env)
     if loaded is None:
-        warn("cab data was not loaded (is sphinxcontrib_cab in extensions?)", Subtype.snapshot, location)
+        warn(
+            "cab data was not loaded (is sphinxcontrib_cab in extensions?)",
+            Subtype.snapshot,
+            location,
+        )
         return None
     snapshot = loaded.get(name)
     if snapshot is None:
@@ -203,7 +207,9 @@ def _on_env_purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     _digests(env).pop(docname, None)
 
 
-def _on_env_merge_info(app: Sphinx, env: BuildEnvironment, docnames: Iterable[str], other: Any) -> None:
+def _on_env_merge_info(
+    app: Sphinx, env: BuildEnvironment, docnames: Iterable[str], other: Any
+) -> None:
     mine = _digests(env)
     theirs: dict[str, dict[str, str]] = getattr(other, ENV_ATTRIBUTE, {})
     for docname in docnames:
