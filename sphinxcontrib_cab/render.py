@@ -126,7 +126,11 @@ def unpinned_paragraph(missing: tuple[str, ...]) -> nodes.paragraph:
     paragraph += nodes.Text(
         ": the cell did not record "
         + ("it" if len(missing) == 1 else "them")
-        + ", so the flag is left out and a rerun may differ there."
+        + (
+            ", so its flag is left out and a rerun may differ there."
+            if len(missing) == 1
+            else ", so their flags are left out and a rerun may differ there."
+        )
     )
     return paragraph
 

@@ -31,6 +31,7 @@ from docutils.parsers.rst import directives
 from ..keys import MISSING_MARK
 from ..models import SEVERITIES
 from ..render import SnapshotDirective, format_count
+from ..snapshot import format_timestamp
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -56,6 +57,22 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{format_count(count)} {word}"
 
 
+def date_span(label: str, dates: list[str], snapshot_date: str) -> str:
+    """``"<label> <first> to <last>; snapshot <date>"``, or just the snapshot date when empty."""
+    if not dates:
+        return f"snapshot {snapshot_date}"
+    first, last = min(dates), max(dates)
+    span = first if first == last else f"{first} to {last}"
+    return f"{label} {span}; snapshot {snapshot_date}"
+
+
+def run_dates(snapshot: Snapshot) -> list[str]:
+    started = snapshot.runs.started_us
+    if not started:
+        return []
+    return [format_timestamp(min(started))[:10], format_timestamp(max(started))[:10]]
+
+
 def ledger_rows(snapshot: Snapshot) -> tuple[LedgerRow, ...]:
     """The four sources with what they hold, counted from the data."""
     meta = snapshot.meta
@@ -70,7 +87,7 @@ def ledger_rows(snapshot: Snapshot) -> tuple[LedgerRow, ...]:
             "One row per run: the nine-field canonical key, the per-axis scores and the sha256 "
             "of the prompt, of the agent's stdout and of the verifier's grade.",
             plural(snapshot.rows_read, "row"),
-            when,
+            date_span("runs started", run_dates(snapshot), when),
             paths.runs_audit,
         ),
         LedgerRow(
@@ -79,7 +96,7 @@ def ledger_rows(snapshot: Snapshot) -> tuple[LedgerRow, ...]:
             f"{plural(len(snapshot.tasks), 'task')} in "
             + plural(len(categories), "category", "categories")
             + (f" ({', '.join(categories)})" if categories else ""),
-            when,
+            date_span("tasks added", [t.task_added_date.isoformat() for t in snapshot.tasks], when),
             paths.tasks_audit,
         ),
         LedgerRow(
@@ -87,7 +104,7 @@ def ledger_rows(snapshot: Snapshot) -> tuple[LedgerRow, ...]:
             "Attempts that broke the bench: the trigger, the grader call that was fooled, the "
             "severity, and the dates reported and patched.",
             f"{plural(len(snapshot.exploits), 'exploit')}, {format_count(live)} live",
-            when,
+            date_span("reported", [e.reported.isoformat() for e in snapshot.exploits], when),
             paths.exploits_audit,
         ),
         LedgerRow(
@@ -97,7 +114,7 @@ def ledger_rows(snapshot: Snapshot) -> tuple[LedgerRow, ...]:
             f"methodology {version}, "
             + plural(len(meta.history) if meta is not None else 0, "version")
             + " in the history",
-            when,
+            f"snapshot {when}",
             paths.meta_audit,
         ),
     )
