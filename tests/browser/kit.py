@@ -181,6 +181,47 @@ def bash_arguments(command: str, workdir: Path) -> list[str]:
     return [arg.decode("utf-8") for arg in done.stdout[:-1].split(b"\0")]
 
 
+COUNTING_STAND_IN = (
+    'codingagentbench() { cab_n=$((cab_n + 1)); printf \'%s\\0\' "$@" > "args.$cab_n"; }\ncab_n=0\n'
+)
+
+
+def bash_arguments_many(commands: Sequence[str], workdir: Path) -> list[list[str] | None]:
+    """Paste every command into one bash script; the arguments each one passed (``None``: it
+    did not call the program). Each command must call it at most once, in order."""
+    bash = shutil.which("bash")
+    if bash is None:
+        pytest.fail("bash is required to check reproduce commands", pytrace=False)
+    workdir.mkdir(parents=True, exist_ok=True)
+    parts = [COUNTING_STAND_IN]
+    for number, command in enumerate(commands, start=1):
+        parts.append(f"{command}\ncab_n={number}\n")
+    script = workdir / "paste-all.sh"
+    script.write_bytes("".join(parts).encode("utf-8"))
+    done = subprocess.run(
+        [bash, "--norc", "--noprofile", str(script)],
+        cwd=workdir,
+        capture_output=True,
+        env={"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"},
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")[-2000:]
+    assert done.stderr == b"", done.stderr.decode("utf-8", "replace")[-2000:]
+    assert done.stdout == b"", done.stdout[-2000:]
+    assert not (workdir / SENTINEL).exists(), "a pasted command ran something else"
+    results: list[list[str] | None] = []
+    for number in range(1, len(commands) + 1):
+        out = workdir / f"args.{number}"
+        if not out.exists():
+            results.append(None)
+            continue
+        raw = out.read_bytes()
+        assert raw.endswith(b"\0")
+        results.append([arg.decode("utf-8") for arg in raw[:-1].split(b"\0")])
+    return results
+
+
 # -- serving ----------------------------------------------------------------------------------
 
 
@@ -302,7 +343,7 @@ PWNED_TRAP = """
   }
 })();
 """
-"""Runs before any page script: records alert/confirm/prompt calls (a hostile payload's favourite)."""
+"""Runs before any page script: records alert, confirm and prompt calls."""
 
 
 def relative_luminance(rgb: tuple[float, float, float]) -> float:

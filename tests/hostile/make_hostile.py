@@ -243,16 +243,24 @@ def cases() -> list[Case]:
         found += [Case("runs", f, name, tagged(name, f"run.{f}")) for f in RUN_FIELDS]
         found += [Case("tasks", f, name, tagged(name, f"task.{f}")) for f in TASK_FIELDS]
         found += [Case("exploits", f, name, tagged(name, f"exploit.{f}")) for f in EXPLOIT_FIELDS]
-        found += [Case("meta", f"history.{f}", name, tagged(name, f"history.{f}"))
-                  for f in HISTORY_FIELDS]
+        found += [
+            Case("meta", f"history.{f}", name, tagged(name, f"history.{f}")) for f in HISTORY_FIELDS
+        ]
     for field in META_FIELDS:
-        found += [Case("meta", field, name, joined(f"meta.{field}"))
-                  for name in PAYLOADS if name != "long"]
+        found += [
+            Case("meta", field, name, joined(f"meta.{field}"))
+            for name in PAYLOADS
+            if name != "long"
+        ]
     return found
 
 
-def validate(tasks: list[dict[str, Any]], runs: list[dict[str, Any]],
-             catalog: dict[str, Any], meta: dict[str, Any]) -> None:
+def validate(
+    tasks: list[dict[str, Any]],
+    runs: list[dict[str, Any]],
+    catalog: dict[str, Any],
+    meta: dict[str, Any],
+) -> None:
     """Every record must pass the data contract, so the build exercises rendering, not rejection."""
     for task in tasks:
         Task.model_validate(task)

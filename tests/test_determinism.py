@@ -1,0 +1,201 @@
+"""Deterministic output: clean, parallel and incremental rebuilds give the same bytes.
+
+- Two clean builds of the docs site, each from its own fresh copy of the project and with a
+  different ``PYTHONHASHSEED``, write byte-identical HTML and downloads.
+- A ``-j 2`` build writes the same bytes as the serial build.
+- ``SOURCE_DATE_EPOCH`` decides every date Sphinx prints; today's date appears nowhere.
+- Changing one data file re-reads exactly the pages that depend on it, and the incremental result
+  equals a clean build of the changed snapshot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import shutil
+from typing import TYPE_CHECKING
+
+import pytest
+from browser import kit, sites
+from sphinx.application import Sphinx
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+pytestmark = pytest.mark.slow
+
+EPOCH = 1_000_000_000  # 2001-09-09T01:46:40Z
+EPOCH_DATE = dt.datetime.fromtimestamp(EPOCH, dt.UTC).date().isoformat()
+COMPARED = ("*.html", "*.xhtml", "_downloads/**/*", "_static/cab*")
+
+
+def build_env(seed: int) -> dict[str, str]:
+    return {"SOURCE_DATE_EPOCH": str(EPOCH), "PYTHONHASHSEED": str(seed)}
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.getbasetemp() / "cab-sites"
+
+
+@pytest.fixture(scope="module")
+def serial(workdir: Path) -> kit.Build:
+    # The same build the browser tests use (same name, same environment): built once.
+    return sites.docs_build(workdir, env=build_env(1))
+
+
+def differing(first: kit.Build, second: kit.Build) -> tuple[list[str], dict[str, bytes]]:
+    a = kit.tree_bytes(first.outdir, COMPARED)
+    b = kit.tree_bytes(second.outdir, COMPARED)
+    assert a, f"nothing to compare in {first.outdir}"
+    changed = sorted(name for name in a.keys() | b.keys() if a.get(name) != b.get(name))
+    return changed, a
+
+
+def cab_pages(files: dict[str, bytes]) -> list[str]:
+    return [name for name, data in files.items() if name.endswith("html") and b"cab-" in data]
+
+
+def test_two_clean_builds_are_identical(workdir: Path, serial: kit.Build) -> None:
+    again = sites.docs_build(workdir, name="docs-again", env=build_env(2))
+    changed, files = differing(serial, again)
+    assert cab_pages(files), "no page of the docs uses cab"
+    assert changed == []
+
+
+def test_parallel_build_equals_serial(workdir: Path, serial: kit.Build) -> None:
+    parallel = sites.docs_build(workdir, name="docs-j2", extra=["-j", "2"], env=build_env(3))
+    changed, _ = differing(serial, parallel)
+    assert changed == []
+
+
+def test_downloads_are_compared(serial: kit.Build) -> None:
+    downloads = [p for p in (serial.outdir / "_downloads").rglob("*") if p.is_file()]
+    assert downloads, "the docs offer no downloads"
+
+
+def test_no_build_date_leaks(serial: kit.Build) -> None:
+    today = dt.datetime.now(dt.UTC).date()
+    stamps = {today.isoformat(), (today - dt.timedelta(days=1)).isoformat()}
+    for name, data in kit.tree_bytes(serial.outdir, COMPARED).items():
+        for stamp in stamps:
+            assert stamp.encode() not in data, f"{name} contains the build date {stamp}"
+
+
+def test_source_date_epoch_sets_last_updated(workdir: Path) -> None:
+    project = sites.every_directive_root(workdir, "epoch")
+    build = kit.require_clean(
+        kit.sphinx_build(
+            project,
+            workdir / "out-epoch",
+            extra=["-D", "html_last_updated_fmt=%Y-%m-%d"],
+            env={"SOURCE_DATE_EPOCH": str(EPOCH)},
+        )
+    )
+    page = (build.outdir / "directives.html").read_text(encoding="utf-8")
+    assert EPOCH_DATE in page
+    assert dt.datetime.now(dt.UTC).date().isoformat() not in page
+
+
+# -- incremental ---------------------------------------------------------------------------------
+
+
+class RecordingBuild:
+    """An in-process Sphinx build of one project that records which documents it re-read."""
+
+    def __init__(self, srcdir: Path, outdir: Path, doctreedir: Path) -> None:
+        self.srcdir, self.outdir, self.doctreedir = srcdir, outdir, doctreedir
+        self.status = io.StringIO()
+        self.warnings = io.StringIO()
+
+    def run(self, *, fresh: bool = False) -> list[str]:
+        read: list[str] = []
+        app = Sphinx(
+            str(self.srcdir),
+            str(self.srcdir),
+            str(self.outdir),
+            str(self.doctreedir),
+            "html",
+            status=self.status,
+            warning=self.warnings,
+            freshenv=fresh,
+        )
+        app.connect(
+            "env-before-read-docs",
+            lambda _app, _env, docnames: read.extend(docnames),
+            priority=900,
+        )
+        app.build()
+        assert app.statuscode == 0
+        assert self.warnings.getvalue() == ""
+        return sorted(read)
+
+
+def change_one_row(jsonl: Path) -> None:
+    """Rewrite the first row's composite score (a valid value, different from the old one)."""
+    lines = jsonl.read_text(encoding="utf-8").split("\n")
+    record = json.loads(lines[0])
+    old = record["scores"]["composite"]
+    record["scores"]["composite"] = 0.125 if old != 0.125 else 0.25
+    lines[0] = json.dumps(record)
+    jsonl.write_text("\n".join(lines), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def incremental(workdir: Path) -> Iterator[tuple[Path, RecordingBuild, list[str]]]:
+    project = sites.every_directive_root(workdir, "incremental")
+    build = RecordingBuild(project, workdir / "out-incremental", workdir / "dt-incremental")
+    first = build.run(fresh=True)
+    yield project, build, first
+
+
+def test_incremental_rereads_exactly_dependent_pages(
+    incremental: tuple[Path, RecordingBuild, list[str]], workdir: Path
+) -> None:
+    project, build, first = incremental
+    assert "plain" in first and "older" in first
+    assert build.run() == [], "an unchanged project re-read documents"
+
+    runs = sorted((project / "data" / kit.SNAPSHOT_LAYOUT["runs"]).glob("*.jsonl"))
+    change_one_row(runs[0])
+    reread = build.run()
+    # Every page reading the pinned snapshot depends on it; the plain page and the page that
+    # renders only the older snapshot do not.
+    expected = sorted(set(first) - {"plain", "older"})
+    assert reread == expected
+
+    clean = RecordingBuild(project, workdir / "out-incremental-clean", workdir / "dt-clean")
+    clean.run(fresh=True)
+    incremental_files = kit.tree_bytes(build.outdir, ("*.html",))
+    clean_files = kit.tree_bytes(clean.outdir, ("*.html",))
+    assert incremental_files.keys() == clean_files.keys()
+    changed = [n for n in clean_files if clean_files[n] != incremental_files[n]]
+    assert changed == []
+
+
+def test_changing_the_older_snapshot_rereads_only_its_page(
+    incremental: tuple[Path, RecordingBuild, list[str]],
+) -> None:
+    project, build, _ = incremental
+    build.run()  # settle whatever an earlier test changed
+    older = project / "data" / "snapshots" / "2026-05-27" / kit.SNAPSHOT_LAYOUT["runs"]
+    change_one_row(sorted(older.glob("*.jsonl"))[0])
+    assert build.run() == ["older"]
+
+
+def test_moved_data_with_same_content_rereads_nothing(
+    incremental: tuple[Path, RecordingBuild, list[str]],
+) -> None:
+    """Touching a data file without changing its bytes (``cp`` without ``-p``) re-reads nothing
+    that a content check can rule out: the output stays identical."""
+    project, build, _ = incremental
+    build.run()
+    before = kit.tree_bytes(build.outdir, ("*.html",))
+    runs = sorted((project / "data" / kit.SNAPSHOT_LAYOUT["runs"]).glob("*.jsonl"))
+    copy = runs[0].with_suffix(".tmp")
+    shutil.copy(runs[0], copy)
+    copy.replace(runs[0])
+    build.run()
+    assert kit.tree_bytes(build.outdir, ("*.html",)) == before

@@ -1,0 +1,130 @@
+"""A page using every cab directive, built under five themes and checked in Chromium.
+
+Each theme: the build is clean with ``-nW``; in light and dark mode the leaderboard popover opens,
+its copy button puts the value on the clipboard, and the popover's text has sufficient contrast
+(WCAG 2 AA: 4.5:1, 3:1 for large text), measured two ways: axe-core's ``color-contrast`` rule on
+the open popover, and our own computed colours.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from browser import kit, sites
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from playwright.sync_api import Page
+
+pytestmark = pytest.mark.slow
+
+THEMES = list(sites.THEMES)
+MODES = ["light", "dark"]
+AA_NORMAL = 4.5
+AA_LARGE = 3.0
+
+TEXT_ELEMENTS = """
+(root) => {
+  const found = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const element = node.parentElement;
+    if (!node.textContent.trim() || !element || found.includes(element)) continue;
+    const box = element.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) continue;
+    found.push(element);
+  }
+  return found.length;
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.getbasetemp() / "cab-sites"
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_every_directive_builds_clean(theme: str, workdir: Path) -> None:
+    build = sites.theme_build(workdir, theme)
+    assert build.returncode == 0
+    assert build.warnings == []
+    page = (build.outdir / "directives.html").read_text(encoding="utf-8")
+    assert "cab-popover" in page, "the leaderboard has no popover"
+    assert "cab-copy" in page, "the page has no copy button"
+
+
+def open_popover_page(theme: str, mode: str, workdir: Path) -> tuple[Page, Any]:
+    build = sites.theme_build(workdir, theme)
+    context = kit.new_context(kit.serve(build.outdir), dark=mode == "dark")
+    if mode == "dark":
+        context.add_init_script(kit.THEME_DARK_SETUP)
+    page = context.new_page()
+    page.goto("directives.html")
+    if mode == "dark":
+        page.evaluate(kit.THEME_DARK_APPLY)
+    popover = page.locator("details.cab-popover").first
+    popover.locator("summary").click()
+    assert popover.evaluate("d => d.open") is True
+    return page, popover
+
+
+def element_contrasts(page: Page, selector: str) -> list[tuple[float, float, str]]:
+    """(ratio, required ratio, description) for every visible element with text in ``selector``."""
+    results: list[tuple[float, float, str]] = []
+    handles = page.locator(f"{selector} *").element_handles()
+    for handle in handles:
+        if not handle.evaluate(
+            "e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())"
+            " && e.getClientRects().length > 0"
+        ):
+            continue
+        colours = handle.evaluate(kit.EFFECTIVE_COLOURS)
+        style = handle.evaluate(
+            "e => { const s = getComputedStyle(e);"
+            " return [parseFloat(s.fontSize), parseInt(s.fontWeight, 10), e.tagName,"
+            " e.textContent.trim().slice(0, 40)]; }"
+        )
+        size, weight, tag, text = style
+        large = size >= 24 or (size >= 18.66 and weight >= 700)
+        ratio = kit.contrast_ratio(tuple(colours["fg"]), tuple(colours["bg"]))
+        results.append((ratio, AA_LARGE if large else AA_NORMAL, f"<{tag.lower()}> {text!r}"))
+    return results
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("theme", THEMES)
+def test_popover_copy_and_contrast(theme: str, mode: str, workdir: Path) -> None:
+    page, popover = open_popover_page(theme, mode, workdir)
+    try:
+        button = popover.locator("button.cab-copy[data-cab-copy]").first
+        intended = button.get_attribute("data-cab-copy")
+        assert intended
+        button.click()
+        assert page.evaluate("navigator.clipboard.readText()") == intended
+
+        axe = Axe().run(
+            page,
+            context="details.cab-popover[open]",
+            options={"runOnly": {"type": "rule", "values": ["color-contrast"]}},
+        )
+        violations = [
+            (node["target"], node.get("any", [{}])[0].get("message", ""))
+            for violation in axe.response["violations"]
+            for node in violation["nodes"]
+        ]
+        assert violations == [], f"{theme} {mode}: axe color-contrast: {violations}"
+
+        measured = element_contrasts(page, "details.cab-popover[open]")
+        assert measured, "no text measured in the open popover"
+        too_low = [m for m in measured if m[0] < m[1]]
+        assert too_low == [], f"{theme} {mode}: computed contrast below AA: {too_low}"
+        shots = kit.ARTIFACTS / "screenshots" / "themes"
+        shots.mkdir(parents=True, exist_ok=True)
+        popover.screenshot(path=str(shots / f"{theme}-{mode}-popover.png"))
+    finally:
+        page.context.close()
