@@ -22,7 +22,8 @@ from sphinx.util.docutils import SphinxDirective
 from .config import CONFIG_CHOICES, CONFIG_VALUES
 from .keys import KEY_FIELDS
 from .models import SCHEMAS
-from .warnings_ import Subtype
+from .render import checked_choice
+from .warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -148,6 +149,19 @@ def describe_converter(converter: Callable[..., Any]) -> str:
     return getattr(converter, "__name__", "a value")
 
 
+def describe_option(
+    option: str, converter: Callable[..., Any], choices: dict[str, tuple[str, ...]]
+) -> str:
+    """An option in words: its allowed values when the directive declares them in
+    ``option_choices``, else what its converter accepts."""
+    allowed = choices.get(option)
+    if allowed:
+        return "one of " + ", ".join(f"``{value}``" for value in allowed)
+    if option == "snapshot":
+        return "the ``snapshot_date`` of an older snapshot listed in ``meta.json``"
+    return describe_converter(converter)
+
+
 def registered(registry: dict[str, Any]) -> list[tuple[str, Any]]:
     """The ``cab-*`` entries of a docutils registry, sorted by name."""
     return sorted((name, obj) for name, obj in registry.items() if name.startswith(PREFIX))
@@ -241,13 +255,14 @@ def directive_entries(registry: dict[str, Any]) -> nodes.definition_list:
         )
         definition.extend(doc_paragraphs(cls))
         spec: OptionSpec = getattr(cls, "option_spec", None) or {}
+        choices: dict[str, tuple[str, ...]] = getattr(cls, "option_choices", None) or {}
         if spec:
             fields = nodes.field_list(classes=["cab-reference-options"])
             for option, converter in sorted(spec.items()):
                 fields += nodes.field(
                     "",
                     nodes.field_name(f":{option}:", f":{option}:"),
-                    nodes.field_body("", paragraph(describe_converter(converter))),
+                    nodes.field_body("", paragraph(describe_option(option, converter, choices))),
                 )
             definition += fields
         term = nodes.term("", "", nodes.literal(name, name))
@@ -314,30 +329,6 @@ def axes_table() -> nodes.table:
     return table("Score axes of a run", ("Axis", "Meaning"), (20, 80), rows)
 
 
-def _names(argument: str | None) -> tuple[str, ...]:
-    """Space-separated names."""
-    return tuple(directives.unchanged_required(argument).split())
-
-
-def _topic(argument: str | None) -> str:
-    value = directives.unchanged_required(argument).strip()
-    if value not in TOPICS:
-        msg = f"{value!r} is not one of {', '.join(TOPICS)}"
-        raise ValueError(msg)
-    return value
-
-
-def _schema_name(argument: str | None) -> str:
-    value = directives.unchanged_required(argument).strip()
-    if value not in SCHEMAS:
-        msg = f"{value!r} is not one of {', '.join(sorted(SCHEMAS))}"
-        raise ValueError(msg)
-    return value
-
-
-_schema_name.cab_choices = tuple(sorted(SCHEMAS))  # type: ignore[attr-defined]
-
-
 class ReferenceDirective(SphinxDirective):
     """One reference table generated from the code (argument: ``config``, ``warnings``,
     ``keys``, ``directives``, ``roles``, ``schemas``, ``definitions`` or ``axes``).
@@ -350,16 +341,33 @@ class ReferenceDirective(SphinxDirective):
     """
 
     required_arguments = 1
-    option_spec: ClassVar[OptionSpec] = {"schema": _schema_name, "only": _names}
+    option_spec: ClassVar[OptionSpec] = {
+        "schema": directives.unchanged,
+        "only": directives.unchanged,
+    }
+    option_choices: ClassVar[dict[str, tuple[str, ...]]] = {
+        "schema": ("all", *sorted(SCHEMAS)),
+    }
 
     def run(self) -> list[nodes.Node]:
-        try:
-            topic = _topic(self.arguments[0])
-        except ValueError as error:
-            from .warnings_ import warn
-
-            warn(f"cab-reference: {error}", Subtype.option, self.get_location())
+        location = self.get_location()
+        topic = self.arguments[0].strip()
+        if topic not in TOPICS:
+            warn(
+                f"cab-reference: {topic!r} is not one of {', '.join(TOPICS)}",
+                Subtype.option,
+                location,
+            )
             return []
+        if topic == "schemas":
+            only = checked_choice(
+                self.options.get("schema"),
+                ":schema:",
+                self.option_choices["schema"],
+                "all",
+                location,
+            )
+            return schema_blocks(None if only == "all" else only)
         if topic == "config":
             return [config_table()]
         if topic == "warnings":
@@ -371,10 +379,25 @@ class ReferenceDirective(SphinxDirective):
         if topic == "roles":
             return [role_entries(_role_registry())]
         if topic == "definitions":
-            return [definition_entries(self.options.get("only"))]
-        if topic == "axes":
-            return [axes_table()]
-        return schema_blocks(self.options.get("schema"))
+            return [definition_entries(self.definition_names())]
+        return [axes_table()]
+
+    def definition_names(self) -> tuple[str, ...] | None:
+        """``:only:`` as names of :data:`.aggregate.DEFINITIONS`; unknown names are a located
+        ``cab.option`` warning."""
+        from .aggregate import DEFINITIONS
+
+        if "only" not in self.options:
+            return None
+        names = tuple(str(self.options["only"] or "").split())
+        unknown = [name for name in names if name not in DEFINITIONS]
+        if unknown:
+            warn(
+                f":only: {' '.join(unknown)!r} is not among {', '.join(DEFINITIONS)}; left out",
+                Subtype.option,
+                self.get_location(),
+            )
+        return tuple(name for name in names if name in DEFINITIONS)
 
 
 def setup(app: Sphinx) -> None:

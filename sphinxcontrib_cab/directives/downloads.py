@@ -22,11 +22,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
-from sphinx.util.docutils import SphinxDirective
 
 from ..keys import KEY_FIELD_NAMES
-from ..render import format_count
+from ..render import SnapshotDirective, format_count
 from ..snapshot import AXES
+from ..warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -38,15 +38,7 @@ SUMMARIES: tuple[str, ...] = ("headline", "ships", "stays", "costs")
 """The derived scores exported next to the per-axis estimates."""
 
 BASENAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-
-
-def _basename(argument: str | None) -> str:
-    """File name stem of the downloads: lowercase letters, digits and dashes."""
-    value = directives.unchanged_required(argument).strip()
-    if not BASENAME.match(value):
-        msg = f"{value!r} must be lowercase letters, digits and dashes"
-        raise ValueError(msg)
-    return value
+DEFAULT_BASENAME = "leaderboard"
 
 
 # -- content ----------------------------------------------------------------------------------
@@ -107,13 +99,15 @@ def receipt(snapshot: Snapshot) -> dict[str, Any]:
 
 
 def json_bytes(snapshot: Snapshot) -> bytes:
-    """The leaderboard as JSON: ``{"receipt": ..., "columns": [...], "cells": [...]}``."""
-    document = {
-        "receipt": receipt(snapshot),
-        "columns": list(columns()),
-        "cells": [cell_record(cell) for cell in snapshot.cells],
-    }
-    return (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+    """The leaderboard as JSON: ``{"receipt": {...}, "columns": [...], "rows": [[...], ...]}``,
+    one row per cell with its values in the order of ``columns``, one row per line."""
+    head = json.dumps(
+        {"receipt": receipt(snapshot), "columns": list(columns())}, ensure_ascii=False
+    )
+    rows = ",\n".join(
+        json.dumps(list(cell_record(cell).values()), ensure_ascii=False) for cell in snapshot.cells
+    )
+    return (head[:-1] + ',\n"rows": [\n' + rows + "\n]}\n").encode("utf-8")
 
 
 def _csv_value(value: Any) -> str:
@@ -166,7 +160,7 @@ def store_file(folder: Path, file: DownloadFile) -> Path:
     return target
 
 
-class DownloadsDirective(SphinxDirective):
+class DownloadsDirective(SnapshotDirective):
     """The leaderboard of the snapshot as ``<basename>.csv`` and ``<basename>.json`` downloads.
 
     Produces ``table.cab-downloads`` (file as a ``download_reference``, size in bytes, sha256),
@@ -176,19 +170,29 @@ class DownloadsDirective(SphinxDirective):
     """
 
     option_spec: ClassVar[OptionSpec] = {
-        "basename": _basename,
-        "snapshot": directives.unchanged_required,
+        **SnapshotDirective.option_spec,
+        "basename": directives.unchanged,
     }
 
-    def run(self) -> list[nodes.Node]:
-        from ..store import snapshot_for
-
-        snapshot = snapshot_for(
-            self.env, name=self.options.get("snapshot"), location=self.get_location()
+    def stem(self) -> str:
+        """``:basename:`` (lowercase letters, digits, dashes) or ``leaderboard``; anything else
+        is a located ``cab.option`` warning."""
+        value = str(self.options.get("basename") or DEFAULT_BASENAME).strip()
+        if BASENAME.match(value):
+            return value
+        warn(
+            f":basename: {value!r} must be lowercase letters, digits and dashes; "
+            f"using {DEFAULT_BASENAME!r}",
+            Subtype.option,
+            self.get_location(),
         )
+        return DEFAULT_BASENAME
+
+    def run(self) -> list[nodes.Node]:
+        stem = self.stem()
+        snapshot = self.load_snapshot()
         if snapshot is None:
-            return []
-        stem = self.options.get("basename", "leaderboard")
+            return self.unavailable()
         files = (
             DownloadFile(f"{stem}.csv", csv_bytes(snapshot)),
             DownloadFile(f"{stem}.json", json_bytes(snapshot)),

@@ -7,10 +7,9 @@ from typing import TYPE_CHECKING, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
-from sphinx.util.docutils import SphinxDirective
 
 from ..keys import MISSING_MARK, PROVENANCE_FIELDS
-from ..render import format_count
+from ..render import SnapshotDirective, format_count
 from ..warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
@@ -21,19 +20,6 @@ if TYPE_CHECKING:
     from ..snapshot import Snapshot
 
 PARTS: tuple[str, ...] = ("versions", "fields", "snapshots")
-
-
-def _parts(argument: str | None) -> tuple[str, ...]:
-    """Space-separated subset of ``versions fields snapshots`` (default: all three)."""
-    chosen = tuple(directives.unchanged_required(argument).split())
-    unknown = [part for part in chosen if part not in PARTS]
-    if unknown or not chosen:
-        msg = f"{' '.join(unknown) or 'nothing'} is not among {', '.join(PARTS)}"
-        raise ValueError(msg)
-    return chosen
-
-
-_parts.cab_choices = PARTS  # type: ignore[attr-defined]
 
 
 def _paragraph(text: str) -> nodes.paragraph:
@@ -109,7 +95,8 @@ def versions_table(meta: Meta) -> nodes.table:
 
 
 def field_timeline(snapshot: Snapshot, meta: Meta) -> nodes.table:
-    """``table.cab-field-timeline``: one row per introduced field, one column per version
+    """``table.cab-field-timeline``: one row per introduced field (in the order the history
+    introduces them), one column per version
     ("recorded" from the introducing version on, the missing mark before), then how many cells
     of the snapshot lack the field when it is a provenance field."""
     versions = ordered_versions(meta)
@@ -119,8 +106,10 @@ def field_timeline(snapshot: Snapshot, meta: Meta) -> nodes.table:
             introduced.setdefault(name, position)
     headers = ("Field", *(f"v{entry.version}" for entry in versions), "Cells without it")
     widths = (30, *(12 for _ in versions), 18)
-    table, body = _table("Field timeline", headers, widths, ["cab-field-timeline"])
-    for name, first in sorted(introduced.items(), key=lambda item: (item[1], item[0])):
+    table, body = _table(
+        "Fields recorded per methodology version", headers, widths, ["cab-field-timeline"]
+    )
+    for name, first in sorted(introduced.items(), key=lambda item: item[1]):
         cells: list[nodes.Element] = [_literal(name)]
         for position in range(len(versions)):
             cells.append(_paragraph("recorded") if position >= first else _missing())
@@ -130,12 +119,12 @@ def field_timeline(snapshot: Snapshot, meta: Meta) -> nodes.table:
                 _paragraph(f"{format_count(lacking)} of {format_count(len(snapshot.cells))}")
             )
         else:
-            cells.append(_paragraph("not a key field"))
+            cells.append(_paragraph("none: required in every run"))
         body += _row(*cells)
     return table
 
 
-class HistoryDirective(SphinxDirective):
+class HistoryDirective(SnapshotDirective):
     """The methodology history from ``meta.json``.
 
     ``:parts:`` chooses among ``versions`` (``table.cab-history``: version, date, what changed,
@@ -146,19 +135,30 @@ class HistoryDirective(SphinxDirective):
     """
 
     option_spec: ClassVar[OptionSpec] = {
-        "parts": _parts,
-        "snapshot": directives.unchanged_required,
+        **SnapshotDirective.option_spec,
+        "parts": directives.unchanged,
         "snapshot-pages": directives.unchanged_required,
     }
+    option_choices: ClassVar[dict[str, tuple[str, ...]]] = {"parts": PARTS}
+
+    def parts(self) -> tuple[str, ...]:
+        """The chosen parts in the given order; unknown words are a located ``cab.option``
+        warning and are left out."""
+        words = str(self.options.get("parts") or " ".join(PARTS)).split()
+        unknown = [word for word in words if word not in PARTS]
+        if unknown:
+            warn(
+                f":parts: {' '.join(unknown)!r} is not among {', '.join(PARTS)}; left out",
+                Subtype.option,
+                self.get_location(),
+            )
+        return tuple(word for word in words if word in PARTS)
 
     def run(self) -> list[nodes.Node]:
-        from ..store import snapshot_for
-
-        snapshot = snapshot_for(
-            self.env, name=self.options.get("snapshot"), location=self.get_location()
-        )
+        parts = self.parts()
+        snapshot = self.load_snapshot()
         if snapshot is None:
-            return []
+            return self.unavailable()
         meta = snapshot.meta
         if meta is None:
             warn(
@@ -168,7 +168,7 @@ class HistoryDirective(SphinxDirective):
             )
             return []
         result: list[nodes.Node] = []
-        for part in self.options.get("parts", PARTS):
+        for part in parts:
             if part == "versions":
                 result.append(versions_table(meta))
             elif part == "fields":
@@ -179,7 +179,7 @@ class HistoryDirective(SphinxDirective):
 
     def _snapshots_table(self, meta: Meta) -> nodes.table:
         table, body = _table(
-            "Snapshots",
+            "Snapshots on this site",
             ("Snapshot", "Methodology", "Rows", "Label"),
             (25, 15, 15, 45),
             ["cab-snapshots"],

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
-from sphinx.util.docutils import SphinxDirective
 
 from ..keys import MISSING_MARK
-from ..render import format_count
+from ..models import CATEGORIES
+from ..render import SnapshotDirective, format_count
 from ..warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
@@ -22,13 +22,6 @@ if TYPE_CHECKING:
     from sphinx.util.typing import OptionSpec
 
     from ..models import Task
-    from ..snapshot import Snapshot
-
-
-def _snapshot(directive: SphinxDirective, name: str | None) -> Snapshot | None:
-    from ..store import snapshot_for
-
-    return snapshot_for(directive.env, name=name, location=directive.get_location())
 
 
 def _literal_paragraph(text: str) -> nodes.paragraph:
@@ -120,7 +113,7 @@ def task_spec(task: Task) -> nodes.field_list:
     return spec
 
 
-class TaskDirective(SphinxDirective):
+class TaskDirective(SnapshotDirective):
     """The whole spec of one task (argument: the task id ``<category>/<slug>``).
 
     Produces ``field_list.cab-task-spec`` with id, category, language, version, task_added_date,
@@ -129,12 +122,11 @@ class TaskDirective(SphinxDirective):
     """
 
     required_arguments = 1
-    option_spec: ClassVar[OptionSpec] = {"snapshot": directives.unchanged_required}
 
     def run(self) -> list[nodes.Node]:
-        snapshot = _snapshot(self, self.options.get("snapshot"))
+        snapshot = self.load_snapshot()
         if snapshot is None:
-            return []
+            return self.unavailable()
         task_id = self.arguments[0].strip()
         task = snapshot.task(task_id)
         if task is None:
@@ -151,19 +143,6 @@ class TaskDirective(SphinxDirective):
             f"cell{'s' if cells != 1 else ''} of this task."
         )
         return [task_spec(task), summary]
-
-
-def _category_choice(argument: str | None) -> str:
-    from ..models import CATEGORIES
-
-    value = directives.unchanged_required(argument)
-    if value not in CATEGORIES:
-        msg = f"{value!r} is not one of {', '.join(CATEGORIES)}"
-        raise ValueError(msg)
-    return value
-
-
-_category_choice.cab_choices = ("integrity", "mutations", "polyglot")  # type: ignore[attr-defined]
 
 
 def _entry(*children: nodes.Element) -> nodes.entry:
@@ -190,7 +169,7 @@ def _table(
     return table, body
 
 
-class TaskIndexDirective(SphinxDirective):
+class TaskIndexDirective(SnapshotDirective):
     """The task catalogue as one table per category (or only ``:category:``).
 
     Produces ``table.cab-task-index`` per category with columns Task, Language, Added, Cells and
@@ -198,21 +177,22 @@ class TaskIndexDirective(SphinxDirective):
     """
 
     option_spec: ClassVar[OptionSpec] = {
-        "category": _category_choice,
-        "snapshot": directives.unchanged_required,
+        **SnapshotDirective.option_spec,
+        "category": directives.unchanged,
     }
+    option_choices: ClassVar[dict[str, tuple[str, ...]]] = {"category": ("all", *CATEGORIES)}
 
     def run(self) -> list[nodes.Node]:
-        snapshot = _snapshot(self, self.options.get("snapshot"))
+        wanted = self.choice("category", self.option_choices["category"], "all")
+        snapshot = self.load_snapshot()
         if snapshot is None:
-            return []
-        wanted = self.options.get("category")
+            return self.unavailable()
         cells_per_task: dict[str, int] = {}
         for cell in snapshot.cells:
             cells_per_task[cell.key.task] = cells_per_task.get(cell.key.task, 0) + 1
         result: list[nodes.Node] = []
         for category in snapshot.categories:
-            if wanted is not None and category != wanted:
+            if wanted not in ("all", category):
                 continue
             tasks = [t for t in snapshot.tasks if t.category == category]
             title = f"{category}: {format_count(len(tasks))} task{'s' if len(tasks) != 1 else ''}"
