@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import importlib.util
 import json
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pydantic
 import pytest
 import yaml
 
@@ -290,3 +292,46 @@ def test_large_mode_writes_exactly_n_valid_rows(large: Path) -> None:
 def test_large_mode_is_deterministic(generator: ModuleType, large: Path, tmp_path: Path) -> None:
     assert generator.main(["--rows", str(LARGE_ROWS), "--out", str(tmp_path)]) == 0
     assert files_under(tmp_path) == files_under(large)
+
+
+def test_large_mode_into_a_reused_folder_leaves_no_stale_sweep(
+    generator: ModuleType, tmp_path: Path
+) -> None:
+    assert generator.main(["--rows", str(LARGE_ROWS), "--out", str(tmp_path)]) == 0
+    assert generator.main(["--rows", "2", "--out", str(tmp_path)]) == 0
+    snap = load(tmp_path)
+    assert len(snap.rows) == 2 == snap.meta["row_count"]
+    assert len(list((tmp_path / RUNS).glob("*.jsonl"))) == 1
+
+
+# -- failing loudly -------------------------------------------------------------------------
+
+
+def test_an_invalid_run_record_stops_the_generator_before_writing(
+    generator: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(generator, "SAMPLING_PROFILE", "")
+    with pytest.raises(SystemExit, match=r"expansion-20260616\.jsonl:1 is invalid"):
+        generator.main(["--out", str(tmp_path)])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_invalid_task_stops_the_generator_before_writing(
+    generator: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = dataclasses.replace(generator.TASKS[0], language="")
+    monkeypatch.setattr(generator, "TASKS", (broken, *generator.TASKS[1:]))
+    with pytest.raises(pydantic.ValidationError, match="language"):
+        generator.main(["--out", str(tmp_path)])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_exploit_selector_matching_no_cell_stops_the_generator(
+    generator: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = generator.EXPLOITS[0]
+    stray = dataclasses.replace(first, affected=({"tui": "no-such-tui"},))
+    monkeypatch.setattr(generator, "EXPLOITS", (stray, *generator.EXPLOITS[1:]))
+    with pytest.raises(SystemExit, match=f"{first.id}: selector .* matches no cell"):
+        generator.main(["--out", str(tmp_path)])
+    assert list(tmp_path.iterdir()) == []

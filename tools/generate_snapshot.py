@@ -1166,7 +1166,7 @@ def exploit_yaml(specs: Sequence[ExploitSpec], day: str) -> str:
     lines = [
         "# Exploit ledger: attempts that broke the bench, live and patched.",
         "# Synthetic sample data written by tools/generate_snapshot.py; not real reports.",
-        "exploits:",
+        "exploits:" if specs else "exploits: []",
     ]
     for spec in specs:
         status = spec.status_on(day)
@@ -1233,16 +1233,15 @@ def write_text(path: Path, text: str) -> None:
         handle.write(text)
 
 
-def write_small_sources(
-    out: Path, exploits: Sequence[ExploitSpec], meta: dict[str, Any], day: str
-) -> None:
+def small_sources(
+    exploits: Sequence[ExploitSpec], meta: dict[str, Any], day: str
+) -> dict[Path, str]:
+    """The text of tasks.json, _catalog.yaml and meta.json, validated by parsing them back."""
     tasks_text = pretty_json([t.catalogue_entry(day) for t in TASKS])
     exploits_text = exploit_yaml(exploits, day)
     meta_text = pretty_json(meta)
     validate_catalogue_sources(tasks_text, exploits_text, meta_text)
-    write_text(out / TASKS_FILE, tasks_text)
-    write_text(out / EXPLOITS_FILE, exploits_text)
-    write_text(out / META_FILE, meta_text)
+    return {TASKS_FILE: tasks_text, EXPLOITS_FILE: exploits_text, META_FILE: meta_text}
 
 
 # --------------------------------------------------------------------------------------------
@@ -1279,26 +1278,25 @@ def build_sample_rows() -> SampleRows:
     return rows
 
 
-def write_runs(out: Path, by_sweep: dict[str, list[str]]) -> None:
-    for sweep_id, lines in by_sweep.items():
-        if lines:
-            write_text(out / RUNS_DIR / f"{sweep_id}.jsonl", "".join(f"{x}\n" for x in lines))
+def run_files(by_sweep: dict[str, list[str]]) -> dict[Path, str]:
+    return {
+        RUNS_DIR / f"{sweep_id}.jsonl": "".join(f"{line}\n" for line in lines)
+        for sweep_id, lines in by_sweep.items()
+        if lines
+    }
 
 
-def write_sample(out: Path) -> None:
+def sample_files() -> dict[Path, str]:
+    """Every file of the sample (relative path -> text), all validated, nothing written yet."""
     rows = build_sample_rows()
     old_sweep = SWEEPS[0]
     old_rows = {old_sweep.id: rows.by_sweep[old_sweep.id]}
     old_cells = [c for c in rows.cells if c.sweep.id == old_sweep.id]
     old_count = len(old_rows[old_sweep.id])
-
-    old_out = out / OLD_SNAPSHOT_PATH
-    write_runs(old_out, old_rows)
     old_exploits = exploits_for(old_cells, OLD_SNAPSHOT_DATE, require_match=True)
     old_meta = meta_dict(old_sweep.methodology, OLD_SNAPSHOT_DATE, old_count, ())
-    write_small_sources(old_out, old_exploits, old_meta, OLD_SNAPSHOT_DATE)
+    old_files = {**run_files(old_rows), **small_sources(old_exploits, old_meta, OLD_SNAPSHOT_DATE)}
 
-    write_runs(out, rows.by_sweep)
     exploits = exploits_for(rows.cells, PIN_DATE, require_match=True)
     snapshots = [
         {
@@ -1310,8 +1308,15 @@ def write_sample(out: Path) -> None:
         }
     ]
     meta = meta_dict(PIN_VERSION, PIN_DATE, rows.row_count, snapshots)
-    write_small_sources(out, exploits, meta, PIN_DATE)
-    write_text(out / "README.md", sample_readme(rows, old_count, exploits))
+    files = {**run_files(rows.by_sweep), **small_sources(exploits, meta, PIN_DATE)}
+    files[Path("README.md")] = sample_readme(rows, old_count, exploits)
+    files.update({Path(OLD_SNAPSHOT_PATH) / path: text for path, text in old_files.items()})
+    return files
+
+
+def write_sample(out: Path) -> None:
+    for path, text in sample_files().items():
+        write_text(out / path, text)
 
 
 def sample_readme(rows: SampleRows, old_count: int, exploits: Sequence[ExploitSpec]) -> str:
@@ -1321,6 +1326,7 @@ def sample_readme(rows: SampleRows, old_count: int, exploits: Sequence[ExploitSp
     )
     images = "\n".join(f"| {t.name} | `{t.image}` | `{t.digest[:19]}…` |" for t in TUIS)
     live = sum(1 for e in exploits if e.status_on(PIN_DATE) == "live")
+    pair_count = sum(len(pairs) for pairs in SAMPLE_PAIRS.values())
     return f"""# Sample snapshot (synthetic)
 
 **This is synthetic sample data, not real CodingAgentBench output.** Every score, time, hash and
@@ -1349,18 +1355,22 @@ benchmarks (not committed).
 
 ## What is in it
 
-- {rows.row_count:,} run rows = {len(rows.cells):,} cells x {RERUNS} reruns; {len(TUIS)} TUIs,
-  {len(MODELS)} models, {len(TASKS)} tasks in three categories. 46 TUI x model pairs ran all
-  tasks, plus 5 cells in behavior mode `plan` (see the generator's docstring).
+- {rows.row_count:,} run rows = {len(rows.cells):,} cells x {RERUNS} reruns.
+- {len(TUIS)} TUIs, {len(MODELS)} models, {len(TASKS)} tasks in three categories (integrity,
+  mutations, polyglot). Not every pair ran: {pair_count} TUI x model pairs ran every task in
+  behavior mode `conv`, plus {len(PLAN_TASKS)} cells in behavior mode `plan` (the generator's
+  docstring explains the choice).
 - Rows of `free-20260527` were recorded under methodology 0.0, which had no `tui_image_sha`,
   `model_endpoint_sha` or `sampling_profile`: those keys are absent in those rows.
 - Failures of every kind: rate limit and handshake (exit code 1), timeout (exit code -1,
   about 630 to 654 s). Tokens are recorded only by some TUIs and only from methodology 0.1.
-- Model ids are written `org/model`. Three models were not named on the public site and were
-  invented for this sample: {invented}. The ids of Qwen3.5-397B, MiniMax-M2.7 and
-  Nemotron-3-Super-120B were normalised by us.
+- Model ids are written `org/model` (the endpoint field is `nim:org/model`). The public site
+  names eleven models; the other three were invented for this sample:
+  {invented}.
+  The ids of Qwen3.5-397B, MiniMax-M2.7 and Nemotron-3-Super-120B were spelled out by us.
 - The older snapshot `{OLD_SNAPSHOT_PATH}` holds the first sweep only ({old_count:,} rows,
-  methodology 0.0) with the exploit ledger as it stood that day.
+  methodology 0.0), the exploit ledger as it stood that day, and the refusal grader from
+  before exploit EX-2026-002 was patched.
 
 | sweep | methodology | rows |
 | --- | --- | --- |
@@ -1432,8 +1442,14 @@ def write_large(out: Path, rows: int) -> int:
     finally:
         for handle in handles.values():
             handle.close()
+    for sweep in SWEEPS:
+        if sweep.id not in handles:
+            # A smaller --rows run into a reused folder must not leave an old sweep file behind.
+            (out / RUNS_DIR / f"{sweep.id}.jsonl").unlink(missing_ok=True)
     exploits = exploits_for(used, PIN_DATE, require_match=False)
-    write_small_sources(out, exploits, meta_dict(PIN_VERSION, PIN_DATE, written, ()), PIN_DATE)
+    meta = meta_dict(PIN_VERSION, PIN_DATE, written, ())
+    for path, text in small_sources(exploits, meta, PIN_DATE).items():
+        write_text(out / path, text)
     return written
 
 
