@@ -1,12 +1,301 @@
-"""Placeholder: html is being written (see ARCHITECTURE.md)."""
+"""The HTML-only step: leaderboard tables with popovers, copy buttons and sort attributes.
+
+:class:`HtmlStructure` is a :class:`~sphinx.transforms.post_transforms.SphinxPostTransform` with
+``formats = ("html",)``, so html, dirhtml, singlehtml and epub get it and no other builder does.
+It
+
+* replaces each pending :class:`~sphinxcontrib_cab.directives.leaderboard.leaderboard` by a
+  :class:`cab_html` node holding the finished, escaped markup of the table (written below);
+* adds a :class:`cab_copy_button` after each key value and each reproduce command of every other
+  ``container.cab-cell-provenance`` (the ``cab-provenance`` directive's cell, for example).
+
+Leaderboard markup, per table::
+
+    div.cab-board
+      div.cab-scroll (role=region, keyboard scrollable)
+        table.cab-table.cab-leaderboard   data-cab-fields / data-cab-argstart / data-cab-missing
+          caption
+          thead > tr > th[scope=col].cab-sortable (aria-sort on the sorted one) > button.cab-sort
+          tbody > tr[id=cell anchor] > th[scope=row], td*, td.cab-prov >
+            details.cab-popover > summary (named after the cell)
+                                  div.cab-pop > pre.cab-repro (the command) [p.cab-unpinned]
+      p.cab-legend
+
+Page weight: a row carries its visible values and its reproduce command once. The command
+already holds all nine values, so the copyable list of nine values in the popover is built by
+``cab.js`` from the command when the popover first opens (field names and labels are said once
+per table in ``data-cab-fields``). Without JavaScript the disclosure still opens and shows the
+command, so every value stays readable.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import json
+import shlex
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from .directives.leaderboard import Board, BoardRow, document_ids, leaderboard, legend_text
+from .keys import KEY_FIELDS, MISSING_MARK
+from .render import unpinned_paragraph
+from .reproduce import UnreproducibleValue, reproduce_command
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.writers.html5 import HTML5Translator
+
+EMIT_DATA_SORT = False
+"""Whether body cells carry ``data-sort``. Off: every sortable value is the number the cell
+starts with (or the text itself), which ``cab.js`` reads; a per-cell copy would add bytes."""
+
+
+class cab_html(nodes.General, nodes.Element):
+    """Finished HTML (attribute ``html``), written as is by the HTML translator only."""
+
+
+class cab_copy_button(nodes.Inline, nodes.Element):
+    """A copy button for ``copy`` (attribute), named ``label`` for assistive technology."""
+
+
+def attr(value: str) -> str:
+    return escape(value, quote=True)
+
+
+# -- leaderboard tables --------------------------------------------------------------------------
+
+
+class _Escaper(dict[str, str]):
+    """Memoised :func:`html.escape`: leaderboard values repeat on many rows."""
+
+    def __missing__(self, key: str) -> str:
+        value = self[key] = escape(key, quote=True)
+        return value
+
+
+def _header(board: Board) -> str:
+    cells: list[str] = []
+    for index, column in enumerate(board.columns):
+        classes = ["cab-sortable"]
+        if column.metric:
+            classes.append("cab-num")
+        if column.nerd:
+            classes.append("cab-nerd")
+        sort = f' aria-sort="{board.order}"' if index == board.sort_column else ""
+        cells.append(
+            f'<th scope="col" class="{" ".join(classes)}"{sort}>'
+            f'<button type="button" class="cab-sort">{attr(column.label)}</button></th>'
+        )
+    if board.has_provenance:
+        cells.append('<th scope="col" class="cab-prov"><span class="cab-sr">Provenance</span></th>')
+    return "<thead><tr>" + "".join(cells) + "</tr></thead>"
+
+
+def _table_data(board: Board) -> str:
+    """The table attributes ``cab.js`` builds the popover lists from (said once per table)."""
+    if not board.has_provenance:
+        return ""
+    fields = [[f.name, f.label, f.flag] for f in KEY_FIELDS]
+    try:
+        argstart = len(shlex.split(board.command))
+    except ValueError:
+        argstart = len(board.command.split())
+    missing = dict(board.missing_notes)
+    return (
+        f' data-cab-fields="{attr(json.dumps(fields, ensure_ascii=False))}"'
+        f' data-cab-argstart="{argstart}"'
+        f' data-cab-missing="{attr(json.dumps(missing, ensure_ascii=False, sort_keys=True))}"'
+    )
+
+
+class _RowWriter:
+    """Writes the ``<tr>`` of each row; keeps the per-table lookups in one place."""
+
+    def __init__(self, board: Board, used_ids: set[str]) -> None:
+        self.board = board
+        self.used_ids = used_ids
+        self.esc = _Escaper()
+        self.cell_classes = [
+            " ".join((["cab-num"] if column.metric else []) + (["cab-nerd"] if column.nerd else []))
+            for column in board.columns
+        ]
+        self.unpinned: dict[tuple[str, ...], str] = {}
+        self.label_columns = [i for i, c in enumerate(board.columns) if not c.metric]
+
+    def row(self, row: BoardRow) -> str:
+        esc = self.esc
+        parts = ["<tr"]
+        if row.anchor and row.anchor not in self.used_ids:
+            self.used_ids.add(row.anchor)
+            parts.append(f' id="{esc[row.anchor]}"')
+        parts.append(">")
+        for index, text in enumerate(row.texts):
+            classes = self.cell_classes[index]
+            if text == MISSING_MARK:
+                classes = f"{classes} cab-missing".strip()
+            tag = "th" if index == 0 else "td"
+            opening = f'<{tag} scope="row"' if index == 0 else f"<{tag}"
+            if classes:
+                opening += f' class="{classes}"'
+            sort_value = row.sort_values[index]
+            if EMIT_DATA_SORT and sort_value is not None:
+                opening += f' data-sort="{sort_value:.6g}"'
+            parts.append(f"{opening}>{esc[text]}</{tag}>")
+        if row.key is not None:
+            parts.append(self.popover(row))
+        parts.append("</tr>\n")
+        return "".join(parts)
+
+    def popover(self, row: BoardRow) -> str:
+        assert row.key is not None
+        esc = self.esc
+        name = " ".join(row.texts[i] for i in self.label_columns) or "this row"
+        try:
+            command = reproduce_command(row.key, self.board.command)
+        except UnreproducibleValue as error:
+            body = _value_list(row, esc) + (
+                f'<p class="cab-unreproducible">No reproduce command: the value of '
+                f"<code>{esc[error.field_name]}</code> {esc[error.reason]}.</p>"
+            )
+        else:
+            body = f'<pre class="cab-repro">{escape(command, quote=True)}</pre>'
+            missing = row.key.missing()
+            if missing:
+                body += self._unpinned(missing)
+        return (
+            '<td class="cab-prov"><details class="cab-popover">'
+            f'<summary aria-label="Provenance of {esc[name]}"></summary>'
+            f'<div class="cab-pop">{body}</div></details></td>'
+        )
+
+    def _unpinned(self, missing: tuple[str, ...]) -> str:
+        text = self.unpinned.get(missing)
+        if text is None:
+            text = self.unpinned[missing] = (
+                f'<p class="cab-unpinned">{escape(unpinned_paragraph(missing).astext())}</p>'
+            )
+        return text
+
+
+def _value_list(row: BoardRow, esc: _Escaper) -> str:
+    """The nine values as a ``dl`` with copy buttons (used when no command can be shown)."""
+    assert row.key is not None
+    items: list[str] = []
+    for field in KEY_FIELDS:
+        value = getattr(row.key, field.name)
+        if value is None:
+            shown = f'<span class="cab-missing">{MISSING_MARK}</span>'
+        else:
+            shown = f"<code>{esc[value]}</code>" + _copy_button_html(value, f"Copy {field.name}")
+        items.append(f"<dt>{esc[field.name]}</dt><dd>{shown}</dd>")
+    return '<dl class="cab-key-values">' + "".join(items) + "</dl>"
+
+
+def board_html(board: Board, used_ids: set[str]) -> str:
+    """The complete markup of one leaderboard (see the module doc)."""
+    writer = _RowWriter(board, used_ids)
+    caption = attr(board.caption)
+    parts = [
+        '<div class="cab-board">',
+        f'<div class="cab-scroll" role="region" aria-label="{caption}" tabindex="0">',
+        f'<table class="cab-table cab-leaderboard"{_table_data(board)}>',
+        f"<caption>{caption}</caption>",
+        _header(board),
+        "<tbody>\n",
+    ]
+    parts.extend(writer.row(row) for row in board.rows)
+    parts.append("</tbody></table></div>")
+    legend = legend_text(board)
+    if legend:
+        parts.append(f'<p class="cab-legend">{attr(legend)}</p>')
+    parts.append("</div>\n")
+    return "".join(parts)
+
+
+# -- copy buttons on other provenance containers -------------------------------------------------
+
+
+def _copy_button_html(text: str, label: str) -> str:
+    return (
+        f'<button type="button" class="cab-copy" data-cab-copy="{attr(text)}" '
+        f'aria-label="{attr(label)}">Copy</button>'
+    )
+
+
+def add_copy_buttons(container: nodes.container) -> None:
+    """A :class:`cab_copy_button` after each key value literal and each reproduce command."""
+    for field_list in container.findall(nodes.field_list):
+        if "cab-key-values" not in field_list["classes"]:
+            continue
+        for field in field_list.children:
+            name = field.children[0].astext() if field.children else "value"
+            for literal in list(field.findall(nodes.literal)):
+                literal.parent.insert(
+                    literal.parent.index(literal) + 1,
+                    cab_copy_button(copy=literal.astext(), label=f"Copy {name}"),
+                )
+    for block in list(container.findall(nodes.literal_block)):
+        if "cab-repro" in block["classes"] and block.parent is not None:
+            block.parent.insert(
+                block.parent.index(block) + 1,
+                cab_copy_button(copy=block.astext(), label="Copy the reproduce command"),
+            )
+
+
+class HtmlStructure(SphinxPostTransform):
+    """Leaderboards to finished HTML; copy buttons on other provenance containers."""
+
+    default_priority = 5  # before leaderboard's generic expansion (6)
+    formats = ("html",)
+
+    def run(self, **kwargs: Any) -> None:
+        pending = list(self.document.findall(leaderboard))
+        containers = [
+            node
+            for node in self.document.findall(nodes.container)
+            if "cab-cell-provenance" in node["classes"]
+        ]
+        if not pending and not containers:
+            return
+        for container in containers:
+            add_copy_buttons(container)
+        used = document_ids(self.document) if pending else set()
+        for node in pending:
+            replacement = cab_html(html=board_html(node["board"], used))
+            replacement.source, replacement.line = node.source, node.line
+            node.replace_self(replacement)
+
+
+# -- visitors ------------------------------------------------------------------------------------
+
+
+def visit_cab_html(self: HTML5Translator, node: cab_html) -> None:
+    self.body.append(node["html"])
+    raise nodes.SkipNode
+
+
+def visit_copy_button(self: HTML5Translator, node: cab_copy_button) -> None:
+    self.body.append(_copy_button_html(node["copy"], node["label"]))
+    raise nodes.SkipNode
+
+
+def _skip(self: object, node: nodes.Node) -> None:
+    raise nodes.SkipNode
 
 
 def setup_html(app: Sphinx) -> None:
-    """Registers nothing yet."""
+    skip = (_skip, None)
+    app.add_node(
+        cab_html, html=(visit_cab_html, None), text=skip, latex=skip, man=skip, texinfo=skip
+    )
+    app.add_node(
+        cab_copy_button,
+        html=(visit_copy_button, None),
+        text=skip,
+        latex=skip,
+        man=skip,
+        texinfo=skip,
+    )
+    app.add_post_transform(HtmlStructure)

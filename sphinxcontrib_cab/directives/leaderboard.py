@@ -1,12 +1,639 @@
-"""Placeholder: the leaderboard directive is being written (see ARCHITECTURE.md)."""
+"""``cab-leaderboard``: one row per cell (or per TUI x model), sortable, with provenance per cell.
+
+Node tree
+---------
+The directive returns one pending :class:`leaderboard` node holding a :class:`Board`: plain,
+immutable data (caption, columns, the already formatted text of every row, sort values, each
+row's canonical key). It does no per-builder work, so the pickled doctree is the same for every
+builder. A post-transform then turns the pending node into output:
+
+* HTML formats (html, dirhtml, singlehtml, epub): :mod:`sphinxcontrib_cab.html` writes the table
+  directly (popovers, copy buttons, sort attributes) from the :class:`Board`.
+* Every other builder: :class:`ExpandLeaderboards` replaces the node with the generic tree::
+
+      table.cab-table.cab-leaderboard
+        title                                  (the caption)
+        tgroup > thead > row > entry*          (entry.cab-sortable, entry.cab-nerd where so)
+               > tbody > row*  > entry*        (paragraph > Text, or inline.cab-missing "—")
+                                 entry         (last column, cells only:)
+                                   container.cab-cell-provenance (ids: the cell's anchor)
+                                     field_list.cab-key-values   (the nine fields)
+                                     literal_block.cab-repro     (the reproduce command)
+                                     paragraph.cab-unpinned      (when fields are missing)
+      paragraph.cab-legend                     (what a dash means, once per table)
+
+Why pending: a leaderboard of 1,155 cells as generic nodes is about 100,000 nodes, and every
+Sphinx transform walks every node; measured, that made the page slower to build than the same
+table typed out as a MyST list-table. One node per table keeps the read phase near free.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from ..keys import FIELD_BY_NAME, KEY_FIELDS, MISSING_MARK
+from ..render import SnapshotDirective, format_count, format_estimate, missing_explanation
+from ..snapshot import AXES
+from ..warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+
     from sphinx.application import Sphinx
+
+    from ..aggregate import OverviewRow
+    from ..snapshot import Cell, CellKey, Estimate, Snapshot
+
+Group = Literal["cells", "overview"]
+Order = Literal["descending", "ascending"]
+
+# -- columns ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnDef:
+    """One column a leaderboard can show."""
+
+    name: str
+    """The name used in ``:columns:`` and ``:sort:``."""
+    label: str
+    metric: bool
+    """A score column (mean and interval, sorted numerically)."""
+    nerd: bool
+    """Only shown in the Nerds view."""
+    digits: int = 2
+
+
+METRIC_LABELS: dict[str, tuple[str, int]] = {
+    "headline": ("Headline", 2),
+    "ships": ("Ships", 2),
+    "stays": ("Stays", 2),
+    "costs": ("Costs (s)", 1),
+    "pass": ("Pass", 2),
+    "blast_radius": ("Blast radius", 2),
+    "wall_s": ("Wall clock (s)", 1),
+    "refusal": ("Refusal", 2),
+    "integrity": ("Integrity", 2),
+    "tokens": ("Tokens", 0),
+    "composite": ("Composite", 2),
+}
+"""Metric name -> (header label, decimals shown)."""
+
+SUMMARY_METRICS: tuple[str, ...] = ("headline", "ships", "stays", "costs")
+CELL_METRICS: tuple[str, ...] = SUMMARY_METRICS + AXES
+
+_PLAIN_KEY_FIELDS = frozenset({"tui", "model", "task"})
+
+
+def _text_columns() -> dict[str, ColumnDef]:
+    columns = {
+        field.name: ColumnDef(field.name, field.label, False, field.name not in _PLAIN_KEY_FIELDS)
+        for field in KEY_FIELDS
+    }
+    columns["category"] = ColumnDef("category", "Category", False, False)
+    columns["methodology"] = ColumnDef("methodology", "Methodology", False, True)
+    return columns
+
+
+def _metric_columns(names: Iterable[str]) -> dict[str, ColumnDef]:
+    return {
+        name: ColumnDef(name, METRIC_LABELS[name][0], True, False, METRIC_LABELS[name][1])
+        for name in names
+    }
+
+
+COUNT_COLUMNS: dict[str, ColumnDef] = {
+    "runs": ColumnDef("runs", "Runs", True, False, 0),
+    "cells": ColumnDef("cells", "Cells", True, False, 0),
+}
+
+CELL_COLUMNS: dict[str, ColumnDef] = {
+    **_text_columns(),
+    "runs": COUNT_COLUMNS["runs"],
+    **_metric_columns(CELL_METRICS),
+}
+"""Every column a ``:group: cells`` table can show, in the order ``:columns:`` lists them."""
+
+OVERVIEW_COLUMNS: dict[str, ColumnDef] = {
+    "tui": CELL_COLUMNS["tui"],
+    "model": CELL_COLUMNS["model"],
+    **COUNT_COLUMNS,
+    **_metric_columns(SUMMARY_METRICS),
+}
+"""Every column a ``:group: overview`` table can show."""
+
+DEFAULT_COLUMNS: dict[Group, tuple[str, ...]] = {
+    "cells": ("tui", "behavior_mode", "model", "task", "plugin_stack", "runs", *SUMMARY_METRICS),
+    "overview": ("tui", "model", "cells", "runs", *SUMMARY_METRICS),
+}
+
+FILTERS: dict[str, str] = {
+    "tui": "tui",
+    "model": "model",
+    "behavior-mode": "behavior_mode",
+    "plugin-stack": "plugin_stack",
+    "category": "category",
+    "task": "task",
+    "methodology": "methodology",
+}
+"""Filter option -> the column whose value it matches."""
+
+ORDERS: dict[str, Order] = {"desc": "descending", "asc": "ascending"}
+
+
+# -- the pending node and its data -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BoardColumn:
+    name: str
+    label: str
+    metric: bool
+    nerd: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BoardRow:
+    texts: tuple[str, ...]
+    """The text of each column; :data:`MISSING_MARK` where nothing was recorded."""
+    sort_values: tuple[float | None, ...]
+    """The unrounded number behind each metric column; ``None`` for text or missing values."""
+    key: CellKey | None
+    """The cell's canonical key (``None`` for overview rows, which have no provenance)."""
+    anchor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Board:
+    """Everything needed to write one leaderboard table, for any builder."""
+
+    caption: str
+    group: Group
+    columns: tuple[BoardColumn, ...]
+    sort_column: int
+    """Index of the column the rows are sorted by."""
+    order: Order
+    rows: tuple[BoardRow, ...]
+    command: str
+    """``cab_command``: the program and subcommand of each reproduce command."""
+    missing_notes: tuple[tuple[str, str], ...]
+    """(key field, why it is missing) for each key field some row did not record."""
+    has_missing_scores: bool
+
+    @property
+    def has_provenance(self) -> bool:
+        return self.group == "cells"
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Board:
+        return self  # immutable: sharing is safe and keeps doctree copies cheap
+
+
+class leaderboard(nodes.General, nodes.Element):
+    """Pending leaderboard; attribute ``board`` holds the :class:`Board`."""
+
+
+# -- the directive -----------------------------------------------------------------------------
+
+
+def _comma_list(text: str) -> list[str]:
+    return [part.strip() for part in text.replace("\n", ",").split(",") if part.strip()]
+
+
+class LeaderboardDirective(SnapshotDirective):
+    """``cab-leaderboard``: returns one pending :class:`leaderboard` node (see the module doc)."""
+
+    has_content = False
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
+        **SnapshotDirective.option_spec,
+        "group": directives.unchanged_required,
+        "sort": directives.unchanged_required,
+        "order": directives.unchanged_required,
+        "limit": directives.unchanged_required,
+        "columns": directives.unchanged_required,
+        "caption": directives.unchanged_required,
+        **{name: directives.unchanged_required for name in FILTERS},
+    }
+
+    def run(self) -> list[nodes.Node]:
+        snapshot = self.load_snapshot()
+        if snapshot is None:
+            return self.unavailable()
+        group: Group = (
+            "overview"
+            if self.choice("group", ("cells", "overview"), "cells") == "overview"
+            else "cells"
+        )
+        available = CELL_COLUMNS if group == "cells" else OVERVIEW_COLUMNS
+        sortable = CELL_METRICS if group == "cells" else SUMMARY_METRICS
+        sort = self.choice("sort", sortable, "headline")
+        order = ORDERS[self.choice("order", tuple(ORDERS), "desc")]
+        limit = self._limit()
+        columns = self._columns(group, available, sort)
+        cells = self._filtered_cells(snapshot)
+        board = build_board(
+            snapshot,
+            cells,
+            group=group,
+            columns=columns,
+            sort=sort,
+            order=order,
+            limit=limit,
+            caption=self.options.get("caption"),
+            command=self.config.cab_command,
+        )
+        node = leaderboard(board=board)
+        self.set_source_info(node)
+        return [node]
+
+    # option checks: each bad value is one located cab.option warning and the default is used
+
+    def _warn(self, message: str) -> None:
+        warn(message, Subtype.option, self.get_location())
+
+    def _limit(self) -> int | None:
+        text = self.options.get("limit")
+        if text is None:
+            return None
+        try:
+            value = int(text.strip())
+        except ValueError:
+            value = 0
+        if value < 1:
+            self._warn(f":limit: {text!r} is not a positive whole number; showing every row")
+            return None
+        return value
+
+    def _columns(self, group: Group, available: dict[str, ColumnDef], sort: str) -> list[ColumnDef]:
+        text = self.options.get("columns")
+        names = list(DEFAULT_COLUMNS[group])
+        if text is not None:
+            asked = _comma_list(text)
+            unknown = [name for name in asked if name not in available]
+            if unknown:
+                self._warn(
+                    f":columns: {', '.join(map(repr, unknown))} not available for :group: {group}; "
+                    f"allowed: {', '.join(available)}"
+                )
+            known = list(dict.fromkeys(name for name in asked if name in available))
+            if known:
+                names = known
+        if sort not in names:
+            names.append(sort)  # a table is never sorted by a column the reader cannot see
+        return [available[name] for name in names]
+
+    def _filtered_cells(self, snapshot: Snapshot) -> tuple[Cell, ...]:
+        cells = snapshot.cells
+        for option, column in FILTERS.items():
+            text = self.options.get(option)
+            if text is None:
+                continue
+            allowed = sorted(
+                {v for v in (cell_text(c, column) for c in snapshot.cells) if v is not None}
+            )
+            asked = _comma_list(text)
+            unknown = [value for value in asked if value not in allowed]
+            if unknown or not asked:
+                named = ", ".join(map(repr, unknown)) or repr(text)
+                self._warn(f":{option}: {named} not in the snapshot; allowed: {', '.join(allowed)}")
+            wanted = {value for value in asked if value in allowed}
+            if wanted:
+                cells = tuple(c for c in cells if cell_text(c, column) in wanted)
+        return cells
+
+
+# -- building the board ------------------------------------------------------------------------
+
+
+def cell_text(cell: Cell, column: str) -> str | None:
+    """The text value of a cell's ``column`` (key field, category or methodology)."""
+    if column == "category":
+        return cell.category
+    if column == "methodology":
+        return cell.methodology_version
+    value: str | None = getattr(cell.key, column)
+    return value
+
+
+def cell_metric(cell: Cell, name: str) -> Estimate | None:
+    if name in SUMMARY_METRICS:
+        value: Estimate | None = getattr(cell, name)
+        return value
+    return cell.axes[name]
+
+
+def _metric_text(value: Estimate | None, column: ColumnDef, reference_n: int | None) -> str:
+    text = format_estimate(value, column.digits)
+    if value is not None and reference_n is not None and value.n != reference_n:
+        text += f" (n={value.n})"
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """A cell or overview row seen through one interface: text values, metrics, run count."""
+
+    texts: dict[str, str | None]
+    metrics: dict[str, Estimate | None]
+    runs: int
+    cells: int
+    key: CellKey | None
+    anchor: str | None
+
+
+def _from_cell(cell: Cell, columns: Sequence[ColumnDef]) -> _Source:
+    return _Source(
+        texts={c.name: cell_text(cell, c.name) for c in columns if not c.metric},
+        metrics={c.name: cell_metric(cell, c.name) for c in columns if c.name in METRIC_LABELS},
+        runs=len(cell.runs),
+        cells=1,
+        key=cell.key,
+        anchor=cell.anchor,
+    )
+
+
+def _from_overview(row: OverviewRow, columns: Sequence[ColumnDef]) -> _Source:
+    values = dict(zip(row.fields, row.values, strict=True))
+    return _Source(
+        texts={c.name: values.get(c.name) for c in columns if not c.metric},
+        metrics={c.name: getattr(row, c.name) for c in columns if c.name in METRIC_LABELS},
+        runs=row.runs,
+        cells=row.cells,
+        key=None,
+        anchor=None,
+    )
+
+
+def _board_row(source: _Source, columns: Sequence[ColumnDef], group: Group) -> BoardRow:
+    names = {c.name for c in columns}
+    # n is said once per row (Runs or Cells column) and repeated in a score only where it differs
+    reference_n: int | None = None
+    if group == "cells" and "runs" in names:
+        reference_n = source.runs
+    elif group == "overview" and "cells" in names:
+        reference_n = source.cells
+    texts: list[str] = []
+    sort_values: list[float | None] = []
+    for column in columns:
+        if column.name in ("runs", "cells"):
+            count = source.runs if column.name == "runs" else source.cells
+            texts.append(format_count(count))
+            sort_values.append(float(count))
+        elif column.metric:
+            value = source.metrics[column.name]
+            texts.append(_metric_text(value, column, reference_n))
+            sort_values.append(None if value is None or math.isnan(value.mean) else value.mean)
+        else:
+            text = source.texts[column.name]
+            texts.append(MISSING_MARK if text is None else text)
+            sort_values.append(None)
+    return BoardRow(tuple(texts), tuple(sort_values), source.key, source.anchor)
+
+
+def sort_sources(sources: Sequence[_Source], metric: str, order: Order) -> list[_Source]:
+    """Rows by ``metric`` in ``order``; rows without a value last; ties keep the given order."""
+    present = [s for s in sources if _mean(s.metrics.get(metric)) is not None]
+    absent = [s for s in sources if _mean(s.metrics.get(metric)) is None]
+    present.sort(key=lambda s: _mean(s.metrics[metric]) or 0.0, reverse=order == "descending")
+    return present + absent
+
+
+def _mean(value: Estimate | None) -> float | None:
+    if value is None or math.isnan(value.mean):
+        return None
+    return value.mean
+
+
+def build_board(
+    snapshot: Snapshot,
+    cells: Sequence[Cell],
+    *,
+    group: Group,
+    columns: Sequence[ColumnDef],
+    sort: str,
+    order: Order,
+    limit: int | None,
+    caption: str | None,
+    command: str,
+) -> Board:
+    """The :class:`Board` for ``cells`` (already filtered) of ``snapshot``."""
+    from ..aggregate import overview
+
+    sources = (
+        [_from_cell(cell, columns) for cell in cells]
+        if group == "cells"
+        else [_from_overview(row, columns) for row in overview(cells)]
+    )
+    total = len(sources)
+    ordered = sort_sources(sources, sort, order)[:limit]
+    rows = tuple(_board_row(source, columns, group) for source in ordered)
+    keys = [row.key for row in rows if row.key is not None]
+    missing_fields = sorted(
+        {name for key in keys for name in key.missing()}, key=[f.name for f in KEY_FIELDS].index
+    )
+    sort_index = next(i for i, c in enumerate(columns) if c.name == sort)
+    return Board(
+        caption=caption.strip()
+        if caption
+        else _default_caption(snapshot, group, len(rows), total, columns[sort_index], order),
+        group=group,
+        columns=tuple(BoardColumn(c.name, c.label, c.metric, c.nerd) for c in columns),
+        sort_column=sort_index,
+        order=order,
+        rows=rows,
+        command=command,
+        missing_notes=tuple((name, missing_explanation(name, snapshot)) for name in missing_fields),
+        has_missing_scores=any(
+            text == MISSING_MARK
+            for row in rows
+            for text, c in zip(row.texts, columns, strict=True)
+            if c.metric
+        ),
+    )
+
+
+def _default_caption(
+    snapshot: Snapshot, group: Group, shown: int, total: int, sort: ColumnDef, order: Order
+) -> str:
+    unit = "cells" if group == "cells" else "TUI and model pairs"
+    count = (
+        format_count(shown) if shown == total else f"{format_count(shown)} of {format_count(total)}"
+    )
+    direction = "highest first" if order == "descending" else "lowest first"
+    return f"Snapshot {snapshot.name}: {count} {unit}, by {sort.label.lower()} ({direction})"
+
+
+# -- the generic tree for non-HTML builders ----------------------------------------------------
+
+
+def legend_text(board: Board) -> str:
+    """What the dashes of a table mean, said once below it (empty when there are none)."""
+    parts: list[str] = []
+    if board.has_missing_scores:
+        parts.append(f"{MISSING_MARK} in a score: no run of that row recorded the value.")
+    for name, why in board.missing_notes:
+        parts.append(f"{MISSING_MARK} for {FIELD_BY_NAME[name].label} ({name}): {why}.")
+    return " ".join(parts)
+
+
+def _entry(text: str, classes: list[str]) -> nodes.entry:
+    if text == MISSING_MARK:
+        content: nodes.Node = nodes.inline(text, text, classes=["cab-missing"])
+    else:
+        content = nodes.Text(text)
+    return nodes.entry("", nodes.paragraph("", "", content), classes=classes)
+
+
+def _key_values(key: CellKey, notes: dict[str, str]) -> nodes.field_list:
+    field_list = nodes.field_list(classes=["cab-key-values"])
+    for field in KEY_FIELDS:
+        value = getattr(key, field.name)
+        paragraph = nodes.paragraph()
+        if value is None:
+            paragraph += nodes.inline(MISSING_MARK, MISSING_MARK, classes=["cab-missing"])
+            paragraph += nodes.inline("", f" ({notes[field.name]})", classes=["cab-missing-note"])
+        else:
+            paragraph += nodes.literal(value, value)
+        field_list += nodes.field(
+            "",
+            nodes.field_name(field.name, field.name),
+            nodes.field_body("", paragraph),
+            classes=[f"cab-key-{field.name}"],
+        )
+    return field_list
+
+
+def provenance_container(key: CellKey, anchor: str | None, board: Board) -> nodes.container:
+    """``container.cab-cell-provenance``: the nine values and the reproduce command."""
+    from ..render import repro_block
+
+    container = nodes.container(classes=["cab-cell-provenance"], ids=[anchor] if anchor else [])
+    container += _key_values(key, dict(board.missing_notes))
+    container.extend(repro_block(key, board.command))
+    return container
+
+
+def column_widths(board: Board) -> list[int]:
+    """Column widths in characters (the text builder uses them as such; LaTeX as proportions)."""
+    widths = [
+        max(len(column.label), *(len(row.texts[index]) for row in board.rows), 3)
+        for index, column in enumerate(board.columns)
+    ]
+    widths = [min(width, 40) for width in widths]
+    if board.has_provenance:
+        widths.append(PROVENANCE_WIDTH)
+    return widths
+
+
+PROVENANCE_WIDTH = 60
+
+
+def generic_table(board: Board, used_ids: set[str], *, inline: bool = True) -> list[nodes.Node]:
+    """The generic docutils tree of ``board`` (see the module doc).
+
+    ``inline=False`` (the text builder, which re-wraps every table cell and would break the
+    command's lines) numbers the rows in a first ``#`` column and puts each row's provenance
+    after the table instead, headed by that number. Ids already in ``used_ids`` are left out so
+    a cell shown twice on a page keeps one anchor.
+    """
+    provenance_column = board.has_provenance and inline
+    numbered = board.has_provenance and not inline
+    table = nodes.table(classes=["cab-table", "cab-leaderboard"])
+    table += nodes.title(board.caption, board.caption)
+    widths = column_widths(board)
+    if not provenance_column and board.has_provenance:
+        widths.pop()
+    if numbered:
+        widths.insert(0, max(len(str(len(board.rows))), 1))
+    group = nodes.tgroup(cols=len(widths))
+    table += group
+    group.extend(nodes.colspec(colwidth=width) for width in widths)
+    header = nodes.row()
+    if numbered:
+        header += _entry("#", [])
+    for index, column in enumerate(board.columns):
+        classes = ["cab-sortable"] + (["cab-nerd"] if column.nerd else [])
+        if index == board.sort_column:
+            classes.append(f"cab-sorted-{board.order}")
+        header += _entry(column.label, classes)
+    if provenance_column:
+        header += _entry("Provenance", [])
+    group += nodes.thead("", header)
+    body = nodes.tbody()
+    group += body
+    nerd = [["cab-nerd"] if c.nerd else [] for c in board.columns]
+    after: list[nodes.Node] = []
+    for number, board_row in enumerate(board.rows, start=1):
+        row = nodes.row()
+        if numbered:
+            row += _entry(str(number), [])
+        for text, sort_value, classes in zip(
+            board_row.texts, board_row.sort_values, nerd, strict=True
+        ):
+            entry = _entry(text, classes)
+            if sort_value is not None:
+                entry["cab_sort"] = sort_value
+            row += entry
+        if board_row.key is not None:
+            anchor = board_row.anchor if board_row.anchor not in used_ids else None
+            if anchor:
+                used_ids.add(anchor)
+            container = provenance_container(board_row.key, anchor, board)
+            if provenance_column:
+                row += nodes.entry("", container)
+            else:
+                label = f"{number}. " + " ".join(
+                    t for t, c in zip(board_row.texts, board.columns, strict=True) if not c.metric
+                )
+                after.append(nodes.paragraph(label, label, classes=["cab-row-label"]))
+                after.append(container)
+        body += row
+    result: list[nodes.Node] = [table]
+    legend = legend_text(board)
+    if legend:
+        result.append(nodes.paragraph(legend, legend, classes=["cab-legend"]))
+    return result + after
+
+
+def document_ids(document: nodes.document) -> set[str]:
+    return {i for node in document.findall(nodes.Element) for i in node["ids"]}
+
+
+class ExpandLeaderboards(SphinxPostTransform):
+    """Replaces each pending :class:`leaderboard` left after the HTML step by its generic tree."""
+
+    default_priority = 6  # after the HTML step (5), before reference resolution (10)
+    inline = True
+
+    def run(self, **kwargs: Any) -> None:
+        pending = list(self.document.findall(leaderboard))
+        if not pending:
+            return
+        used = document_ids(self.document)
+        for node in pending:
+            node.replace_self(generic_table(node["board"], used, inline=self.inline))
+
+
+class ExpandLeaderboardsForText(ExpandLeaderboards):
+    """The text builder's variant: provenance after the table (see :func:`generic_table`)."""
+
+    default_priority = 5
+    formats = ("text",)
+    inline = False
+
+
+def _skip(self: object, node: nodes.Node) -> None:
+    raise nodes.SkipNode
 
 
 def setup(app: Sphinx) -> None:
-    """Registers nothing yet."""
+    app.add_directive("cab-leaderboard", LeaderboardDirective)
+    skip = (_skip, None)
+    app.add_node(leaderboard, html=skip, text=skip, latex=skip, man=skip, texinfo=skip)
+    app.add_post_transform(ExpandLeaderboardsForText)
+    app.add_post_transform(ExpandLeaderboards)
