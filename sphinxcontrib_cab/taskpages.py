@@ -4,8 +4,11 @@ When ``cab_task_pages`` names a folder (relative to the source folder), ``builde
 
 - ``<folder>/index`` (the catalogue by category, a ``cab-task-index`` and a toctree),
 - ``<folder>/<category>/index`` (one category: its table and a toctree of its tasks),
-- ``<folder>/<category>/<slug>/index`` (one task: ``cab-task`` and ``cab-leaderboard`` filtered
-  to the task), so the ``html`` and ``dirhtml`` builders both serve ``<folder>/<category>/<slug>/``.
+- ``<folder>/<category>/<slug>/index`` (one task: ``cab-task``, then ``cab-leaderboard`` filtered
+  to the task when it has cells), so ``html`` and ``dirhtml`` both serve
+  ``<folder>/<category>/<slug>/``.
+
+The catalogue is the one the store loaded for this build (the handler runs after the store's).
 
 A page is written only when its text changed, so Sphinx does not re-read unchanged pages. Every
 generated file starts with :data:`MARKER`; a generated file whose task left the catalogue is
@@ -16,21 +19,20 @@ generated source text; every other task value is rendered by the directives from
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import ValidationError
-
-from .models import Task
+from .store import loaded_for
 from .warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Collection, Iterable
 
     from sphinx.application import Sphinx
+
+    from .models import Task
 
 MARKER = "sphinxcontrib-cab generated page (cab_task_pages): edits are overwritten"
 """The first line of every generated page (inside a comment); only files carrying it are deleted."""
@@ -82,13 +84,14 @@ def _marker(syntax: Syntax) -> list[str]:
     return [f"% {MARKER}" if syntax == "md" else f".. {MARKER}", ""]
 
 
-def task_page(task: Task, syntax: Syntax) -> str:
-    """The source text of one task's page."""
+def task_page(task: Task, syntax: Syntax, *, has_cells: bool = True) -> str:
+    """The source text of one task's page; the leaderboard only when the task has cells."""
     lines = _marker(syntax)
     lines += _heading(task.id, syntax)
     lines += _directive("cab-task", task.id, {}, syntax)
-    lines += _subheading("Cells of this task", syntax)
-    lines += _directive("cab-leaderboard", "", {"task": task.id}, syntax)
+    if has_cells:
+        lines += _subheading("Cells of this task", syntax)
+        lines += _directive("cab-leaderboard", "", {"task": task.id}, syntax)
     return "\n".join(lines)
 
 
@@ -110,14 +113,21 @@ def catalogue_page(categories: Iterable[str], syntax: Syntax) -> str:
     return "\n".join(lines)
 
 
-def wanted_pages(tasks: Iterable[Task], syntax: Syntax) -> dict[str, str]:
-    """Relative path (forward slashes, with suffix) -> text of every page the catalogue needs."""
+def wanted_pages(
+    tasks: Iterable[Task], syntax: Syntax, tasks_with_cells: Collection[str] | None = None
+) -> dict[str, str]:
+    """Relative path (forward slashes, with suffix) -> text of every page the catalogue needs.
+
+    ``tasks_with_cells`` names the tasks the snapshot has cells for (``None``: all of them)."""
     suffix = f".{syntax}"
     by_category: dict[str, list[str]] = {}
     pages: dict[str, str] = {}
     for task in sorted(tasks, key=lambda t: t.id):
         by_category.setdefault(task.category, []).append(task.slug)
-        pages[f"{task.category}/{task.slug}/index{suffix}"] = task_page(task, syntax)
+        has_cells = tasks_with_cells is None or task.id in tasks_with_cells
+        pages[f"{task.category}/{task.slug}/index{suffix}"] = task_page(
+            task, syntax, has_cells=has_cells
+        )
     for category, slugs in sorted(by_category.items()):
         pages[f"{category}/index{suffix}"] = category_page(category, slugs, syntax)
     pages[f"index{suffix}"] = catalogue_page(sorted(by_category), syntax)
@@ -177,32 +187,7 @@ def _delete_stale(folder: Path, keep: set[str]) -> list[str]:
     return deleted
 
 
-# -- reading the catalogue ---------------------------------------------------------------------
-
-
-def read_tasks(path: Path) -> tuple[Task, ...]:
-    """The valid, unique tasks of ``tasks.json``; anything invalid is left out silently because the
-    snapshot store reports it (with its location) when it loads the same file."""
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return ()
-    if not isinstance(raw, list):
-        return ()
-    tasks: dict[str, Task] = {}
-    for entry in raw:
-        try:
-            task = Task.model_validate(entry)
-        except ValidationError:
-            continue
-        tasks.setdefault(task.id, task)
-    return tuple(sorted(tasks.values(), key=lambda t: t.id))
-
-
-def tasks_path(app: Sphinx) -> Path:
-    """The configured task catalogue of the pinned snapshot."""
-    root = Path(app.confdir) / app.config.cab_snapshot_root
-    return root / app.config.cab_tasks_path
+# -- Sphinx ---------------------------------------------------------------------------------
 
 
 def page_syntax(app: Sphinx) -> Syntax | None:
@@ -244,14 +229,16 @@ def generate_task_pages(app: Sphinx) -> None:
             Subtype.config,
         )
         return
-    catalogue = tasks_path(app)
-    tasks = read_tasks(catalogue)
-    if not tasks:
+    loaded = loaded_for(app.env)
+    if loaded is None or not loaded.pinned.tasks:
         # An empty or unreadable catalogue is reported by the store; keep the old pages rather
         # than delete the whole catalogue because of one bad file.
         return
-    sync_pages(folder, wanted_pages(tasks, syntax))
+    snapshot = loaded.pinned
+    with_cells = {cell.key.task for cell in snapshot.cells}
+    sync_pages(folder, wanted_pages(snapshot.tasks, syntax, with_cells))
 
 
 def setup_task_pages(app: Sphinx) -> None:
-    app.connect("builder-inited", generate_task_pages)
+    # after the store's own builder-inited handler (priority 500) has loaded the snapshot
+    app.connect("builder-inited", generate_task_pages, priority=600)

@@ -8,13 +8,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from sphinxcontrib_cab.taskpages import (
-    MARKER,
-    is_generated,
-    read_tasks,
-    sync_pages,
-    wanted_pages,
-)
+from sphinxcontrib_cab.loader import load_snapshot_cached, source_paths
+from sphinxcontrib_cab.taskpages import MARKER, is_generated, sync_pages, wanted_pages
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -29,7 +24,7 @@ TASKS_JSON = "site/src/data/tasks.json"
 
 @pytest.fixture
 def tasks(sample_snapshot: Path) -> tuple[Task, ...]:
-    return read_tasks(sample_snapshot / TASKS_JSON)
+    return load_snapshot_cached(source_paths(sample_snapshot)).tasks
 
 
 def _pages(folder: Path) -> set[str]:
@@ -108,16 +103,14 @@ def test_only_marked_files_count_as_generated(tmp_path: Path) -> None:
     assert not is_generated(binary)
 
 
-def test_read_tasks_skips_invalid_and_duplicate_entries(
-    tmp_path: Path, tasks: tuple[Task, ...]
-) -> None:
-    entries = [t.model_dump(mode="json", by_alias=True) for t in tasks[:2]]
-    broken = dict(entries[0], id="not a valid id")
-    duplicate = dict(entries[1], summary="a second entry with the same id")
-    path = tmp_path / "tasks.json"
-    path.write_text(json.dumps([*entries, broken, duplicate]), encoding="utf-8")
-    assert [t.id for t in read_tasks(path)] == sorted(t.id for t in tasks[:2])
-    assert read_tasks(tmp_path / "missing.json") == ()
+def test_a_task_without_cells_gets_no_leaderboard(tmp_path: Path, tasks: tuple[Task, ...]) -> None:
+    first, second = tasks[0], tasks[1]
+    pages = wanted_pages((first, second), "rst", tasks_with_cells={second.id})
+    without = pages[f"{first.category}/{first.slug}/index.rst"]
+    with_cells = pages[f"{second.category}/{second.slug}/index.rst"]
+    assert f".. cab-task:: {first.id}" in without
+    assert "cab-leaderboard" not in without
+    assert f"   :task: {second.id}" in with_cells
 
 
 # -- through Sphinx ---------------------------------------------------------------------------
@@ -137,6 +130,7 @@ def _build(make_app: Callable[..., SphinxTestApp], srcdir: Path) -> tuple[Sphinx
     read: list[str] = []
     app.connect("env-before-read-docs", lambda _app, _env, docnames: read.extend(docnames))
     app.build()
+    app.cleanup()  # reset docutils' global registries before the next app of the same test
     return app, sorted(read)
 
 
@@ -160,14 +154,27 @@ def test_build_generates_reads_and_prunes(
     app, read = _build(make_app, project)
     assert [d for d in read if d.startswith("task/")] == []
 
-    # dropping a task from the catalogue deletes its page and re-reads only the catalogue pages
+    # adding a task (no runs yet) adds its page; the other task pages keep their source files
     tasks_file = project / "data" / TASKS_JSON
-    catalogue = json.loads(tasks_file.read_text("utf-8"))
-    removed = catalogue.pop()
-    tasks_file.write_text(json.dumps(catalogue, indent=1), encoding="utf-8")
+    original = tasks_file.read_text("utf-8")
+    catalogue = json.loads(original)
+    added = dict(catalogue[0], id=f"{catalogue[0]['category']}/brand-new-task")
+    tasks_file.write_text(json.dumps([*catalogue, added], indent=1), encoding="utf-8")
+    mtimes = {p: p.stat().st_mtime_ns for p in (project / "task").rglob("*.rst")}
     app, read = _build(make_app, project)
-    slug_dir = project / "task" / removed["id"]
-    assert not slug_dir.exists()
-    assert f"task/{removed['id']}/index" not in app.env.found_docs
-    assert f"task/{removed['category']}/index" in read
     assert app.warning.getvalue() == ""
+    new_doc = f"task/{added['id']}/index"
+    assert new_doc in read
+    assert (app.outdir / f"{new_doc}.html").is_file()
+    rewritten = {p for p, mtime in mtimes.items() if p.stat().st_mtime_ns != mtime}
+    assert rewritten == {project / "task" / added["category"] / "index.rst"}
+
+    # removing it again deletes its page and its folder, and the category page is re-read
+    tasks_file.write_text(original, encoding="utf-8")
+    app, read = _build(make_app, project)
+    assert app.warning.getvalue() == ""
+    assert not (project / "task" / added["id"]).exists()
+    assert new_doc not in app.env.found_docs
+    assert f"task/{added['category']}/index" in read
+    index = (project / "task" / added["category"] / "index.rst").read_text("utf-8")
+    assert "brand-new-task" not in index
