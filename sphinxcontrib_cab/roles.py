@@ -18,7 +18,6 @@ ambiguous cell a located ``cab.cell`` warning; both render ``inline.cab-problem`
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from weakref import WeakKeyDictionary
 
 from docutils import nodes
 from sphinx.util.docutils import SphinxRole
@@ -92,12 +91,13 @@ def metric_estimate(cell: Cell, metric: str) -> Estimate | None:
     return cell.axes.get(metric)
 
 
-_CELL_NAMES: WeakKeyDictionary[Snapshot, dict[str, tuple[int, ...]]] = WeakKeyDictionary()
+_CELL_NAMES: dict[str, dict[str, tuple[int, ...]]] = {}
+"""Combined digest -> cell names; the names depend only on the snapshot's content."""
 
 
 def cell_names(snapshot: Snapshot) -> dict[str, tuple[int, ...]]:
     """Both written forms of every cell -> indices of the cells written that way."""
-    names = _CELL_NAMES.get(snapshot)
+    names = _CELL_NAMES.get(snapshot.digest.combined)
     if names is None:
         collected: dict[str, list[int]] = {}
         for index, cell in enumerate(snapshot.cells):
@@ -107,7 +107,9 @@ def cell_names(snapshot: Snapshot) -> dict[str, tuple[int, ...]]:
             for name in {short, full}:
                 collected.setdefault(name, []).append(index)
         names = {name: tuple(indices) for name, indices in collected.items()}
-        _CELL_NAMES[snapshot] = names
+        if len(_CELL_NAMES) >= 8:
+            _CELL_NAMES.clear()
+        _CELL_NAMES[snapshot.digest.combined] = names
     return names
 
 

@@ -1,0 +1,123 @@
+"""cab-count, cab-meta and cab-score: values from the snapshot, the same in reST and MyST."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import pytest
+from cab_pages import check_regression, pinned_snapshot, shared_build, soup
+
+from sphinxcontrib_cab.keys import KEY_FIELD_NAMES
+from sphinxcontrib_cab.render import format_count, format_estimate
+from sphinxcontrib_cab.roles import (
+    COUNT_NAMES,
+    META_NAMES,
+    METRIC_DIGITS,
+    cell_names,
+    metric_estimate,
+)
+
+if TYPE_CHECKING:
+    from cab_pages import Built
+
+    from sphinxcontrib_cab.snapshot import Snapshot
+
+
+@pytest.fixture(scope="module")
+def built() -> Built:
+    return shared_build("roles")
+
+
+def cited(built: Built, docname: str) -> dict[str, str]:
+    """Each list item ``<text>: <value>`` of the roles page, as text -> rendered value."""
+    page = soup(built.page(docname))
+    found = {}
+    for item in page.select("div.body li"):
+        value = item.select_one("span.cab-value")
+        assert value is not None, item
+        found[item.get_text().split(": ", 1)[0]] = value.get_text()
+    return found
+
+
+def test_rst_and_myst_render_the_same_body(built: Built) -> None:
+    assert built.body("roles_md") == built.body("roles_rst")
+    check_regression("directives/roles.html", built.body("roles_rst"))
+
+
+def test_build_has_no_warnings(built: Built) -> None:
+    assert built.warnings == []
+
+
+def expected_counts(snapshot: Snapshot, snapshot_dir: object) -> dict[str, int]:
+    from pathlib import Path
+
+    root = Path(str(snapshot_dir))
+    runs = [
+        json.loads(line)
+        for path in sorted((root / snapshot.sources.runs_audit).glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    tasks = json.loads((root / snapshot.sources.tasks_audit).read_text(encoding="utf-8"))
+    return {
+        "rows": len(runs),
+        "cells": len({tuple(r.get(f) for f in KEY_FIELD_NAMES) for r in runs}),
+        "tasks": len(tasks),
+        "categories": len({t["category"] for t in tasks}),
+        "exploits": len(snapshot.exploits),
+        "live-exploits": sum(1 for e in snapshot.exploits if e.status == "live"),
+        "tuis": len({r["tui"] for r in runs}),
+        "models": len({r["model"] for r in runs}),
+        "sweeps": len({r["sweep_id"] for r in runs}),
+    }
+
+
+def test_counts_match_the_raw_files(built: Built) -> None:
+    """Counted straight from the mini snapshot's files, not through the loader."""
+    snapshot = pinned_snapshot(built)
+    values = cited(built, "roles_rst")
+    expected = expected_counts(snapshot, built.srcdir / "snapshot")
+    assert list(expected) == list(COUNT_NAMES)
+    for name, count in expected.items():
+        assert values[name] == format_count(count), name
+
+
+def test_meta_values(built: Built) -> None:
+    snapshot = pinned_snapshot(built)
+    assert snapshot.meta is not None
+    values = cited(built, "roles_rst")
+    expected = {
+        "methodology_version": snapshot.meta.methodology_version,
+        "snapshot_date": snapshot.meta.snapshot_date.isoformat(),
+        "source": snapshot.meta.source,
+        "row_count": format_count(snapshot.rows_read),
+        "digest": snapshot.digest.combined,
+    }
+    assert list(expected) == list(META_NAMES)
+    for name, value in expected.items():
+        assert values[name] == value, name
+
+
+def test_scores_are_the_cell_estimates(built: Built) -> None:
+    snapshot = pinned_snapshot(built)
+    values = cited(built, "roles_rst")
+    names = cell_names(snapshot)
+    scores = {text: shown for text, shown in values.items() if "/" in text}
+    assert len(scores) >= 5
+    for text, shown in scores.items():
+        metric, _, cell_text = text.rpartition(":") if ":" in text else ("", "", text)
+        metric = metric or "headline"
+        (index,) = names[cell_text]
+        estimate = metric_estimate(snapshot.cells[index], metric)
+        assert shown == format_estimate(estimate, METRIC_DIGITS.get(metric, 2)), text
+    assert any("[" in shown for shown in scores.values()), "some score shows an interval"
+
+
+def test_page_depends_on_the_snapshot_files(built: Built) -> None:
+    snapshot = pinned_snapshot(built)
+    dependencies = {str(p) for p in built.app.env.dependencies["roles_md"]}
+    for path in snapshot.files:
+        assert (
+            path.relative_to(built.srcdir).as_posix() in dependencies or str(path) in dependencies
+        )
