@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import hashlib
 import json
 import math
@@ -783,6 +784,18 @@ def _logistic(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
+@functools.cache
+def json_member(name: str, value: str) -> str:
+    """``"name":"value"`` as JSON text; cached because large snapshots repeat a few values."""
+    return f"{json.dumps(name)}:{json.dumps(value)}"
+
+
+@functools.cache
+def prompt_digest(task_id: str, behavior_mode: str, plugin_stack: str) -> str:
+    """The prompt depends on the task and the mode, not on the TUI or the model."""
+    return sha256_hex(f"prompt\n{task_id}\nv0.1\n{behavior_mode}\n{plugin_stack}")
+
+
 def make_cell(
     tui: Tui, model: Model, task: TaskSpec, mode: tuple[str, str], sweep: Sweep, lane: int
 ) -> CellPlan:
@@ -790,22 +803,22 @@ def make_cell(
     pair = (tui.name, model.id)
     mode_bonus = 0.25 if behavior_mode == "plan" else 0.0
     p_pass = _logistic(0.6 + tui.skill + model.skill + mode_bonus - task.difficulty)
-    head: dict[str, Any] = {
-        "tui": tui.name,
-        "behavior_mode": behavior_mode,
-        "model": model.id,
-        "task": task.id,
-        "plugin_stack": plugin_stack,
-    }
+    head = [
+        json_member("tui", tui.name),
+        json_member("behavior_mode", behavior_mode),
+        json_member("model", model.id),
+        json_member("task", task.id),
+        json_member("plugin_stack", plugin_stack),
+    ]
     if sweep.methodology != "0.0":
-        head["tui_image_sha"] = tui.digest
-        head["model_endpoint_sha"] = model.endpoint
-        head["sampling_profile"] = SAMPLING_PROFILE
-    head["task_added_date"] = task.added
-    head["sweep_id"] = sweep.id
-    prefix = json.dumps(head, separators=(",", ":"))[:-1] + ","
-    suffix = "," + json.dumps({"methodology_version": sweep.methodology}, separators=(",", ":"))[1:]
-    prompt_sha = sha256_hex(f"prompt\n{task.id}\nv0.1\n{behavior_mode}\n{plugin_stack}")
+        head.append(json_member("tui_image_sha", tui.digest))
+        head.append(json_member("model_endpoint_sha", model.endpoint))
+        head.append(json_member("sampling_profile", SAMPLING_PROFILE))
+    head.append(json_member("task_added_date", task.added))
+    head.append(json_member("sweep_id", sweep.id))
+    prefix = "{" + ",".join(head) + ","
+    suffix = "," + json_member("methodology_version", sweep.methodology) + "}"
+    prompt_sha = prompt_digest(task.id, behavior_mode, plugin_stack)
     cell_id = f"{sweep.id}/{tui.name}/{model.id}/{task.id}/{behavior_mode}/{plugin_stack}"
     return CellPlan(
         tui=tui,
@@ -1430,14 +1443,15 @@ def write_large(out: Path, rows: int) -> int:
             handle = handles.get(cell.sweep.id)
             if handle is None:
                 path = out / RUNS_DIR / f"{cell.sweep.id}.jsonl"
-                handle = handles[cell.sweep.id] = path.open("w", encoding="utf-8", newline="\n")
+                handle = handles[cell.sweep.id] = path.open(
+                    "w", encoding="utf-8", newline="\n", buffering=1 << 20
+                )
                 counts[cell.sweep.id] = 0
             for line in render_cell(rng, clock, cell, reruns):
                 counts[cell.sweep.id] += 1
                 if written % step == 0 or written == rows - 1:
                     validate_line(line, f"{cell.sweep.id}.jsonl:{counts[cell.sweep.id]}")
-                handle.write(line)
-                handle.write("\n")
+                handle.write(line + "\n")
                 written += 1
     finally:
         for handle in handles.values():
