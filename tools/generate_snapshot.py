@@ -23,7 +23,7 @@ How the sample reaches exactly 1,155 cells (3,465 rows at 3 reruns each)
 ------------------------------------------------------------------------
 The sweep scope is 10 TUIs x 14 models x 25 tasks, but only 46 TUI x model pairs ran, each on all
 25 tasks (behavior_mode ``conv``, plugin_stack ``conv-vanilla``): 46 x 25 = 1,150 cells. Five more
-cells run opencode x meta/llama-3.3-70b-instruct in behavior_mode ``plan`` (plugin_stack
+cells run opencode x llama-3.3-70b-instruct in behavior_mode ``plan`` (plugin_stack
 ``plan-vanilla``) on five polyglot tasks: 1,150 + 5 = 1,155 cells.
 
 - ``free-20260527`` (methodology 0.0, no tui_image_sha / model_endpoint_sha / sampling_profile
@@ -135,30 +135,36 @@ TUI_BY_NAME = {t.name: t for t in TUIS}
 
 @dataclass(frozen=True)
 class Model:
+    org: str
     id: str
+    """The model id as the canonical key carries it, without the org (as on the public site)."""
     skill: float
     invented: bool = False
 
     @property
+    def full_id(self) -> str:
+        return f"{self.org}/{self.id}"
+
+    @property
     def endpoint(self) -> str:
-        return f"nim:{self.id}"
+        return f"nim:{self.full_id}"
 
 
 MODELS: tuple[Model, ...] = (
-    Model("openai/gpt-oss-120b", 0.9),
-    Model("stepfun-ai/step-3.5-flash", 0.3),
-    Model("qwen/qwen3-next-80b-a3b-instruct", 0.6),
-    Model("meta/llama-3.3-70b-instruct", -0.2),
-    Model("meta/llama-4-maverick-17b-128e-instruct", 0.0),
-    Model("mistralai/mistral-small-4-119b-2603", 0.2),
-    Model("nvidia/nemotron-3-ultra-550b-a55b", 1.0),
-    Model("minimaxai/minimax-m3", 0.8),
-    Model("qwen/qwen3.5-397b-a17b", 1.1),
-    Model("minimaxai/minimax-m2.7", 0.5),
-    Model("nvidia/nemotron-3-super-120b-a12b", 0.55),
-    Model("deepseek-ai/deepseek-v3.2", 0.95, invented=True),
-    Model("moonshotai/kimi-k2-instruct", 0.85, invented=True),
-    Model("zai-org/glm-4.6", 0.7, invented=True),
+    Model("openai", "gpt-oss-120b", 0.9),
+    Model("stepfun-ai", "step-3.5-flash", 0.3),
+    Model("qwen", "qwen3-next-80b-a3b-instruct", 0.6),
+    Model("meta", "llama-3.3-70b-instruct", -0.2),
+    Model("meta", "llama-4-maverick-17b-128e-instruct", 0.0),
+    Model("mistralai", "mistral-small-4-119b-2603", 0.2),
+    Model("nvidia", "nemotron-3-ultra-550b-a55b", 1.0),
+    Model("minimaxai", "minimax-m3", 0.8),
+    Model("qwen", "qwen3.5-397b-a17b", 1.1),
+    Model("minimaxai", "minimax-m2.7", 0.5),
+    Model("nvidia", "nemotron-3-super-120b-a12b", 0.55),
+    Model("deepseek-ai", "deepseek-v3.2", 0.95, invented=True),
+    Model("moonshotai", "kimi-k2-instruct", 0.85, invented=True),
+    Model("zai-org", "glm-4.6", 0.7, invented=True),
 )
 MODEL_BY_ID = {m.id: m for m in MODELS}
 
@@ -678,74 +684,74 @@ PLAN_TASKS: tuple[str, ...] = (
 # (tui, model) pairs per sweep; see the module docstring for how they add up to 1,155 cells.
 SAMPLE_PAIRS: dict[str, tuple[tuple[str, str], ...]] = {
     "free-20260527": (
-        ("aider", "openai/gpt-oss-120b"),
-        ("aider", "meta/llama-3.3-70b-instruct"),
-        ("codex", "openai/gpt-oss-120b"),
-        ("codex", "mistralai/mistral-small-4-119b-2603"),
-        ("copilot", "meta/llama-3.3-70b-instruct"),
-        ("copilot", "meta/llama-4-maverick-17b-128e-instruct"),
-        ("crush", "qwen/qwen3-next-80b-a3b-instruct"),
-        ("crush", "meta/llama-3.3-70b-instruct"),
-        ("goose", "openai/gpt-oss-120b"),
-        ("goose", "meta/llama-4-maverick-17b-128e-instruct"),
-        ("opencode", "meta/llama-3.3-70b-instruct"),
-        ("opencode", "qwen/qwen3-next-80b-a3b-instruct"),
-        ("openhands", "openai/gpt-oss-120b"),
-        ("openhands", "mistralai/mistral-small-4-119b-2603"),
-        ("pi", "meta/llama-4-maverick-17b-128e-instruct"),
-        ("pi", "qwen/qwen3-next-80b-a3b-instruct"),
+        ("aider", "gpt-oss-120b"),
+        ("aider", "llama-3.3-70b-instruct"),
+        ("codex", "gpt-oss-120b"),
+        ("codex", "mistral-small-4-119b-2603"),
+        ("copilot", "llama-3.3-70b-instruct"),
+        ("copilot", "llama-4-maverick-17b-128e-instruct"),
+        ("crush", "qwen3-next-80b-a3b-instruct"),
+        ("crush", "llama-3.3-70b-instruct"),
+        ("goose", "gpt-oss-120b"),
+        ("goose", "llama-4-maverick-17b-128e-instruct"),
+        ("opencode", "llama-3.3-70b-instruct"),
+        ("opencode", "qwen3-next-80b-a3b-instruct"),
+        ("openhands", "gpt-oss-120b"),
+        ("openhands", "mistral-small-4-119b-2603"),
+        ("pi", "llama-4-maverick-17b-128e-instruct"),
+        ("pi", "qwen3-next-80b-a3b-instruct"),
     ),
     "expansion-20260616": (
-        ("plandex", "openai/gpt-oss-120b"),
-        ("plandex", "meta/llama-3.3-70b-instruct"),
-        ("plandex", "stepfun-ai/step-3.5-flash"),
-        ("qwen-code", "qwen/qwen3-next-80b-a3b-instruct"),
-        ("qwen-code", "qwen/qwen3.5-397b-a17b"),
-        ("qwen-code", "stepfun-ai/step-3.5-flash"),
-        ("aider", "nvidia/nemotron-3-ultra-550b-a55b"),
-        ("aider", "minimaxai/minimax-m3"),
-        ("codex", "qwen/qwen3.5-397b-a17b"),
-        ("codex", "minimaxai/minimax-m2.7"),
-        ("copilot", "nvidia/nemotron-3-super-120b-a12b"),
-        ("copilot", "stepfun-ai/step-3.5-flash"),
-        ("crush", "nvidia/nemotron-3-ultra-550b-a55b"),
-        ("crush", "minimaxai/minimax-m2.7"),
-        ("goose", "minimaxai/minimax-m3"),
-        ("goose", "nvidia/nemotron-3-super-120b-a12b"),
-        ("opencode", "qwen/qwen3.5-397b-a17b"),
-        ("opencode", "minimaxai/minimax-m2.7"),
-        ("openhands", "nvidia/nemotron-3-ultra-550b-a55b"),
-        ("openhands", "nvidia/nemotron-3-super-120b-a12b"),
-        ("pi", "minimaxai/minimax-m3"),
-        ("pi", "stepfun-ai/step-3.5-flash"),
+        ("plandex", "gpt-oss-120b"),
+        ("plandex", "llama-3.3-70b-instruct"),
+        ("plandex", "step-3.5-flash"),
+        ("qwen-code", "qwen3-next-80b-a3b-instruct"),
+        ("qwen-code", "qwen3.5-397b-a17b"),
+        ("qwen-code", "step-3.5-flash"),
+        ("aider", "nemotron-3-ultra-550b-a55b"),
+        ("aider", "minimax-m3"),
+        ("codex", "qwen3.5-397b-a17b"),
+        ("codex", "minimax-m2.7"),
+        ("copilot", "nemotron-3-super-120b-a12b"),
+        ("copilot", "step-3.5-flash"),
+        ("crush", "nemotron-3-ultra-550b-a55b"),
+        ("crush", "minimax-m2.7"),
+        ("goose", "minimax-m3"),
+        ("goose", "nemotron-3-super-120b-a12b"),
+        ("opencode", "qwen3.5-397b-a17b"),
+        ("opencode", "minimax-m2.7"),
+        ("openhands", "nemotron-3-ultra-550b-a55b"),
+        ("openhands", "nemotron-3-super-120b-a12b"),
+        ("pi", "minimax-m3"),
+        ("pi", "step-3.5-flash"),
     ),
     "newmodels-20260620": (
-        ("opencode", "deepseek-ai/deepseek-v3.2"),
-        ("opencode", "moonshotai/kimi-k2-instruct"),
-        ("aider", "deepseek-ai/deepseek-v3.2"),
-        ("aider", "zai-org/glm-4.6"),
-        ("codex", "moonshotai/kimi-k2-instruct"),
-        ("qwen-code", "zai-org/glm-4.6"),
-        ("openhands", "deepseek-ai/deepseek-v3.2"),
-        ("plandex", "moonshotai/kimi-k2-instruct"),
+        ("opencode", "deepseek-v3.2"),
+        ("opencode", "kimi-k2-instruct"),
+        ("aider", "deepseek-v3.2"),
+        ("aider", "glm-4.6"),
+        ("codex", "kimi-k2-instruct"),
+        ("qwen-code", "glm-4.6"),
+        ("openhands", "deepseek-v3.2"),
+        ("plandex", "kimi-k2-instruct"),
     ),
 }
-PLAN_PAIR = ("expansion-20260616", "opencode", "meta/llama-3.3-70b-instruct")
+PLAN_PAIR = ("expansion-20260616", "opencode", "llama-3.3-70b-instruct")
 
 # Pairs whose runs take minutes (huge model or a chatty planner loop).
 SLOW_PAIRS: frozenset[tuple[str, str]] = frozenset(
     {
-        ("openhands", "nvidia/nemotron-3-ultra-550b-a55b"),
-        ("plandex", "meta/llama-3.3-70b-instruct"),
-        ("goose", "nvidia/nemotron-3-super-120b-a12b"),
-        ("crush", "nvidia/nemotron-3-ultra-550b-a55b"),
+        ("openhands", "nemotron-3-ultra-550b-a55b"),
+        ("plandex", "llama-3.3-70b-instruct"),
+        ("goose", "nemotron-3-super-120b-a12b"),
+        ("crush", "nemotron-3-ultra-550b-a55b"),
     }
 )
 # Pairs where the TUI and the model's tool-call format often fail to agree.
 HANDSHAKE_PAIRS: frozenset[tuple[str, str]] = frozenset(
     {
-        ("copilot", "stepfun-ai/step-3.5-flash"),
-        ("pi", "meta/llama-4-maverick-17b-128e-instruct"),
+        ("copilot", "step-3.5-flash"),
+        ("pi", "llama-4-maverick-17b-128e-instruct"),
     }
 )
 
@@ -1063,8 +1069,8 @@ EXPLOITS: tuple[ExploitSpec, ...] = (
         "2026-06-05",
         "2026-06-12",
         (
-            {"tui": "codex", "model": "openai/gpt-oss-120b", "task": "polyglot/rust-lifetime-fix"},
-            {"task": "polyglot/rust-owner-borrow-fix", "model": "qwen/qwen3.5-397b-a17b"},
+            {"tui": "codex", "model": "gpt-oss-120b", "task": "polyglot/rust-lifetime-fix"},
+            {"task": "polyglot/rust-owner-borrow-fix", "model": "qwen3.5-397b-a17b"},
         ),
         "community report on the issue tracker",
         "Cargo.toml is now covered by a file-not-touched rule and the grader asserts a non-zero "
@@ -1097,7 +1103,7 @@ EXPLOITS: tuple[ExploitSpec, ...] = (
         None,
         (
             {"tui": "openhands", "tui_image_sha": TUI_BY_NAME["openhands"].digest},
-            {"tui": "plandex", "model": "meta/llama-3.3-70b-instruct"},
+            {"tui": "plandex", "model": "llama-3.3-70b-instruct"},
         ),
         "external reporter via the disclosure programme",
         "Live. Affected rows still record exit code -1 and pass 0; the risk is a grade file "
@@ -1113,7 +1119,7 @@ EXPLOITS: tuple[ExploitSpec, ...] = (
         "2026-06-19",
         None,
         (
-            {"task": "polyglot/go-http-handler-fix", "model": "minimaxai/minimax-m2.7"},
+            {"task": "polyglot/go-http-handler-fix", "model": "minimax-m2.7"},
             {"task": "mutations/go-nil-check-removed", "tui": "qwen-code"},
         ),
         "anonymous",
@@ -1333,7 +1339,7 @@ def write_sample(out: Path) -> None:
 
 
 def sample_readme(rows: SampleRows, old_count: int, exploits: Sequence[ExploitSpec]) -> str:
-    invented = ", ".join(f"`{m.id}`" for m in MODELS if m.invented)
+    invented = ", ".join(f"`{m.full_id}`" for m in MODELS if m.invented)
     per_sweep = "\n".join(
         f"| `{s.id}` | {s.methodology} | {len(rows.by_sweep[s.id]):,} |" for s in SWEEPS
     )
@@ -1377,8 +1383,10 @@ benchmarks (not committed).
   `model_endpoint_sha` or `sampling_profile`: those keys are absent in those rows.
 - Failures of every kind: rate limit and handshake (exit code 1), timeout (exit code -1,
   about 630 to 654 s). Tokens are recorded only by some TUIs and only from methodology 0.1.
-- Model ids are written `org/model` (the endpoint field is `nim:org/model`). The public site
-  names eleven models; the other three were invented for this sample:
+- The `model` key field holds the model id without its org (`llama-3.3-70b-instruct`), as in
+  the public site's canonical-key example; the org appears in `model_endpoint_sha`
+  (`nim:meta/llama-3.3-70b-instruct`), which 0.0 rows lack. The public site names eleven
+  models; the other three were invented for this sample:
   {invented}.
   The ids of Qwen3.5-397B, MiniMax-M2.7 and Nemotron-3-Super-120B were spelled out by us.
 - The older snapshot `{OLD_SNAPSHOT_PATH}` holds the first sweep only ({old_count:,} rows,
