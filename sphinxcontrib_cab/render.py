@@ -187,7 +187,7 @@ def checked_choice(
     if cleaned in choices:
         return cleaned
     warn(
-        f"{option}: {value!r} is not one of {', '.join(choices)}; using {default!r}",
+        f"{option} {value!r} is not one of {', '.join(choices)}; using {default!r}",
         Subtype.option,
         location,
     )
@@ -221,7 +221,11 @@ class SnapshotDirective(SphinxDirective):
 
     def choice(self, option: str, choices: tuple[str, ...], default: str) -> str:
         return checked_choice(
-            self.options.get(option), f":{option}:", choices, default, self.get_location()
+            self.options.get(option),
+            f"{self.name} option :{option}:",
+            choices,
+            default,
+            self.get_location(),
         )
 
     def unavailable(self) -> list[nodes.Node]:

@@ -1,0 +1,158 @@
+"""Every directive and role through every builder, and bad options as exact, located warnings."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import pytest
+from cab_pages import build, pinned_snapshot, shared_build, soup
+
+from sphinxcontrib_cab.reproduce import reproduce_command
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from cab_pages import Built
+
+BUILDERS = ("html", "dirhtml", "singlehtml", "epub", "latex", "text", "man")
+PLAIN_OUTPUT = {"latex": "cab-test.tex", "text": "reference_rst.txt", "man": "cab-test.1"}
+
+
+@pytest.mark.parametrize("builder", BUILDERS)
+def test_builder_sweep_has_no_warnings(builder: str, tmp_path: Path) -> None:
+    built = build("directives-all", tmp_path, builder)
+    assert built.warnings == []
+    assert any(built.outdir.iterdir())
+
+
+def example_cell_lines(built: Built) -> tuple[list[str], str]:
+    """The nine values and the command of the first cell with all nine fields recorded."""
+    snapshot = pinned_snapshot(built)
+    cell = next(c for c in snapshot.cells if not c.key.missing())
+    values = [v for v in cell.key.values() if v is not None]
+    command = reproduce_command(cell.key, built.app.config.cab_command)
+    return values, command
+
+
+LATEX_ESCAPES = {
+    "\\PYGZhy{}": "-",
+    "\\PYGZsq{}": "'",
+    "\\PYGZbs{}": "\\",
+    "\\sphinxhyphen{}": "-",
+    "\\_": "_",
+}
+MAN_ESCAPES = {"\\-": "-", "\\(aq": "'", "\\e": "\\"}
+
+
+def plain_text(builder: str, output: str) -> str:
+    """Undo the escapes the LaTeX (with Pygments) and man writers apply to these values."""
+    if builder == "latex":
+        for escaped, char in LATEX_ESCAPES.items():
+            output = output.replace(escaped, char)
+        output = re.sub(r"\\PYG\{[^}]*\}\{([^}]*)\}", r"\1", output)
+    elif builder == "man":
+        for escaped, char in MAN_ESCAPES.items():
+            output = output.replace(escaped, char)
+    return output
+
+
+@pytest.mark.parametrize("builder", sorted(PLAIN_OUTPUT))
+def test_plain_builders_carry_the_nine_values_and_the_command(builder: str, tmp_path: Path) -> None:
+    built = build("directives-all", tmp_path, builder)
+    output = plain_text(builder, (built.outdir / PLAIN_OUTPUT[builder]).read_text("utf-8"))
+    values, command = example_cell_lines(built)
+    assert len(values) == 9
+    for value in values:
+        assert value in output, (builder, value)
+    lines = [line.strip() for line in output.splitlines()]
+    expected = [line.strip() for line in command.splitlines()]
+    start = lines.index(expected[0])
+    assert lines[start : start + len(expected)] == expected
+
+
+# -- bad options -------------------------------------------------------------------------------
+
+EXPECTED_WARNINGS = {
+    "bad_rst.rst": {
+        4: ":status:",
+        7: ":show:",
+        10: "cell",
+        15: "snapshot",
+        18: "cab-count",
+        19: "cab-meta",
+        20: "cab-score cell",
+        21: "cab-score metric",
+    },
+    "bad_md.md": {
+        3: ":status:",
+        7: ":show:",
+        11: "cell",
+        17: "snapshot",
+        21: "cab-count",
+        22: "cab-meta",
+        23: "cab-score cell",
+        24: "cab-score metric",
+    },
+}
+
+
+def expected_bad_warnings(built: Built) -> list[str]:
+    from sphinxcontrib_cab.roles import COUNT_NAMES, META_NAMES, METRIC_NAMES
+
+    pinned = pinned_snapshot(built)
+    older = pinned_snapshot(built, "2026-05-27")
+    messages = {
+        ":status:": "cab-exploits option :status: 'alive' is not one of live, patched, all; "
+        "using 'all' [cab.option]",
+        ":show:": "cab-provenance option :show: 'everything' is not one of fields, cell, all; "
+        "using 'all' [cab.option]",
+        "cell": f"no cell of snapshot {pinned.name} matches :tui: 'nosuchtui', "
+        ":task: 'polyglot/python-two-sum' [cab.cell]",
+        "snapshot": f"unknown snapshot '1999-01-01'; known snapshots: {pinned.name}, "
+        f"{older.name} [cab.snapshot]",
+        "cab-count": f"cab-count: unknown name 'widgets'; allowed: {', '.join(COUNT_NAMES)} "
+        "[cab.option]",
+        "cab-meta": f"cab-meta: unknown name 'colour'; allowed: {', '.join(META_NAMES)} "
+        "[cab.option]",
+        "cab-score cell": f"cab-score: no cell of snapshot {pinned.name} is "
+        "'nobody/gpt-oss-120b/polyglot/python-two-sum' "
+        "(write tui/model/task or tui/behavior_mode/model/task/plugin_stack) [cab.cell]",
+        "cab-score metric": "cab-score: unknown metric 'speed'; allowed: "
+        f"{', '.join(METRIC_NAMES)} [cab.option]",
+    }
+    return [
+        f"<src>/{page}:{line}: WARNING: {messages[kind]}"
+        for page in sorted(EXPECTED_WARNINGS)
+        for line, kind in EXPECTED_WARNINGS[page].items()
+    ]
+
+
+@pytest.fixture(scope="module")
+def bad() -> Built:
+    return shared_build("directives-bad")
+
+
+def test_bad_options_give_exact_located_warnings(bad: Built) -> None:
+    assert bad.warnings == expected_bad_warnings(bad)
+
+
+@pytest.mark.parametrize("docname", ["bad_rst", "bad_md"])
+def test_bad_options_still_render(bad: Built, docname: str) -> None:
+    page = soup(bad.page(docname))
+    snapshot = pinned_snapshot(bad)
+    # the exploit list falls back to all entries, the provenance directive to all parts
+    assert len(page.select("div.cab-exploit")) == len(snapshot.exploits)
+    assert page.select("dl.cab-key-fields") and page.select("div.cab-cell-provenance")
+    markers = [span.get_text() for span in page.select("span.cab-problem")]
+    assert markers == [
+        "[snapshot 1999-01-01 is not available]",
+        "[cab-count: widgets?]",
+        "[cab-meta: colour?]",
+        "[cab-score: nobody/gpt-oss-120b/polyglot/python-two-sum?]",
+        "[cab-score: speed:aider/gpt-oss-120b/polyglot/python-two-sum?]",
+    ]
+
+
+def test_bad_pages_render_the_same_in_rst_and_myst(bad: Built) -> None:
+    assert bad.body("bad_md") == bad.body("bad_rst")
