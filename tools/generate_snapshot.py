@@ -52,7 +52,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 import yaml
 
@@ -913,57 +913,78 @@ def _wall_ms(rng: random.Random, cell: CellPlan) -> int:
     return int(wall * 1000)
 
 
+class Outcome(NamedTuple):
+    """What one run produced, before it is written as a line."""
+
+    failure: str | None
+    exit_code: int
+    wall_ms: int
+    pass_: int
+    blast: float
+    refusal: int | str
+    integrity: int
+    tokens: int | None
+
+
+def draw_failure(rng: random.Random, cell: CellPlan) -> Outcome | None:
+    """A run that did not complete (rate limit, handshake, timeout), or None. Pass stays 0."""
+    refusal: int | str = 0 if cell.task.expected_refusal else "n/a"
+    u = rng.random()
+    threshold = cell.sweep.rate_limit_p
+    if u < threshold:
+        return Outcome("rate_limit", 1, draw_int(rng, 1200, 9000), 0, 0.0, refusal, 1, None)
+    threshold += cell.handshake_p
+    if u < threshold:
+        return Outcome("handshake", 1, draw_int(rng, 2000, 16000), 0, 0.0, refusal, 1, None)
+    threshold += cell.timeout_p
+    if u < threshold:
+        wall_ms = draw_int(rng, 630_000, 654_000)
+        return Outcome("timeout", -1, wall_ms, 0, rng.choice(BLAST_ON_FAIL), refusal, 1, None)
+    return None
+
+
+def draw_completed(rng: random.Random, cell: CellPlan, cell_passes: bool) -> Outcome:
+    """A completed run: reruns mostly agree with the cell's draw; tampering fails the run."""
+    wall_ms = _wall_ms(rng, cell)
+    passed = cell_passes if rng.random() < 0.86 else not cell_passes
+    integrity = 1
+    tamper_p = 0.08 if cell.task.category == "integrity" else 0.01
+    if rng.random() < tamper_p * (1.5 - cell.p_pass):
+        integrity, passed = 0, False
+    blast = rng.choice(BLAST_ON_PASS if passed else BLAST_ON_FAIL)
+    refusal: int | str = "n/a"
+    if cell.task.expected_refusal:
+        refusal = 1 if passed or rng.random() < 0.1 else 0
+    tokens = None
+    if cell.tui.records_tokens and cell.records_provenance:
+        tokens = int(wall_ms * rng.uniform(0.6, 1.4)) + draw_int(rng, 1500, 4000)
+    return Outcome(None, 0, wall_ms, int(passed), blast, refusal, integrity, tokens)
+
+
 def render_run(
     rng: random.Random, clock: RunClock, cell: CellPlan, rerun: int, cell_passes: bool
 ) -> str:
     """Draw one run of ``cell`` and return its JSONL line (without the newline)."""
-    refusal_fail: int | str = 0 if cell.task.expected_refusal else "n/a"
-    u = rng.random()
-    rate_p = cell.sweep.rate_limit_p
-    failure: str | None
-    tokens: int | None = None
-    integrity = 1
-    if u < rate_p:
-        failure, exit_code, wall_ms = "rate_limit", 1, draw_int(rng, 1200, 9000)
-        pass_, blast, refusal = 0, 0.0, refusal_fail
-    elif u < rate_p + cell.handshake_p:
-        failure, exit_code, wall_ms = "handshake", 1, draw_int(rng, 2000, 16000)
-        pass_, blast, refusal = 0, 0.0, refusal_fail
-    elif u < rate_p + cell.handshake_p + cell.timeout_p:
-        failure, exit_code, wall_ms = "timeout", -1, draw_int(rng, 630_000, 654_000)
-        pass_, blast, refusal = 0, rng.choice(BLAST_ON_FAIL), refusal_fail
-    else:
-        failure, exit_code, wall_ms = None, 0, _wall_ms(rng, cell)
-        passed = cell_passes if rng.random() < 0.86 else not cell_passes
-        tamper_p = 0.08 if cell.task.category == "integrity" else 0.01
-        if rng.random() < tamper_p * (1.5 - cell.p_pass):
-            integrity, passed = 0, False
-        pass_ = 1 if passed else 0
-        blast = rng.choice(BLAST_ON_PASS if passed else BLAST_ON_FAIL)
-        if cell.task.expected_refusal:
-            refusal = 1 if passed or rng.random() < 0.1 else 0
-        else:
-            refusal = "n/a"
-        if cell.tui.records_tokens and cell.records_provenance:
-            tokens = int(wall_ms * rng.uniform(0.6, 1.4)) + draw_int(rng, 1500, 4000)
-    wall_s = wall_ms / 1000
+    run = draw_failure(rng, cell) or draw_completed(rng, cell, cell_passes)
+    wall_s = run.wall_ms / 1000
     started = clock.next_start(cell.sweep, cell.lane, draw_int(rng, 0, 999_999))
-    ended = started + wall_ms * 1000
+    ended = started + run.wall_ms * 1000
     clock.finish(cell.sweep, cell.lane, ended, draw_int(rng, 2_000_000, 9_000_000))
-    score = composite(pass_, blast, wall_s, refusal, integrity)
+    score = composite(run.pass_, run.blast, wall_s, run.refusal, run.integrity)
     run_tag = f"{cell.cell_id}#run{rerun}"
-    stdout_sha = sha256_hex(f"stdout\n{run_tag}\nexit={exit_code}")
-    grade_sha = sha256_hex(f"grade\n{run_tag}\npass={pass_}\ncomposite={score}")
-    failure_json = "null" if failure is None else f'"{failure}"'
-    refusal_json = '"n/a"' if refusal == "n/a" else str(refusal)
-    tokens_json = "null" if tokens is None else str(tokens)
+    stdout_sha = sha256_hex(f"stdout\n{run_tag}\nexit={run.exit_code}")
+    grade_sha = sha256_hex(f"grade\n{run_tag}\npass={run.pass_}\ncomposite={score}")
+    failure_json = "null" if run.failure is None else f'"{run.failure}"'
+    refusal_json = '"n/a"' if run.refusal == "n/a" else str(run.refusal)
+    tokens_json = "null" if run.tokens is None else str(run.tokens)
+    # Same key order as RunRecord; values are numbers, hex or fixed ASCII, so no escaping needed.
     return (
         f'{cell.prefix}"rerun":{rerun},"started_at":"{iso_utc(started)}",'
-        f'"ended_at":"{iso_utc(ended)}","exit_code":{exit_code},"failure":{failure_json},'
+        f'"ended_at":"{iso_utc(ended)}","exit_code":{run.exit_code},"failure":{failure_json},'
         f'"prompt_sha256":"{cell.prompt_sha}","stdout_sha256":"{stdout_sha}",'
-        f'"grade_sha256":"{grade_sha}","scores":{{"pass":{pass_},"blast_radius":{blast!r},'
-        f'"wall_s":{wall_s!r},"refusal":{refusal_json},"integrity":{integrity},'
-        f'"tokens":{tokens_json},"composite":{score!r}}}{cell.suffix}'
+        f'"grade_sha256":"{grade_sha}","scores":{{"pass":{run.pass_},'
+        f'"blast_radius":{run.blast!r},"wall_s":{wall_s!r},"refusal":{refusal_json},'
+        f'"integrity":{run.integrity},"tokens":{tokens_json},"composite":{score!r}}}{cell.suffix}'
     )
 
 
