@@ -335,3 +335,14 @@ def test_an_exploit_selector_matching_no_cell_stops_the_generator(
     with pytest.raises(SystemExit, match=f"{first.id}: selector .* matches no cell"):
         generator.main(["--out", str(tmp_path)])
     assert list(tmp_path.iterdir()) == []
+
+
+def test_runs_happen_after_their_task_was_added_and_within_their_sweep() -> None:
+    snap = load(DATA)
+    pinned = dt.date.fromisoformat(snap.meta["snapshot_date"])
+    for row in snap.rows:
+        sweep_day = dt.datetime.strptime(row["sweep_id"].rsplit("-", 1)[1], "%Y%m%d").date()
+        started = dt.datetime.fromisoformat(row["started_at"]).date()
+        ended = dt.datetime.fromisoformat(row["ended_at"]).date()
+        assert dt.date.fromisoformat(row["task_added_date"]) < started
+        assert sweep_day <= started <= ended <= pinned
