@@ -38,14 +38,15 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from .directives.leaderboard import Board, BoardRow, document_ids, leaderboard, legend_text
+from .directives.leaderboard import Board, BoardRow, leaderboard, legend_text
 from .keys import KEY_FIELDS, MISSING_MARK
-from .render import unpinned_paragraph
 from .reproduce import UnreproducibleValue, reproduce_command
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.writers.html5 import HTML5Translator
+
+    from .snapshot import CellKey
 
 EMIT_DATA_SORT = False
 """Whether body cells carry ``data-sort``. Off: every sortable value is the number the cell
@@ -67,12 +68,32 @@ def attr(value: str) -> str:
 # -- leaderboard tables --------------------------------------------------------------------------
 
 
+def text(value: str) -> str:
+    """Escape element content (quotes need no escaping there, and commands are full of them)."""
+    return escape(value, quote=False)
+
+
 class _Escaper(dict[str, str]):
-    """Memoised :func:`html.escape`: leaderboard values repeat on many rows."""
+    """Memoised :func:`text`: leaderboard values repeat on many rows."""
 
     def __missing__(self, key: str) -> str:
-        value = self[key] = escape(key, quote=True)
+        value = self[key] = text(key)
         return value
+
+
+def column_classes(board: Board) -> list[str]:
+    """Table classes naming the 1-based positions of Nerds-only and numeric columns.
+
+    ``cab.css`` hides ``cab-nerd-<n>`` columns in the Normal view and right-aligns ``cab-num-<n>``
+    columns with ``:nth-child`` rules, so no body cell needs a class of its own.
+    """
+    classes: list[str] = []
+    for position, column in enumerate(board.columns, start=1):
+        if column.nerd:
+            classes.append(f"cab-nerd-{position}")
+        if column.metric:
+            classes.append(f"cab-num-{position}")
+    return classes
 
 
 def _header(board: Board) -> str:
@@ -86,7 +107,7 @@ def _header(board: Board) -> str:
         sort = f' aria-sort="{board.order}"' if index == board.sort_column else ""
         cells.append(
             f'<th scope="col" class="{" ".join(classes)}"{sort}>'
-            f'<button type="button" class="cab-sort">{attr(column.label)}</button></th>'
+            f'<button type="button" class="cab-sort">{text(column.label)}</button></th>'
         )
     if board.has_provenance:
         cells.append('<th scope="col" class="cab-prov"><span class="cab-sr">Provenance</span></th>')
@@ -110,81 +131,68 @@ def _table_data(board: Board) -> str:
     )
 
 
-class _RowWriter:
-    """Writes the ``<tr>`` of each row; keeps the per-table lookups in one place."""
+POPOVER_OPEN = (
+    '<td><details class="cab-popover"><summary title="Provenance"></summary><pre class="cab-repro">'
+)
+POPOVER_CLOSE = "</pre></details></td>"
+"""Every row repeats these, so they are as short as the contract allows: no wrapper, no cell
+class (CSS finds the last column through the table), and the popover's accessible name comes from
+``title`` until ``cab.js`` replaces it by one naming the row."""
 
-    def __init__(self, board: Board, used_ids: set[str]) -> None:
+
+class _RowWriter:
+    """Writes the ``<tr>`` of each row; keeps the per-table lookups in one place.
+
+    Body cells carry no id and no class (except ``cab-missing`` on a dash): the column classes
+    sit on the table, and ``cab.js`` names each popover after its row's visible values when the
+    page loads. Both would otherwise repeat per row and weigh about a third of the page.
+    """
+
+    def __init__(self, board: Board) -> None:
         self.board = board
-        self.used_ids = used_ids
         self.esc = _Escaper()
-        self.cell_classes = [
-            " ".join((["cab-num"] if column.metric else []) + (["cab-nerd"] if column.nerd else []))
-            for column in board.columns
-        ]
-        self.unpinned: dict[tuple[str, ...], str] = {}
-        self.label_columns = [i for i, c in enumerate(board.columns) if not c.metric]
 
     def row(self, row: BoardRow) -> str:
         esc = self.esc
-        parts = ["<tr"]
-        if row.anchor and row.anchor not in self.used_ids:
-            self.used_ids.add(row.anchor)
-            parts.append(f' id="{esc[row.anchor]}"')
-        parts.append(">")
-        for index, text in enumerate(row.texts):
-            classes = self.cell_classes[index]
-            if text == MISSING_MARK:
-                classes = f"{classes} cab-missing".strip()
-            tag = "th" if index == 0 else "td"
-            opening = f'<{tag} scope="row"' if index == 0 else f"<{tag}"
-            if classes:
-                opening += f' class="{classes}"'
+        parts = ["<tr>"]
+        for index, value in enumerate(row.texts):
+            if index == 0:
+                opening = '<th scope="row"'
+                closing = "</th>"
+            else:
+                opening = "<td"
+                closing = "</td>"
+            if value == MISSING_MARK:
+                opening += ' class="cab-missing"'
             sort_value = row.sort_values[index]
             if EMIT_DATA_SORT and sort_value is not None:
                 opening += f' data-sort="{sort_value:.6g}"'
-            parts.append(f"{opening}>{esc[text]}</{tag}>")
+            parts.append(f"{opening}>{esc[value]}{closing}")
         if row.key is not None:
-            parts.append(self.popover(row))
+            parts.append(self.popover(row.key))
         parts.append("</tr>\n")
         return "".join(parts)
 
-    def popover(self, row: BoardRow) -> str:
-        assert row.key is not None
-        esc = self.esc
-        name = " ".join(row.texts[i] for i in self.label_columns) or "this row"
+    def popover(self, key: CellKey) -> str:
         try:
-            command = reproduce_command(row.key, self.board.command)
+            command = reproduce_command(key, self.board.command)
         except UnreproducibleValue as error:
-            body = _value_list(row, esc) + (
-                f'<p class="cab-unreproducible">No reproduce command: the value of '
-                f"<code>{esc[error.field_name]}</code> {esc[error.reason]}.</p>"
+            return (
+                '<td><details class="cab-popover"><summary title="Provenance"></summary>'
+                + _value_list(key, self.esc)
+                + '<p class="cab-unreproducible">No reproduce command: the value of '
+                f"<code>{text(error.field_name)}</code> {text(error.reason)}.</p></details></td>"
             )
-        else:
-            body = f'<pre class="cab-repro">{escape(command, quote=True)}</pre>'
-            missing = row.key.missing()
-            if missing:
-                body += self._unpinned(missing)
-        return (
-            '<td class="cab-prov"><details class="cab-popover">'
-            f'<summary aria-label="Provenance of {esc[name]}"></summary>'
-            f'<div class="cab-pop">{body}</div></details></td>'
-        )
-
-    def _unpinned(self, missing: tuple[str, ...]) -> str:
-        text = self.unpinned.get(missing)
-        if text is None:
-            text = self.unpinned[missing] = (
-                f'<p class="cab-unpinned">{escape(unpinned_paragraph(missing).astext())}</p>'
-            )
-        return text
+        # Which flags a command leaves out is said once, in the legend below the table
+        # (cab.js repeats it inside the popover); see legend_text().
+        return POPOVER_OPEN + text(command) + POPOVER_CLOSE
 
 
-def _value_list(row: BoardRow, esc: _Escaper) -> str:
+def _value_list(key: CellKey, esc: _Escaper) -> str:
     """The nine values as a ``dl`` with copy buttons (used when no command can be shown)."""
-    assert row.key is not None
     items: list[str] = []
     for field in KEY_FIELDS:
-        value = getattr(row.key, field.name)
+        value = getattr(key, field.name)
         if value is None:
             shown = f'<span class="cab-missing">{MISSING_MARK}</span>'
         else:
@@ -193,14 +201,15 @@ def _value_list(row: BoardRow, esc: _Escaper) -> str:
     return '<dl class="cab-key-values">' + "".join(items) + "</dl>"
 
 
-def board_html(board: Board, used_ids: set[str]) -> str:
+def board_html(board: Board) -> str:
     """The complete markup of one leaderboard (see the module doc)."""
-    writer = _RowWriter(board, used_ids)
-    caption = attr(board.caption)
+    writer = _RowWriter(board)
+    caption = text(board.caption)
+    table_classes = " ".join(["cab-table", "cab-leaderboard", *column_classes(board)])
     parts = [
         '<div class="cab-board">',
-        f'<div class="cab-scroll" role="region" aria-label="{caption}" tabindex="0">',
-        f'<table class="cab-table cab-leaderboard"{_table_data(board)}>',
+        f'<div class="cab-scroll" role="region" aria-label="{attr(board.caption)}" tabindex="0">',
+        f'<table class="{table_classes}"{_table_data(board)}>',
         f"<caption>{caption}</caption>",
         _header(board),
         "<tbody>\n",
@@ -209,7 +218,7 @@ def board_html(board: Board, used_ids: set[str]) -> str:
     parts.append("</tbody></table></div>")
     legend = legend_text(board)
     if legend:
-        parts.append(f'<p class="cab-legend">{attr(legend)}</p>')
+        parts.append(f'<p class="cab-legend">{text(legend)}</p>')
     parts.append("</div>\n")
     return "".join(parts)
 
@@ -261,9 +270,8 @@ class HtmlStructure(SphinxPostTransform):
             return
         for container in containers:
             add_copy_buttons(container)
-        used = document_ids(self.document) if pending else set()
         for node in pending:
-            replacement = cab_html(html=board_html(node["board"], used))
+            replacement = cab_html(html=board_html(node["board"]))
             replacement.source, replacement.line = node.source, node.line
             node.replace_self(replacement)
 

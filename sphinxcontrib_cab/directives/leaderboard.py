@@ -476,8 +476,15 @@ def legend_text(board: Board) -> str:
     parts: list[str] = []
     if board.has_missing_scores:
         parts.append(f"{MISSING_MARK} in a score: no run of that row recorded the value.")
-    for name, why in board.missing_notes:
-        parts.append(f"{MISSING_MARK} for {FIELD_BY_NAME[name].label} ({name}): {why}.")
+    if board.missing_notes:
+        fields = "; ".join(
+            f"{FIELD_BY_NAME[name].label} ({name}, {FIELD_BY_NAME[name].flag}): {why}"
+            for name, why in board.missing_notes
+        )
+        parts.append(
+            f"Some cells did not record every key field: they show {MISSING_MARK} for it, and "
+            f"their reproduce command leaves its flag out, so a rerun may differ there. {fields}."
+        )
     return " ".join(parts)
 
 
