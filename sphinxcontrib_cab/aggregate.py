@@ -10,6 +10,7 @@ the written definition cannot drift apart).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
@@ -102,7 +103,11 @@ AXIS_RANGES: dict[str, tuple[float, float]] = {
 }
 """The possible range of each axis; intervals are clipped to it."""
 
-_DISCRETE_AXES = frozenset({"pass", "refusal", "integrity"})
+_DISCRETE_AXES = frozenset({"pass", "refusal", "integrity", "blast_radius"})
+"""Axes whose per-cell value tuples repeat a lot, so their estimates are computed once and shared."""
+
+
+_T_2 = T_975[2]
 
 
 def t_quantile(degrees_of_freedom: int) -> float:
@@ -119,19 +124,38 @@ def estimate(
 
     ``None`` for no values; an interval of ``None`` for a single value.
     """
+    return _estimate(values, sum(values), low_bound, high_bound)
+
+
+_UNSET = object()
+
+
+def _estimate(
+    values: Sequence[float], total: float, low_bound: float, high_bound: float
+) -> Estimate | None:
     n = len(values)
     if n == 0:
         return None
-    mean = math.fsum(values) / n
+    mean = total / n
     if n == 1:
-        return Estimate(mean=mean, low=None, high=None, n=1)
-    variance = math.fsum((v - mean) ** 2 for v in values) / (n - 1)
-    half_width = t_quantile(n - 1) * math.sqrt(variance / n)
+        return Estimate(mean, None, None, 1)
+    if n == 3:  # the usual cell: spelled out because it runs once per axis of every cell
+        first, second, third = values
+        deviation_1 = first - mean
+        deviation_2 = second - mean
+        deviation_3 = third - mean
+        squares = deviation_1 * deviation_1 + deviation_2 * deviation_2 + deviation_3 * deviation_3
+        half_width = _T_2 * math.sqrt(squares / 6.0)  # variance / n = squares / (n - 1) / n
+    else:
+        squares = sum([(v - mean) * (v - mean) for v in values])
+        half_width = t_quantile(n - 1) * math.sqrt(squares / (n - 1) / n)
+    low = mean - half_width
+    high = mean + half_width
     return Estimate(
-        mean=mean,
-        low=max(low_bound, mean - half_width),
-        high=min(high_bound, mean + half_width),
-        n=n,
+        mean,
+        low if low > low_bound else low_bound,
+        high if high < high_bound else high_bound,
+        n,
     )
 
 
@@ -177,32 +201,20 @@ class AxisEstimates(Mapping[str, Estimate | None]):
 _AXIS_INDEX = {axis: i for i, axis in enumerate(AXES)}
 
 
-def key_sort_value(key: CellKey) -> tuple[tuple[bool, str], ...]:
-    """Sort key of a cell key: field by field, a missing value before any string."""
-    return tuple((v is not None, v or "") for v in key.values())
+def key_sort_value(key: CellKey) -> tuple[str, ...]:
+    """Sort key of a cell key: field by field, a missing value as the empty string (first)."""
+    return tuple([v or "" for v in key.values()])
 
 
 def cell_anchor(key: CellKey) -> str:
     """``cab-cell-`` + the first 12 hex digits of sha256 of the key values joined by U+001F."""
-    text = "\x1f".join(v or "" for v in key.values())
+    text = "\x1f".join([v or "" for v in key.values()])
     return "cab-cell-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 def version_sort_key(version: str) -> tuple[tuple[int, int | str], ...]:
     """Orders methodology versions numerically part by part (``0.10`` after ``0.9``)."""
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in version.split("."))
-
-
-class _Interner:
-    """Shares equal estimates of discrete axes between cells (a million rows repeat them)."""
-
-    def __init__(self) -> None:
-        self._seen: dict[Estimate, Estimate] = {}
-
-    def __call__(self, value: Estimate | None) -> Estimate | None:
-        if value is None:
-            return None
-        return self._seen.setdefault(value, value)
 
 
 def build_cells(
@@ -214,46 +226,83 @@ def build_cells(
 
     ``rows_by_key[k]`` lists the row indices of key ``k`` (``table.keys[k]``).
     """
-    order = sorted(range(len(table.keys)), key=lambda k: key_sort_value(table.keys[k]))
-    intern = _Interner()
-    columns = [(axis, table.scores[axis]) for axis in AXES]
+    keys = table.keys
+    order = sorted(range(len(keys)), key=lambda k: key_sort_value(keys[k]))
     reruns = table.rerun
+    version_ids = table.version_id
+    version_rank = _version_ranks(table.versions)
+    failure_codes = table.failure
+    columns = [(axis, table.scores[axis], AXIS_RANGES[axis]) for axis in AXES]
+    # Discrete axes take few distinct value tuples: compute each estimate once and share it.
+    discrete_cache: dict[tuple[str | float, ...], Estimate | None] = {}
+    stays_cache: dict[tuple[float, ...], Estimate | None] = {}
+    categories: dict[str, str] = {}
+    not_applicable = NOT_APPLICABLE_CODE
     cells = []
     for key_index in order:
-        rows = sorted(rows_by_key[key_index], key=reruns.__getitem__)
+        rows = rows_by_key[key_index]
         if not rows:
             continue
-        key = table.keys[key_index]
+        if len(rows) > 1 and any(reruns[a] > reruns[b] for a, b in itertools.pairwise(rows)):
+            rows = sorted(rows, key=reruns.__getitem__)
+        key = keys[key_index]
         estimates: list[Estimate | None] = []
-        pass_values: list[float] = []
-        for axis, column in columns:
-            # NaN (v != v) is "not recorded"; the refusal code for "n/a" is no measurement either.
-            values = [v for v in (column[i] for i in rows) if v == v and v != NOT_APPLICABLE_CODE]
-            value = axis_estimate(axis, values)
-            estimates.append(intern(value) if axis in _DISCRETE_AXES else value)
-            if axis == "pass":
-                pass_values = values
+        pass_values: tuple[float, ...] = ()
+        for axis, column, (low, high) in columns:
+            values = [column[i] for i in rows]
+            total = sum(values)
+            # NaN is "not recorded" (it makes the sum NaN); the refusal "n/a" code is negative.
+            if total != total or (axis == "refusal" and min(values) < 0.0):
+                values = [v for v in values if v == v and v != not_applicable]
+                total = sum(values)
+            if axis in _DISCRETE_AXES:
+                cache_key = (axis, *values)
+                found = discrete_cache.get(cache_key, _UNSET)
+                if found is _UNSET:
+                    found = discrete_cache[cache_key] = _estimate(values, total, low, high)
+                estimates.append(found)  # type: ignore[arg-type]
+                if axis == "pass":
+                    pass_values = tuple(values)
+            else:
+                estimates.append(_estimate(values, total, low, high))
+        if pass_values not in stays_cache:
+            stays_cache[pass_values] = stays(pass_values)
         axes = AxisEstimates(estimates)
-        failures = Counter(
-            table.failure_names[table.failure[i]] for i in rows if table.failure[i] >= 0
-        )
-        newest = max((table.versions[table.version_id[i]] for i in rows), key=version_sort_key)
+        if any(failure_codes[i] >= 0 for i in rows):
+            counted = Counter(
+                table.failure_names[failure_codes[i]] for i in rows if failure_codes[i] >= 0
+            )
+            failures = tuple(sorted(counted.items()))
+        else:
+            failures = ()
+        newest = max((version_ids[i] for i in rows), key=version_rank.__getitem__)
+        category = categories.get(key.task)
+        if category is None:
+            category = categories[key.task] = category_of(key.task)
         cells.append(
             Cell(
                 key=key,
-                category=category_of(key.task),
-                methodology_version=newest,
+                category=category,
+                methodology_version=table.versions[newest],
                 runs=tuple(rows),
                 axes=axes,
                 headline=axes["composite"],
                 ships=axes["pass"],
-                stays=intern(stays(pass_values)),
+                stays=stays_cache[pass_values],
                 costs=axes["wall_s"],
-                failures=tuple(sorted(failures.items())),
+                failures=failures,
                 anchor=cell_anchor(key),
             )
         )
     return tuple(cells)
+
+
+def _version_ranks(versions: Sequence[str]) -> list[int]:
+    """rank[version id] so that a larger rank is a newer methodology version."""
+    ranks = [0] * len(versions)
+    for rank, version_id in enumerate(sorted(range(len(versions)), key=lambda i: version_sort_key(versions[i]))):
+        ranks[version_id] = rank
+    return ranks
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,8 +27,12 @@ if TYPE_CHECKING:
 SELECTOR_FIELDS = ("tui", "behavior_mode", "model", "task", "plugin_stack", "tui_image_sha")
 
 
-def _rows(count: int) -> str:
-    return f"{count} row{'s' if count != 1 else ''}"
+def _rows(count: int, verb: str | None = None) -> str:
+    """``"1 row names"`` / ``"2 rows name"``: a count of rows, with its verb agreeing."""
+    text = f"{count} row{'s' if count != 1 else ''}"
+    if verb is None:
+        return text
+    return f"{text} {verb + 's' if count == 1 else verb}"
 
 
 def _first_rows(
@@ -73,7 +77,7 @@ def unknown_tasks(
         yield Problem(
             Subtype.unknown_task,
             f"task '{task_id}' is not in the task catalogue {tasks_shown}; "
-            f"{_rows(count)} name it, this is the first",
+            f"{_rows(count, 'name')} it, this is the first",
             table.location(first),
         )
 
@@ -103,7 +107,7 @@ def task_dates(
         yield Problem(
             Subtype.task_date,
             f"task_added_date {run_date} of task '{task_id}' disagrees with the task catalogue "
-            f"{tasks_shown}, which says {catalogue_date}; {_rows(count)} give {run_date}, "
+            f"{tasks_shown}, which says {catalogue_date}; {_rows(count, 'give')} {run_date}, "
             "this is the first",
             table.location(first),
         )
@@ -127,7 +131,7 @@ def newer_methodology(table: RunTable, meta: Meta | None) -> Iterator[Problem]:
         yield Problem(
             Subtype.methodology,
             f"methodology version {table.versions[version]} is newer than the pinned version "
-            f"{meta.methodology_version} in meta.json; {_rows(counts[version])} use it, "
+            f"{meta.methodology_version} in meta.json; {_rows(counts[version], 'use')} it, "
             "this is the first",
             table.location(index),
         )
@@ -154,13 +158,35 @@ def _describe_selector(selector: CellSelector) -> str:
     return ", ".join(given) if given else "every cell"
 
 
-def _matches(selector: CellSelector, cell: Cell) -> bool:
-    key = cell.key
-    for name in SELECTOR_FIELDS:
-        wanted = getattr(selector, name)
-        if wanted is not None and getattr(key, name) != wanted:
-            return False
-    return True
+class _CellIndex:
+    """field -> value -> indices of the cells with that value, built per field on first use."""
+
+    def __init__(self, cells: Sequence[Cell]) -> None:
+        self._cells = cells
+        self._by_field: dict[str, dict[str | None, list[int]]] = {}
+
+    def matching(self, selector: CellSelector) -> list[int]:
+        candidates: set[int] | None = None
+        for name in SELECTOR_FIELDS:
+            wanted = getattr(selector, name)
+            if wanted is None:
+                continue
+            found = set(self._values(name).get(wanted, ()))
+            candidates = found if candidates is None else candidates & found
+            if not candidates:
+                return []
+        if candidates is None:
+            return list(range(len(self._cells)))
+        return sorted(candidates)
+
+    def _values(self, name: str) -> dict[str | None, list[int]]:
+        index = self._by_field.get(name)
+        if index is None:
+            index = {}
+            for number, cell in enumerate(self._cells):
+                index.setdefault(getattr(cell.key, name), []).append(number)
+            self._by_field[name] = index
+        return index
 
 
 _IMAGE = re.compile(IMAGE_DIGEST.pattern)
@@ -172,6 +198,7 @@ def match_exploits(
     """Exploit id -> indices of matching cells, plus problems for selectors that match nothing."""
     matched: dict[str, tuple[int, ...]] = {}
     problems: list[Problem] = []
+    index = _CellIndex(cells)
     for exploit in exploits:
         hits: set[int] = set()
         for number, selector in enumerate(exploit.affected_cells):
@@ -185,7 +212,7 @@ def match_exploits(
                         places.at(exploit.id, "affected_cells", number, "tui_image_sha"),
                     )
                 )
-            found = [i for i, cell in enumerate(cells) if _matches(selector, cell)]
+            found = index.matching(selector)
             if not found:
                 problems.append(
                     Problem(

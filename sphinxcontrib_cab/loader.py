@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -37,6 +38,7 @@ from .snapshot import (
     RunTable,
     Snapshot,
     SourcePaths,
+    format_timestamp,
 )
 from .warnings_ import Subtype
 
@@ -214,6 +216,8 @@ def _describe_field(
     got = first.get("input")
     if kind_of_error == "json_invalid":
         detail = str(first.get("ctx", {}).get("error", first["msg"]))
+        # A JSONL record is one line: pydantic's "line 1 column N" is just "column N" to the author.
+        detail = detail.replace(" at line 1 column ", " at column ")
         return Subtype.json, f"not valid JSON: {detail}"
     if not parts:
         if kind_of_error in ("model_type", "dict_type"):
@@ -223,7 +227,7 @@ def _describe_field(
             )
         message = str(first["msg"]).removeprefix("Value error, ")
         subtype = Subtype.date if "date" in message else Subtype.record
-        return subtype, f"{kind}: {message}"
+        return subtype, message
     if kind_of_error == "missing":
         return Subtype.record, f"required field '{name}' is missing"
     if kind_of_error == "extra_forbidden":
@@ -239,6 +243,11 @@ def _describe_field(
             else "64 lowercase hex digits"
         )
         return Subtype.sha256, f"'{name}' is not a sha256 digest ({form}): got {_show(got)}"
+    if kind_of_error == "string_pattern_mismatch" and kind == "task" and parts == ("id",):
+        return Subtype.record, (
+            "'id' must be <category>/<slug>, with category integrity, mutations or polyglot and a "
+            f"slug of lowercase letters, digits and hyphens: got {_show(got)}"
+        )
     if kind_of_error.startswith(("date", "datetime")):
         if kind_of_error.startswith("datetime"):
             form = "an ISO-8601 timestamp such as 2026-05-27T09:00:00.000000Z"
@@ -428,9 +437,8 @@ def read_exploits(
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else None
-        log.add(Subtype.yaml, f"not valid YAML: {error.problem or error.context}", shown, line)
+        message, line = _yaml_error(error)
+        log.add(Subtype.yaml, message, shown, line)
         return (), located, 0
     except yaml.YAMLError as error:
         log.add(Subtype.yaml, f"not valid YAML: {error}", shown)
@@ -486,6 +494,19 @@ def read_exploits(
         located.positions[exploit.id] = position
         exploits.append(exploit)
     return tuple(exploits), located, rejected
+
+
+def _yaml_error(error: yaml.MarkedYAMLError) -> tuple[str, int | None]:
+    """Message and line of a YAML syntax error: where the construct began, and what went wrong."""
+    problem = error.problem or "syntax error"
+    if error.context and error.context_mark is not None:
+        where = error.context_mark.line + 1
+        message = f"not valid YAML: {error.context} (line {where}), {problem}"
+        if error.problem_mark is not None:
+            message += f" at line {error.problem_mark.line + 1}"
+        return message, where
+    line = error.problem_mark.line + 1 if error.problem_mark is not None else None
+    return f"not valid YAML: {problem}", line
 
 
 def _short_tag(tag: str) -> str:
@@ -550,6 +571,17 @@ def read_meta(path: Path, shown: str, log: ProblemLog) -> tuple[Meta | None, Loc
     return meta, located
 
 
+def json_location(path: Path, shown: str, loc: Sequence[str | int]) -> str:
+    """``"shown:line"`` of the value at ``loc`` in a JSON file, or ``shown`` when unreadable."""
+    try:
+        text = path.read_bytes().removeprefix(BOM).decode("utf-8")
+        json.loads(text)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return shown
+    root, _ = _JsonPositions(text).walk(0)
+    return f"{shown}:{root.line_of(loc)}"
+
+
 # --------------------------------------------------------------------------- run records
 
 
@@ -567,124 +599,164 @@ class _RunReader:
         self._version_index: dict[str, int] = {}
 
     def read(self, path: Path, shown: str) -> None:
+        """Append the valid rows of one JSONL file; problems go to the log."""
         table = self.table
         file_id = len(table.file_names)
         table.file_names.append(shown)
-        rows_before = len(table)
-        problems_before = len(self.log.problems)
         saw_line = False
         with path.open("rb") as handle:
-            for line_number, raw in enumerate(handle, 1):
-                if line_number == 1 and raw.startswith(BOM):
-                    self.log.add(
-                        Subtype.encoding,
-                        "the file starts with a UTF-8 byte-order mark; save it as UTF-8 "
-                        "without BOM (read anyway)",
-                        shown,
-                        1,
-                    )
-                    raw = raw[len(BOM) :]
-                if not raw or raw.isspace():
-                    continue
-                saw_line = True
-                self._row(raw, file_id, line_number, shown)
+            first = handle.readline()
+            if first.startswith(BOM):
+                self.log.add(
+                    Subtype.encoding,
+                    "the file starts with a UTF-8 byte-order mark; save it as UTF-8 "
+                    "without BOM (read anyway)",
+                    shown,
+                    1,
+                )
+                first = first[len(BOM) :]
+            saw_line = self._rows(itertools.chain((first,), handle), file_id, shown)
         if not saw_line:
             self.log.add(Subtype.json, "the file is empty: it holds no run rows", shown)
-        del rows_before, problems_before
 
-    def _row(self, raw: bytes, file_id: int, line_number: int, shown: str) -> None:
-        try:
-            record = RunRecord.model_validate_json(raw)
-        except ValidationError as error:
-            self.rejected += 1
-            self._rejected_row(raw, error, line_number, shown)
-            return
+    def _rows(self, lines: Iterable[bytes], file_id: int, shown: str) -> bool:
+        # One tight loop with local names: this runs once per row of a million-row snapshot.
         table = self.table
-        task_added = record.task_added_date
-        identity = (
-            record.tui,
-            record.behavior_mode,
-            record.model,
-            record.task,
-            record.plugin_stack,
-            record.tui_image_sha,
-            record.model_endpoint_sha,
-            record.sampling_profile,
-            task_added,
-        )
-        key_id = self._key_index.get(identity)
-        rerun = record.rerun
-        if key_id is None:
-            key_id = len(table.keys)
-            self._key_index[identity] = key_id
-            table.keys.append(
-                CellKey(*identity[:8], task_added.isoformat() if task_added is not None else None)
+        validate = RunRecord.model_validate_json
+        key_index = self._key_index
+        sweep_index = self._sweep_index
+        version_index = self._version_index
+        rows_by_key = self.rows_by_key
+        rerun_column = table.rerun
+        failure_code = {name: i for i, name in enumerate(FAILURES)}
+        add_key = table.key_id.append
+        add_sweep = table.sweep_id.append
+        add_version = table.version_id.append
+        add_file = table.file_id.append
+        add_line = table.line.append
+        add_rerun = rerun_column.append
+        add_exit = table.exit_code.append
+        add_failure = table.failure.append
+        add_started = table.started_us.append
+        add_ended = table.ended_us.append
+        hashes = table.hashes
+        from_hex = bytes.fromhex
+        columns = table.scores
+        add_pass = columns["pass"].append
+        add_blast = columns["blast_radius"].append
+        add_wall = columns["wall_s"].append
+        add_refusal = columns["refusal"].append
+        add_integrity = columns["integrity"].append
+        add_tokens = columns["tokens"].append
+        add_composite = columns["composite"].append
+        nan = _NAN
+        not_applicable = NOT_APPLICABLE_CODE
+        epoch = _EPOCH
+        one_us = _ONE_MICROSECOND
+        saw_line = False
+        for line_number, raw in enumerate(lines, 1):
+            if not raw or raw.isspace():
+                continue
+            saw_line = True
+            try:
+                record = validate(raw)
+            except ValidationError as error:
+                self.rejected += 1
+                self._rejected_row(raw, error, line_number, shown)
+                continue
+            task_added = record.task_added_date
+            identity = (
+                record.tui,
+                record.behavior_mode,
+                record.model,
+                record.task,
+                record.plugin_stack,
+                record.tui_image_sha,
+                record.model_endpoint_sha,
+                record.sampling_profile,
+                task_added,
             )
-            self.rows_by_key.append([])
-        rows = self.rows_by_key[key_id]
-        for other in rows:
-            if table.rerun[other] == rerun:
+            key_id = key_index.get(identity)
+            rerun = record.rerun
+            if key_id is None:
+                key_id = key_index[identity] = len(table.keys)
+                added = task_added.isoformat() if task_added is not None else None
+                table.keys.append(CellKey(*identity[:8], added))
+                rows_by_key.append([])
+            rows = rows_by_key[key_id]
+            for other in rows:
+                if rerun_column[other] == rerun:
+                    duplicate_of = other
+                    break
+            else:
+                duplicate_of = -1
+            if duplicate_of >= 0:
                 self.rejected += 1
                 self.log.add(
                     Subtype.duplicate,
                     f"duplicate run: rerun {rerun} of this cell already appears at "
-                    f"{table.location(other)}; this row is left out",
+                    f"{table.location(duplicate_of)}; this row is left out",
                     shown,
                     line_number,
                 )
-                return
-        started = record.started_at
-        ended = record.ended_at
-        if started.tzinfo is None:
-            started = started.replace(tzinfo=dt.UTC)
-        if ended.tzinfo is None:
-            ended = ended.replace(tzinfo=dt.UTC)
-        started_us = (started - _EPOCH) // _ONE_MICROSECOND
-        ended_us = (ended - _EPOCH) // _ONE_MICROSECOND
-        if ended_us < started_us:
-            self.log.add(
-                Subtype.date,
-                f"ended_at {record.ended_at.isoformat()} is before started_at "
-                f"{record.started_at.isoformat()} (row kept)",
-                shown,
-                line_number,
+                continue
+            started = record.started_at
+            ended = record.ended_at
+            if started.tzinfo is None:
+                started = started.replace(tzinfo=dt.UTC)
+            if ended.tzinfo is None:
+                ended = ended.replace(tzinfo=dt.UTC)
+            started_us = (started - epoch) // one_us
+            ended_us = (ended - epoch) // one_us
+            if ended_us < started_us:
+                self.log.add(
+                    Subtype.date,
+                    f"ended_at {format_timestamp(ended_us)} is before started_at "
+                    f"{format_timestamp(started_us)} (row kept)",
+                    shown,
+                    line_number,
+                )
+            rows.append(len(rerun_column))
+            add_key(key_id)
+            sweep = sweep_index.get(record.sweep_id)
+            if sweep is None:
+                sweep = sweep_index[record.sweep_id] = len(table.sweeps)
+                table.sweeps.append(record.sweep_id)
+            add_sweep(sweep)
+            version = version_index.get(record.methodology_version)
+            if version is None:
+                version = version_index[record.methodology_version] = len(table.versions)
+                table.versions.append(record.methodology_version)
+            add_version(version)
+            add_file(file_id)
+            add_line(line_number)
+            add_rerun(rerun)
+            add_exit(record.exit_code)
+            failure = record.failure
+            add_failure(-1 if failure is None else failure_code[failure])
+            add_started(started_us)
+            add_ended(ended_us)
+            hashes += from_hex(record.prompt_sha256)
+            hashes += from_hex(record.stdout_sha256)
+            hashes += from_hex(record.grade_sha256)
+            scores = record.scores
+            value = scores.pass_
+            add_pass(nan if value is None else value)
+            value = scores.blast_radius
+            add_blast(nan if value is None else value)
+            value = scores.wall_s
+            add_wall(nan if value is None else value)
+            refusal = scores.refusal
+            add_refusal(
+                nan if refusal is None else not_applicable if refusal == "n/a" else refusal
             )
-        index = len(table.key_id)
-        rows.append(index)
-        table.key_id.append(key_id)
-        sweep = self._sweep_index.get(record.sweep_id)
-        if sweep is None:
-            sweep = self._sweep_index[record.sweep_id] = len(table.sweeps)
-            table.sweeps.append(record.sweep_id)
-        table.sweep_id.append(sweep)
-        version = self._version_index.get(record.methodology_version)
-        if version is None:
-            version = self._version_index[record.methodology_version] = len(table.versions)
-            table.versions.append(record.methodology_version)
-        table.version_id.append(version)
-        table.file_id.append(file_id)
-        table.line.append(line_number)
-        table.rerun.append(rerun)
-        table.exit_code.append(record.exit_code)
-        table.failure.append(-1 if record.failure is None else FAILURES.index(record.failure))
-        table.started_us.append(started_us)
-        table.ended_us.append(ended_us)
-        hashes = table.hashes
-        hashes += bytes.fromhex(record.prompt_sha256)
-        hashes += bytes.fromhex(record.stdout_sha256)
-        hashes += bytes.fromhex(record.grade_sha256)
-        scores = record.scores
-        columns = table.scores
-        columns["pass"].append(_NAN if scores.pass_ is None else scores.pass_)
-        columns["blast_radius"].append(_NAN if scores.blast_radius is None else scores.blast_radius)
-        columns["wall_s"].append(_NAN if scores.wall_s is None else scores.wall_s)
-        refusal = scores.refusal
-        columns["refusal"].append(
-            _NAN if refusal is None else NOT_APPLICABLE_CODE if refusal == "n/a" else float(refusal)
-        )
-        columns["integrity"].append(_NAN if scores.integrity is None else scores.integrity)
-        columns["tokens"].append(_NAN if scores.tokens is None else scores.tokens)
-        columns["composite"].append(_NAN if scores.composite is None else scores.composite)
+            value = scores.integrity
+            add_integrity(nan if value is None else value)
+            value = scores.tokens
+            add_tokens(nan if value is None else value)
+            value = scores.composite
+            add_composite(nan if value is None else value)
+        return saw_line
 
     def _rejected_row(
         self, raw: bytes, error: ValidationError, line_number: int, shown: str

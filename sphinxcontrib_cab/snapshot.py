@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -57,6 +58,9 @@ class Estimate:
     n: int
 
 
+_key_values = operator.attrgetter(*KEY_FIELD_NAMES)
+
+
 @dataclass(frozen=True, slots=True)
 class CellKey:
     """The 9-field canonical key. Provenance fields are ``None`` when the runs did not record them."""
@@ -74,7 +78,8 @@ class CellKey:
 
     def values(self) -> tuple[str | None, ...]:
         """The nine values in canonical order."""
-        return tuple(getattr(self, name) for name in KEY_FIELD_NAMES)
+        values: tuple[str | None, ...] = _key_values(self)
+        return values
 
     def items(self) -> tuple[tuple[str, str | None], ...]:
         return tuple((name, getattr(self, name)) for name in KEY_FIELD_NAMES)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .loader import load_snapshot_cached, source_paths
+from .loader import json_location, load_snapshot_cached, source_paths
 from .snapshot import Problem, Snapshot, SourcePaths
 from .warnings_ import Subtype, warn
 
@@ -81,8 +81,10 @@ def load_all(sources: SourcePaths, display_base: Path | None) -> LoadedSnapshots
     older: dict[str, Snapshot] = {}
     meta_shown = _shown(sources.meta, display_base)
     root = sources.root.resolve()
-    for reference in pinned.meta.snapshots if pinned.meta is not None else ():
+    references = pinned.meta.snapshots if pinned.meta is not None else ()
+    for number, reference in enumerate(references):
         name = reference.snapshot_date.isoformat()
+        where = json_location(sources.meta, meta_shown, ("snapshots", number, "path"))
         folder = (sources.root / reference.path).resolve()
         if not folder.is_relative_to(root):
             problems.append(
@@ -90,7 +92,7 @@ def load_all(sources: SourcePaths, display_base: Path | None) -> LoadedSnapshots
                     Subtype.source,
                     f"older snapshot {name}: path '{reference.path}' leads outside the snapshot "
                     f"folder; it was not read",
-                    meta_shown,
+                    where,
                 )
             )
             continue
@@ -99,7 +101,7 @@ def load_all(sources: SourcePaths, display_base: Path | None) -> LoadedSnapshots
                 Problem(
                     Subtype.source,
                     f"older snapshot {name}: folder '{reference.path}' does not exist",
-                    meta_shown,
+                    where,
                 )
             )
             continue
