@@ -311,6 +311,19 @@ def test_without_javascript_everything_is_reachable(
 # -- accessibility and screenshots ---------------------------------------------------------------
 
 AXE_RESULTS: dict[str, Any] = {}
+AXE_SAMPLE_ROWS = 40
+PRUNE_ROWS = """
+(keep) => {
+  let removed = 0;
+  for (const body of document.querySelectorAll('table.cab-leaderboard > tbody')) {
+    for (const row of [...body.rows].slice(keep)) { row.remove(); removed += 1; }
+  }
+  return removed;
+}
+"""
+"""axe-core needs minutes for the 1,155-row table; every row comes from the same template, so
+after the screenshot the audit drops all but the first rows of each leaderboard table (the number
+dropped is recorded with the results) and checks the whole rest of the page."""
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -337,17 +350,21 @@ def test_axe_and_screenshot(docs_site: kit.Build, docs_url: str, name: str, mode
         shots = kit.ARTIFACTS / "screenshots"
         shots.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(shots / f"{name}-{mode}.png"))
+        pruned = page.evaluate(PRUNE_ROWS, AXE_SAMPLE_ROWS)
         results = Axe().run(page)
         violations = results.response["violations"]
-        AXE_RESULTS[f"{name}/{mode}"] = [
-            {
-                "id": v["id"],
-                "impact": v["impact"],
-                "nodes": len(v["nodes"]),
-                "targets": [n["target"] for n in v["nodes"][:5]],
-            }
-            for v in violations
-        ]
+        AXE_RESULTS[f"{name}/{mode}"] = {
+            "rows_left_out": pruned,
+            "violations": [
+                {
+                    "id": v["id"],
+                    "impact": v["impact"],
+                    "nodes": len(v["nodes"]),
+                    "targets": [n["target"] for n in v["nodes"][:5]],
+                }
+                for v in violations
+            ],
+        }
         severe = [
             (v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]])
             for v in violations
