@@ -239,6 +239,7 @@ class LeaderboardDirective(SnapshotDirective):
         board = build_board(
             snapshot,
             cells,
+            history=self._history(snapshot),
             group=group,
             columns=columns,
             sort=sort,
@@ -251,10 +252,20 @@ class LeaderboardDirective(SnapshotDirective):
         self.set_source_info(node)
         return [node]
 
+    def _history(self, snapshot: Snapshot) -> Snapshot:
+        """The snapshot whose methodology history explains missing fields: the pinned one (the
+        newest history), also when an older snapshot is rendered."""
+        if self.options.get("snapshot") is None:
+            return snapshot
+        from ..store import snapshot_for
+
+        pinned = snapshot_for(self.env, name=None, location=self.get_location())
+        return snapshot if pinned is None else pinned
+
     # option checks: each bad value is one located cab.option warning and the default is used
 
-    def _warn(self, message: str) -> None:
-        warn(message, Subtype.option, self.get_location())
+    def _warn(self, option: str, message: str) -> None:
+        warn(f"{self.name} option :{option}: {message}", Subtype.option, self.get_location())
 
     def _limit(self) -> int | None:
         text = self.options.get("limit")
@@ -265,7 +276,7 @@ class LeaderboardDirective(SnapshotDirective):
         except ValueError:
             value = 0
         if value < 1:
-            self._warn(f":limit: {text!r} is not a positive whole number; showing every row")
+            self._warn("limit", f"{text!r} is not a positive whole number; showing every row")
             return None
         return value
 
@@ -274,13 +285,15 @@ class LeaderboardDirective(SnapshotDirective):
         names = list(DEFAULT_COLUMNS[group])
         if text is not None:
             asked = _comma_list(text)
-            unknown = [name for name in asked if name not in available]
-            if unknown:
-                self._warn(
-                    f":columns: {', '.join(map(repr, unknown))} not available for :group: {group}; "
-                    f"allowed: {', '.join(available)}"
-                )
             known = list(dict.fromkeys(name for name in asked if name in available))
+            unknown = [name for name in asked if name not in available]
+            if unknown or not known:
+                consequence = "leaving it out" if known else "using the default columns"
+                self._warn(
+                    "columns",
+                    f"{', '.join(map(repr, unknown)) or repr(text)} is not one of "
+                    f"{', '.join(available)} (for :group: {group}); {consequence}",
+                )
             if known:
                 names = known
         if sort not in names:
@@ -293,15 +306,18 @@ class LeaderboardDirective(SnapshotDirective):
             text = self.options.get(option)
             if text is None:
                 continue
-            allowed = sorted(
-                {v for v in (cell_text(c, column) for c in snapshot.cells) if v is not None}
-            )
+            values = (cell_text(c, column) for c in snapshot.cells)
+            allowed = sorted({v for v in values if v is not None})
             asked = _comma_list(text)
-            unknown = [value for value in asked if value not in allowed]
-            if unknown or not asked:
-                named = ", ".join(map(repr, unknown)) or repr(text)
-                self._warn(f":{option}: {named} not in the snapshot; allowed: {', '.join(allowed)}")
             wanted = {value for value in asked if value in allowed}
+            unknown = [value for value in asked if value not in allowed]
+            if unknown or not wanted:
+                consequence = "leaving it out" if wanted else "not filtering on it"
+                self._warn(
+                    option,
+                    f"{', '.join(map(repr, unknown)) or repr(text)} is not one of "
+                    f"{', '.join(allowed)} (the values in snapshot {snapshot.name}); {consequence}",
+                )
             if wanted:
                 cells = tuple(c for c in cells if cell_text(c, column) in wanted)
         return cells
@@ -413,6 +429,7 @@ def build_board(
     snapshot: Snapshot,
     cells: Sequence[Cell],
     *,
+    history: Snapshot | None = None,
     group: Group,
     columns: Sequence[ColumnDef],
     sort: str,
@@ -421,7 +438,8 @@ def build_board(
     caption: str | None,
     command: str,
 ) -> Board:
-    """The :class:`Board` for ``cells`` (already filtered) of ``snapshot``."""
+    """The :class:`Board` for ``cells`` (already filtered) of ``snapshot``; missing key fields
+    are explained from the methodology history of ``history`` (default: ``snapshot``)."""
     from ..aggregate import overview
 
     sources = (
@@ -447,7 +465,9 @@ def build_board(
         order=order,
         rows=rows,
         command=command,
-        missing_notes=tuple((name, missing_explanation(name, snapshot)) for name in missing_fields),
+        missing_notes=tuple(
+            (name, missing_explanation(name, history or snapshot)) for name in missing_fields
+        ),
         has_missing_scores=any(
             text == MISSING_MARK
             for row in rows
