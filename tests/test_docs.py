@@ -1,0 +1,314 @@
+"""The documentation site, built the way the README builds it, and checked against the data.
+
+One HTML build per session (``sphinx-build -nW --keep-going -b html docs <tmp>``); the other
+builders reuse its doctrees, so the sweep only pays for writing.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from bs4 import BeautifulSoup
+
+from sphinxcontrib_cab.loader import load_snapshot_cached, source_paths
+from sphinxcontrib_cab.render import format_count
+
+if TYPE_CHECKING:
+    from bs4 import Tag
+
+    from sphinxcontrib_cab.snapshot import Snapshot
+
+REPO = Path(__file__).resolve().parent.parent
+DOCS = REPO / "docs"
+
+PUBLISHED_RECEIPT = {
+    "rows": 3465,
+    "tasks": 25,
+    "categories": 3,
+    "methodology_version": "0.1",
+    "snapshot_date": "2026-06-20",
+}
+"""What the public CodingAgentBench receipt shows; the sample snapshot must reproduce it."""
+
+STATIC_PAGES = (
+    "index",
+    "provenance",
+    "leaderboard",
+    "security",
+    "methodology",
+    "downloads",
+    "performance",
+    "snapshots/2026-05-27",
+    "guide/getting-started",
+    "guide/reference",
+    "guide/data-contract",
+    "guide/verify-receipt",
+    "guide/recipes",
+    "task/index",
+)
+
+SWEEP_BUILDERS = ("latex", "text", "man", "dirhtml", "singlehtml", "epub")
+"""Slowest first, so the two workers finish together."""
+
+
+@dataclass(frozen=True)
+class Build:
+    outdir: Path
+    doctrees: Path
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+
+
+def sphinx_build(builder: str, outdir: Path, doctrees: Path) -> Build:
+    """``sphinx-build -nW --keep-going -b <builder> docs <outdir>`` with this interpreter."""
+    command = [sys.executable, "-m", "sphinx", "-nW", "--keep-going", "-b", builder]
+    command += [str(DOCS), str(outdir), "-d", str(doctrees)]
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    return Build(outdir, doctrees, done.returncode, done.stdout, done.stderr, seconds)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    root = tmp_path_factory.mktemp("docs")
+    build = sphinx_build("html", root / "html", root / "doctrees")
+    print(f"docs html build: {build.seconds:.1f} s")
+    return build
+
+
+@pytest.fixture(scope="module")
+def snapshot() -> Snapshot:
+    return load_snapshot_cached(source_paths(REPO / "data"))
+
+
+def page(site: Build, docname: str) -> BeautifulSoup:
+    return BeautifulSoup((site.outdir / f"{docname}.html").read_text("utf-8"), "html.parser")
+
+
+def test_build_is_clean(site: Build) -> None:
+    assert site.returncode == 0, site.stderr
+    assert "WARNING" not in site.stderr
+    assert "ERROR" not in site.stderr
+    assert site.stderr.strip() == ""
+
+
+def test_every_page_exists(site: Build, snapshot: Snapshot) -> None:
+    task_pages = [f"task/{task.id}/index" for task in snapshot.tasks]
+    category_pages = [f"task/{category}/index" for category in snapshot.categories]
+    assert len(task_pages) == PUBLISHED_RECEIPT["tasks"]
+    missing = [
+        docname
+        for docname in (*STATIC_PAGES, *category_pages, *task_pages)
+        if not (site.outdir / f"{docname}.html").is_file()
+    ]
+    assert missing == []
+    # the generated task pages are what Sphinx read: no page of a task outside the catalogue
+    generated = {
+        p.relative_to(site.outdir).with_suffix("").as_posix()
+        for p in (site.outdir / "task").rglob("index.html")
+    }
+    assert generated == {"task/index", *category_pages, *task_pages}
+
+
+def test_task_page_shows_the_spec_and_its_cells(site: Build, snapshot: Snapshot) -> None:
+    task = snapshot.tasks[0]
+    soup = page(site, f"task/{task.id}/index")
+    spec = soup.select_one("dl.cab-task-spec")
+    assert spec is not None
+    fields = {dt.get_text(strip=True).rstrip(":"): dd for dt, dd in _pairs(spec)}
+    assert list(fields) == [
+        "id",
+        "category",
+        "language",
+        "version",
+        "task_added_date",
+        "summary",
+        "source",
+        "setup",
+        "grader",
+        "budget",
+        "ground_truth",
+        "expected_refusal",
+        "constraints",
+    ]
+    assert fields["id"].get_text(strip=True) == task.id
+    assert fields["summary"].get_text(strip=True) == " ".join(task.summary.split())
+    assert task.grader.command in fields["grader"].get_text()
+    cells = [c for c in snapshot.cells if c.key.task == task.id]
+    board = soup.select_one("table.cab-leaderboard")
+    assert board is not None
+    assert len(board.select("tbody > tr")) == len(cells)
+
+
+def _pairs(field_list: Tag) -> list[tuple[Tag, Tag]]:
+    terms = field_list.find_all("dt", recursive=False)
+    bodies = field_list.find_all("dd", recursive=False)
+    return list(zip(terms, bodies, strict=True))
+
+
+def test_provenance_figures_equal_the_snapshot_and_the_published_receipt(
+    site: Build, snapshot: Snapshot
+) -> None:
+    assert snapshot.meta is not None
+    from_data = {
+        "rows": snapshot.rows_read,
+        "tasks": len(snapshot.tasks),
+        "categories": len(snapshot.categories),
+        "methodology_version": snapshot.meta.methodology_version,
+        "snapshot_date": snapshot.meta.snapshot_date.isoformat(),
+    }
+    assert from_data == PUBLISHED_RECEIPT
+
+    soup = page(site, "provenance")
+    receipt = soup.select_one("dl.cab-receipt-fields")
+    assert receipt is not None
+    shown = {
+        dt.get_text(strip=True).rstrip(":"): dd.get_text(strip=True) for dt, dd in _pairs(receipt)
+    }
+    assert shown["methodology_version"] == from_data["methodology_version"]
+    assert shown["snapshot_date"] == from_data["snapshot_date"]
+    assert shown["row_count"] == format_count(from_data["rows"])
+    assert shown["digest"] == snapshot.digest.combined
+
+    ledger = soup.select_one("table.cab-ledger")
+    assert ledger is not None
+    ledger_text = " ".join(ledger.get_text(" ", strip=True).split())
+    assert f"{format_count(from_data['rows'])} rows" in ledger_text
+    assert f"{from_data['tasks']} tasks in {from_data['categories']} categories" in ledger_text
+    for category in snapshot.categories:
+        assert category in ledger_text
+
+    # the prose cites the same figures through roles, never typed by hand
+    counts = [span.get_text(strip=True) for span in soup.select(".cab-count")]
+    metas = [span.get_text(strip=True) for span in soup.select(".cab-meta")]
+    assert format_count(from_data["rows"]) in counts
+    assert from_data["methodology_version"] in metas
+    assert from_data["snapshot_date"] in metas
+
+    # a real cell of the snapshot, with its reproduce command
+    example = soup.select_one(".cab-cell-provenance")
+    assert example is not None
+    anchors = {cell.anchor for cell in snapshot.cells}
+    assert example.get("id") in anchors
+    assert "codingagentbench run" in example.get_text()
+
+
+def test_downloads_match_their_sha256_and_the_receipt(site: Build, snapshot: Snapshot) -> None:
+    soup = page(site, "downloads")
+    table = soup.select_one("table.cab-downloads")
+    assert table is not None
+    rows = table.select("tbody > tr")
+    assert len(rows) == 2
+    blobs: dict[str, bytes] = {}
+    for row in rows:
+        link = row.select_one("a.download")
+        assert link is not None
+        data = (site.outdir / str(link["href"])).read_bytes()
+        shown_sha = row.select("td")[2].get_text(strip=True)
+        assert hashlib.sha256(data).hexdigest() == shown_sha
+        assert row.select("td")[1].get_text(strip=True) == format_count(len(data))
+        blobs[Path(str(link["href"])).name] = data
+    assert sorted(blobs) == ["leaderboard.csv", "leaderboard.json"]
+
+    check = soup.select_one(".cab-downloads-check")
+    assert check is not None
+    expected = "".join(
+        f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(blobs.items())
+    )
+    assert check.get_text().strip() + "\n" == expected
+
+    document = json.loads(blobs["leaderboard.json"])
+    assert document["receipt"]["snapshot_digest"] == snapshot.digest.combined
+    assert document["receipt"]["row_count"] == snapshot.rows_read
+    assert len(document["rows"]) == len(snapshot.cells)
+
+    text = blobs["leaderboard.csv"].decode("utf-8")
+    comments = [line for line in text.splitlines() if line.startswith("#")]
+    assert f"# snapshot_digest: {snapshot.digest.combined}" in comments
+    table_rows = list(
+        csv.reader(
+            io.StringIO(
+                "".join(line + "\n" for line in text.splitlines() if not line.startswith("#"))
+            )
+        )
+    )
+    assert table_rows[0] == document["columns"]
+    assert len(table_rows) - 1 == len(snapshot.cells)
+
+
+def test_output_has_no_build_date(site: Build) -> None:
+    html = (site.outdir / "index.html").read_text("utf-8")
+    assert "Last updated" not in html
+
+
+@pytest.fixture(scope="module")
+def sweep(site: Build, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Build]:
+    """Every other builder, each on its own copy of the HTML build's doctrees (the read phase is
+    shared), two at a time: this machine has two cores."""
+    assert site.returncode == 0, site.stderr
+    root = tmp_path_factory.mktemp("sweep")
+
+    def run(builder: str) -> Build:
+        doctrees = root / f"{builder}.doctrees"
+        shutil.copytree(site.doctrees, doctrees)
+        return sphinx_build(builder, root / builder, doctrees)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        builds = dict(zip(SWEEP_BUILDERS, pool.map(run, SWEEP_BUILDERS), strict=True))
+    for builder, build in builds.items():
+        print(f"docs {builder} build: {build.seconds:.1f} s")
+    return builds
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("builder", SWEEP_BUILDERS)
+def test_builder_sweep_is_clean(sweep: dict[str, Build], builder: str) -> None:
+    build = sweep[builder]
+    assert build.returncode == 0, build.stderr
+    assert build.stderr.strip() == ""
+
+
+@pytest.mark.slow
+def test_dirhtml_serves_task_pages_at_their_folder(
+    sweep: dict[str, Build], snapshot: Snapshot
+) -> None:
+    outdir = sweep["dirhtml"].outdir
+    for task in snapshot.tasks:
+        assert (outdir / "task" / task.category / task.slug / "index.html").is_file()
+
+
+@pytest.mark.slow
+def test_latex_compiles_to_pdf(sweep: dict[str, Build]) -> None:
+    missing = [tool for tool in ("latexmk", "xelatex", "make") if shutil.which(tool) is None]
+    if missing:
+        pytest.skip(f"cannot compile the LaTeX output to PDF: {', '.join(missing)} not installed")
+    latex = sweep["latex"].outdir
+    done = subprocess.run(
+        [
+            "make",
+            "-C",
+            str(latex),
+            "all-pdf",
+            "LATEXMKOPTS=-interaction=nonstopmode -halt-on-error",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-4000:]
+    assert (latex / "sphinxcontrib-cab.pdf").stat().st_size > 0
