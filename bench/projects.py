@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 LEADERBOARD_PAGE = """\
 # Leaderboard
 
-:::{cab-leaderboard}
-:::
+```{cab-leaderboard}
+```
 """
 """The cab page: the full leaderboard (one row per cell) with the directive's defaults."""
 
@@ -132,11 +132,24 @@ def _visible_text(entry: object) -> str:
 
 
 def visible_table(doctree_file: Path) -> VisibleTable:
-    """The leaderboard table's visible text, read from the pickled doctree of the cab page."""
+    """The leaderboard table's visible text, read from the pickled doctree of the cab page.
+
+    cab pickles a pending ``leaderboard`` node whose ``board`` holds each row's text; a generic
+    ``table.cab-table`` (the form other builders get) is read as a fallback.
+    """
     from docutils import nodes
 
     with doctree_file.open("rb") as handle:
         document = pickle.load(handle)
+    for node in document.findall(nodes.Element):
+        board = node.get("board") if type(node).__name__ == "leaderboard" else None
+        if board is not None:
+            # the pending node cab pickles; its rows hold the text every builder shows
+            return VisibleTable(
+                title=board.caption,
+                header=[column.label for column in board.columns],
+                rows=[list(row.texts) for row in board.rows],
+            )
     tables = [t for t in document.findall(nodes.table) if "cab-table" in t.get("classes", [])]
     if not tables:
         raise RuntimeError(f"no cab-table in {doctree_file}")

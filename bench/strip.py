@@ -86,15 +86,30 @@ def task_pages_folder(conf_text: str) -> str:
     return match.group(1) if match else ""
 
 
-def strip_site(srcdir: Path) -> dict[str, int]:
-    """Strip cab from the docs copy at ``srcdir`` in place; return counts of what went."""
-    counts = {"directives": 0, "roles": 0, "files": 0}
+def drop_toctree_entries(text: str, folder: str) -> tuple[str, int]:
+    """Remove toctree entries that point into ``folder`` (pages that no longer exist)."""
+    entry = re.compile(
+        rf"^[ \t]*(?:[^<\n]*<)?/?{re.escape(folder.strip('/'))}/[^\s>]*>?[ \t]*\n", re.MULTILINE
+    )
+    return entry.subn("", text)
+
+
+def strip_site(srcdir: Path, *, task_pages_off: str = "") -> dict[str, int]:
+    """Strip cab from the docs copy at ``srcdir`` in place; return counts of what went.
+
+    ``task_pages_off`` names the task-page folder when those pages are gone: toctree entries
+    into it are dropped too, so the bare site has no dangling references.
+    """
+    counts = {"directives": 0, "roles": 0, "files": 0, "toctree_entries": 0}
     for path in sorted(srcdir.rglob("*")):
         if path.suffix not in {".md", ".rst", ".txt"} or not path.is_file() or path.is_symlink():
             continue
         original = path.read_text(encoding="utf-8")
         text, directives = strip_directives(original)
         text, roles = strip_roles(text)
+        if task_pages_off:
+            text, entries = drop_toctree_entries(text, task_pages_off)
+            counts["toctree_entries"] += entries
         if text != original:
             path.write_text(text, encoding="utf-8")
             counts["files"] += 1
