@@ -15,7 +15,7 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 from .keys import FIELD_BY_NAME, KEY_FIELDS, MISSING_MARK
-from .reproduce import UnreproducibleValue, reproduce_command
+from .reproduce import UnreproducibleValue, is_hidden, reproduce_command, shell_quote
 from .warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
@@ -52,6 +52,42 @@ def format_estimate(estimate: Estimate | None, digits: int = 2) -> str:
     if estimate.low is None or estimate.high is None:
         return mean
     return f"{mean} [{format_number(estimate.low, digits)}, {format_number(estimate.high, digits)}]"
+
+
+# -- data strings on the page -----------------------------------------------------------------
+
+PROSE_KEPT = frozenset("\t\n\u200c\u200d")
+"""Hidden characters prose keeps as they are: tab, newline, and the joiners emoji and many
+scripts need."""
+
+
+def visible_text(text: str) -> str:
+    """Data prose with every other hidden character (controls, bidi overrides, separators,
+    unassigned code points) shown as a ``\\u{...}`` escape, so no data string can reorder the
+    page, hide text from readers, or make an XHTML (epub) file invalid."""
+    if not any(is_hidden(char) and char not in PROSE_KEPT for char in text):
+        return text
+    return "".join(
+        f"\\u{{{ord(char):x}}}" if is_hidden(char) and char not in PROSE_KEPT else char
+        for char in text
+    )
+
+
+def text_node(text: str) -> nodes.Text:
+    return nodes.Text(visible_text(text))
+
+
+def value_literal(value: str) -> nodes.literal:
+    """``literal`` of a data value: the value itself when every character is visible, else the
+    shell word the reproduce command uses (``$'...'``, class ``cab-escaped``), so what a reader
+    sees and copies is unambiguous."""
+    if not any(is_hidden(char) for char in value):
+        return nodes.literal(value, value)
+    try:
+        word = shell_quote(value)
+    except UnicodeEncodeError:  # a lone surrogate: no shell word exists
+        word = visible_text(value)
+    return nodes.literal(word, word, classes=["cab-escaped"])
 
 
 # -- missing fields ----------------------------------------------------------------------------
@@ -97,7 +133,7 @@ def key_value_paragraph(field_name: str, value: str | None, snapshot: Snapshot) 
     if value is None:
         paragraph.extend(missing_value_nodes(field_name, snapshot))
     else:
-        paragraph += nodes.literal(value, value)
+        paragraph += value_literal(value)
     return paragraph
 
 

@@ -8,11 +8,22 @@ The command has one fixed shape so that readers can diff two commands line by li
       ...
       --task-added-date '2026-05-01'
 
-One flag per line, in :data:`~sphinxcontrib_cab.keys.KEY_FIELDS` order, each value in POSIX single
-quotes. Inside single quotes a POSIX shell treats every byte literally (``$``, backticks, ``\\``,
-``!``, newlines, any unicode) except the closing quote itself, which is written as ``'\\''``
-(close the quote, an escaped quote, reopen). Pasting the command therefore runs the program with
-exactly the recorded values as arguments and nothing else.
+One flag per line, in :data:`~sphinxcontrib_cab.keys.KEY_FIELDS` order, each value one shell word.
+A value made of visible characters is written in POSIX single quotes: inside them the shell takes
+every character literally (``$``, backticks, ``\\``, ``!``, any unicode) except the closing quote,
+which is written ``'\\''`` (close, an escaped quote, reopen).
+
+A value holding a character a reader cannot see or a page cannot carry (control characters
+including tab, newline and carriage return, bidi and zero-width format characters, line and
+paragraph separators, spaces other than U+0020, unassigned and private-use code points) is written
+as one dollar-single-quoted word (``$'...'``, POSIX.1-2024 and bash): those characters become octal
+escapes of their UTF-8 bytes, ``\\`` becomes ``\\\\``, ``'`` becomes ``\\'`` and ``!`` becomes
+``\\041``.
+The command then shows what it really passes (no text reordered by an RLO, no hidden characters),
+stays one flag per line, survives HTML (which turns a carriage return into a newline) and XHTML
+(which cannot hold most control characters), and cannot trigger a terminal's control sequences
+when pasted. Either way, pasting it into bash runs the program with exactly the recorded values as
+arguments and nothing else.
 
 A field the cell did not record (``None``) is never sent as a value: its flag is left out.
 
@@ -29,6 +40,7 @@ Callers render an explanation instead of a command
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TYPE_CHECKING
 
 from .keys import KEY_FIELDS
@@ -50,9 +62,34 @@ class UnreproducibleValue(ValueError):
         self.reason = reason
 
 
+HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cn", "Co", "Cs", "Zl", "Zp", "Zs"})
+"""Unicode categories whose characters are invisible, ambiguous or unsafe on a page or a
+terminal; the plain space (``Zs``) is the one exception."""
+
+
+def is_hidden(char: str) -> bool:
+    """True for a character written as an escape rather than as itself."""
+    return char != " " and unicodedata.category(char) in HIDDEN_CATEGORIES
+
+
+def octal_bytes(char: str) -> str:
+    return "".join(f"\\{byte:03o}" for byte in char.encode("utf-8"))
+
+
 def shell_quote(value: str) -> str:
-    """Quote ``value`` as one POSIX shell word in single quotes, even when it is empty."""
-    return "'" + value.replace("'", "'\\''") + "'"
+    """Quote ``value`` as one shell word: ``'...'`` when every character is visible, else
+    ``$'...'`` with hidden characters as octal escapes (see the module doc). Never empty."""
+    if not any(is_hidden(char) for char in value):
+        return "'" + value.replace("'", "'\\''") + "'"
+    escaped = []
+    for char in value:
+        if char in "\\'":
+            escaped.append("\\" + char)
+        elif char == "!" or is_hidden(char):
+            escaped.append(octal_bytes(char))
+        else:
+            escaped.append(char)
+    return "$'" + "".join(escaped) + "'"
 
 
 def unrepresentable_reason(value: str) -> str | None:

@@ -23,7 +23,7 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxRole
 
 from .keys import MISSING_MARK
-from .render import format_count, format_estimate, problem_marker
+from .render import format_count, format_estimate, problem_marker, visible_text
 from .snapshot import AXES
 from .warnings_ import Subtype, warn
 
@@ -127,7 +127,8 @@ class CabRole(SphinxRole):
         rendered = self.render(snapshot, self.text.strip())
         if rendered is None:
             return [self.problem()], []
-        return [nodes.inline(self.rawtext, rendered, classes=["cab-value", self.css_class])], []
+        shown = visible_text(rendered)
+        return [nodes.inline(self.rawtext, shown, classes=["cab-value", self.css_class])], []
 
     def render(self, snapshot: Snapshot, text: str) -> str | None:
         raise NotImplementedError

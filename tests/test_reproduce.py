@@ -15,6 +15,7 @@ from sphinxcontrib_cab.keys import KEY_FIELDS, PROVENANCE_FIELDS
 from sphinxcontrib_cab.reproduce import (
     UnreproducibleValue,
     command_arguments,
+    is_hidden,
     reproduce_command,
     shell_quote,
 )
@@ -40,7 +41,13 @@ EXAMPLE = CellKey(
 
 # The stand-in program prints each argument followed by a NUL; anything else the pasted text
 # managed to run would show up in stdout, stderr, the exit status or the sentinel file.
-STAND_IN = "codingagentbench() { printf '%s\\0' \"$@\"; }\n"
+# History expansion is on, as in an interactive shell a reader pastes into: a `!` that reached
+# the shell unprotected would be replaced by an earlier command.
+STAND_IN = (
+    "set -o history -o histexpand\n"
+    "echo earlier > /dev/null\n"
+    "codingagentbench() { printf '%s\\0' \"$@\"; }\n"
+)
 SENTINEL = "cab-pwned"
 
 
@@ -133,6 +140,8 @@ HOSTILE = [
     "$HOME",
     "!!",
     "!-1",
+    "ctl\x01!!",
+    "tab\t!-2 !echo",
     "\\",
     "trailing backslash \\",
     "line\ncontinues",
@@ -200,10 +209,44 @@ def test_any_text_round_trips_through_bash(key: CellKey, tmp_path: Path) -> None
 
 
 @given(ARGV_TEXT)
-def test_quote_is_one_single_quoted_word(value: str) -> None:
+def test_quote_is_one_word_of_visible_characters(value: str) -> None:
     quoted = shell_quote(value)
-    assert quoted.startswith("'") and quoted.endswith("'")
-    assert quoted.replace("'\\''", "").count("'") == 2
+    assert not any(is_hidden(char) for char in quoted)
+    if any(is_hidden(char) for char in value):
+        assert quoted.startswith("$'") and quoted.endswith("'")
+        assert quoted[2:-1].replace("\\\\", "").replace("\\'", "").count("'") == 0
+    else:
+        assert quoted.startswith("'") and quoted.endswith("'")
+        assert quoted.replace("'\\''", "").count("'") == 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(key=st.builds(CellKey, *([ARGV_TEXT] * 5), *([OPTIONAL_TEXT] * 4)))
+def test_command_is_one_flag_per_line_of_visible_characters(key: CellKey) -> None:
+    lines = reproduce_command(key).split("\n")
+    flags = command_arguments(key)[::2]
+    assert len(lines) == 1 + len(flags)
+    for line, flag in zip(lines[1:], flags, strict=True):
+        assert line.startswith(f"  {flag} ")
+    assert all(line.endswith(" \\") for line in lines[:-1])
+    assert not any(is_hidden(char) for line in lines for char in line)
+
+
+@pytest.mark.parametrize(
+    ("value", "word"),
+    [
+        ("plain", "'plain'"),
+        ("it's", "'it'\\''s'"),
+        ("a\nb", "$'a\\012b'"),
+        ("tab\there", "$'tab\\011here'"),
+        ("\r\n", "$'\\015\\012'"),
+        ("\u202eevil", "$'\\342\\200\\256evil'"),
+        ("it's\x01 \\ !", "$'it\\'s\\001 \\\\ \\041'"),
+        ("no\u00a0break", "$'no\\302\\240break'"),
+    ],
+)
+def test_hidden_characters_are_escaped(value: str, word: str) -> None:
+    assert shell_quote(value) == word
 
 
 @pytest.mark.parametrize("field", [f.name for f in KEY_FIELDS])

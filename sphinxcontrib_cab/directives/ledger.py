@@ -30,7 +30,7 @@ from docutils.parsers.rst import directives
 
 from ..keys import MISSING_MARK
 from ..models import SEVERITIES
-from ..render import SnapshotDirective, format_count
+from ..render import SnapshotDirective, format_count, text_node, value_literal, visible_text
 from ..snapshot import format_timestamp
 
 if TYPE_CHECKING:
@@ -141,9 +141,9 @@ def ledger_table(snapshot: Snapshot) -> nodes.table:
             "",
             entry(nodes.strong(row.source, row.source)),
             entry(nodes.Text(row.collected)),
-            entry(nodes.Text(row.counts)),
+            entry(text_node(row.counts)),
             entry(nodes.Text(row.when)),
-            entry(nodes.literal(row.audit_path, row.audit_path)),
+            entry(value_literal(row.audit_path)),
         )
     group += body
     return table
@@ -177,7 +177,7 @@ def exploit_order(exploit: Exploit) -> tuple[int, int, int, str]:
 
 
 def selector_nodes(selector: CellSelector) -> list[nodes.Node]:
-    """``tui=opencode, model=...`` with each value as a literal; an empty selector matches all."""
+    """``tui opencode, model ...`` with each value as a literal; an empty selector matches all."""
     given = [(name, value) for name, value in selector if value is not None]
     if not given:
         return [nodes.Text("every cell")]
@@ -186,7 +186,7 @@ def selector_nodes(selector: CellSelector) -> list[nodes.Node]:
         if position:
             result.append(nodes.Text(", "))
         result.append(nodes.Text(f"{name} "))
-        result.append(nodes.literal(value, value))
+        result.append(value_literal(value))
     return result
 
 
@@ -210,7 +210,7 @@ def field(name: str, *body: nodes.Node) -> nodes.field:
 
 
 def text_field(name: str, text: str, *, literal: bool = False) -> nodes.field:
-    content = nodes.literal(text, text) if literal else nodes.Text(text)
+    content = value_literal(text) if literal else text_node(text)
     return field(name, nodes.paragraph("", "", content))
 
 
@@ -219,7 +219,7 @@ def exploit_node(exploit: Exploit, snapshot: Snapshot) -> nodes.container:
         classes=["cab-exploit", f"cab-exploit-{exploit.status}"],
         ids=[nodes.make_id(f"cab-exploit-{exploit.id}")],
     )
-    heading = f"{exploit.id}: {exploit.title}"
+    heading = visible_text(f"{exploit.id}: {exploit.title}")
     container += nodes.rubric(heading, heading)
     fields = nodes.field_list(classes=["cab-exploit-fields"])
     fields += text_field("id", exploit.id, literal=True)

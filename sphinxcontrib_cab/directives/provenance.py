@@ -28,7 +28,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 
 from ..keys import IDENTITY_FIELDS, KEY_FIELDS
-from ..render import SnapshotDirective, cell_provenance
+from ..render import SnapshotDirective, cell_provenance, value_literal
 from ..warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
@@ -91,8 +91,7 @@ def cell_caption(cell: Cell, snapshot: Snapshot, *, example: bool) -> nodes.para
     for position, name in enumerate(("tui", "model", "task")):
         if position:
             caption += nodes.Text(" · ")
-        value = getattr(cell.key, name)
-        caption += nodes.literal(value, value)
+        caption += value_literal(getattr(cell.key, name))
     caption += nodes.Text(". Its nine values, then the command that reruns it:")
     return caption
 

@@ -21,7 +21,7 @@ from docutils import nodes
 
 from ..digest import sha256sum_text
 from ..keys import MISSING_MARK
-from ..render import SnapshotDirective, format_count
+from ..render import SnapshotDirective, format_count, text_node, value_literal, visible_text
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -38,7 +38,7 @@ def text_field(name: str, body: nodes.Node) -> nodes.field:
 def value_or_missing(value: str | None, *, literal: bool = False) -> nodes.Node:
     if value is None:
         return nodes.inline(MISSING_MARK, MISSING_MARK, classes=["cab-missing"])
-    return nodes.literal(value, value) if literal else nodes.Text(value)
+    return value_literal(value) if literal else text_node(value)
 
 
 def row_count_nodes(snapshot: Snapshot) -> nodes.inline:
@@ -58,11 +58,11 @@ def pin_paragraph(snapshot: Snapshot, pinned: Snapshot | None) -> nodes.paragrap
     if pinned is None or pinned.name == snapshot.name:
         paragraph += nodes.Text("This page is pinned to snapshot ")
         paragraph += nodes.strong(snapshot.name, snapshot.name)
-        paragraph += nodes.Text(f" (methodology {version}).")
+        paragraph += text_node(f" (methodology {version}).")
     else:
         paragraph += nodes.Text("This receipt is for the older snapshot ")
         paragraph += nodes.strong(snapshot.name, snapshot.name)
-        paragraph += nodes.Text(f" (methodology {version}); the site is pinned to snapshot ")
+        paragraph += text_node(f" (methodology {version}); the site is pinned to snapshot ")
         paragraph += nodes.strong(pinned.name, pinned.name)
         paragraph += nodes.Text(".")
     return paragraph
@@ -86,7 +86,7 @@ def receipt_fields(snapshot: Snapshot) -> nodes.field_list:
 def verification_nodes(snapshot: Snapshot) -> list[nodes.Node]:
     """How to check each file, the lines to check them with, and how those lines give the
     combined digest."""
-    listing = sha256sum_text(snapshot.digest.files)
+    listing = visible_text(sha256sum_text(snapshot.digest.files))
     how = nodes.paragraph()
     how += nodes.Text("To verify, save the lines below as ")
     how += nodes.literal("SHA256SUMS", "SHA256SUMS")
