@@ -1,0 +1,92 @@
+"""The command line, run as a real subprocess."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+MINI = Path(__file__).parent / "snapshots" / "mini"
+BAD = Path(__file__).parent / "bad_inputs"
+
+
+def cab(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sphinxcontrib_cab", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_schema_prints_json_schema_for_each_source() -> None:
+    result = cab("schema")
+    assert result.returncode == 0, result.stderr
+    schemas = json.loads(result.stdout)
+    assert sorted(schemas) == ["exploits", "meta", "run-record", "tasks"]
+    assert schemas["tasks"]["type"] == "array"
+    assert "tui_image_sha" in schemas["run-record"]["properties"]
+    one = json.loads(cab("schema", "meta").stdout)
+    assert one == schemas["meta"]
+
+
+def test_check_passes_on_the_mini_snapshot() -> None:
+    result = cab("check", str(MINI))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines() == [
+        "snapshot 2026-06-20: 36 valid run rows, 0 left out, 12 cells, 3 tasks, 3 exploits",
+        "snapshot 2026-05-27: 6 valid run rows, 0 left out, 2 cells, 2 tasks, 0 exploits",
+        "no problems found",
+    ]
+
+
+def test_check_fails_with_located_problems(tmp_path: Path) -> None:
+    root = tmp_path / "snap"
+    shutil.copytree(MINI, root)
+    shutil.copyfile(BAD / "bad-hash.jsonl", root / "results/published/bad-hash.jsonl")
+    result = cab("check", "snap", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0] == (
+        "snap/results/published/bad-hash.jsonl:1: sha256: row left out: 'grade_sha256' is not a "
+        'sha256 digest (64 lowercase hex digits): got "89beb1aa725ff27450818a2dd1ab3b039d122009"'
+    )
+    assert result.stdout.splitlines()[-1] == "1 problem found"
+
+
+def test_check_takes_other_sub_paths(tmp_path: Path) -> None:
+    root = tmp_path / "flat"
+    root.mkdir()
+    shutil.copytree(MINI / "results/published", root / "runs")
+    shutil.copyfile(MINI / "site/src/data/tasks.json", root / "tasks.json")
+    shutil.copyfile(MINI / "results/exploits/_catalog.yaml", root / "exploits.yaml")
+    meta = json.loads((MINI / "site/src/data/meta.json").read_text())
+    meta["snapshots"] = []
+    (root / "meta.json").write_text(json.dumps(meta))
+    args = ["--runs", "runs", "--tasks", "tasks.json", "--exploits", "exploits.yaml", "--meta", "meta.json"]
+    result = cab("check", str(root), *args)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.splitlines()[-1] == "no problems found"
+
+
+def test_digest_prints_sha256sum_lines_and_the_combined_digest() -> None:
+    result = cab("digest", str(MINI))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    file_lines, last = lines[:-1], lines[-1]
+    paths = [line.split("  ", 1)[1] for line in file_lines]
+    assert paths == sorted(paths) and len(paths) == 5
+    for line in file_lines:
+        sha, path = line.split("  ", 1)
+        assert sha == hashlib.sha256((MINI / path).read_bytes()).hexdigest()
+    combined = hashlib.sha256("".join(f"{line}\n" for line in file_lines).encode()).hexdigest()
+    assert last == f"combined sha256: {combined}"
+
+
+def test_digest_of_a_missing_folder_fails(tmp_path: Path) -> None:
+    result = cab("digest", str(tmp_path / "nope"))
+    assert result.returncode == 2
+    assert "is not a folder" in result.stderr
