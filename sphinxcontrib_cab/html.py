@@ -62,15 +62,18 @@ class cab_copy_button(nodes.Inline, nodes.Element):
 
 
 def attr(value: str) -> str:
-    return escape(value, quote=True)
+    """Escape an attribute value (``html.escape`` with quotes, and carriage returns, which an
+    HTML parser would otherwise turn into newlines)."""
+    return escape(value, quote=True).replace("\r", "&#13;")
 
 
 # -- leaderboard tables --------------------------------------------------------------------------
 
 
 def text(value: str) -> str:
-    """Escape element content (quotes need no escaping there, and commands are full of them)."""
-    return escape(value, quote=False)
+    """Escape element content: ``&``, ``<``, ``>`` and carriage returns. Quotes need no escaping
+    there, and commands are full of them."""
+    return escape(value, quote=False).replace("\r", "&#13;")
 
 
 class _Escaper(dict[str, str]):
