@@ -100,7 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     schema = commands.add_parser("schema", help="print the JSON Schema of the data contract")
-    schema.add_argument("source", nargs="?", choices=sorted(SCHEMAS), help="one source (default: all)")
+    schema.add_argument(
+        "source", nargs="?", choices=sorted(SCHEMAS), help="one source (default: all)"
+    )
     schema.set_defaults(run=command_schema)
     for name, function, text in (
         ("check", command_check, "validate a snapshot; exit 1 on any problem"),

@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 DEFINITIONS: dict[str, str] = {
     "cell": "A cell is every rerun of one canonical key: the same TUI, behavior mode, model, task, "
     "plugin stack, TUI image, model endpoint, sampling profile and task date.",
-    "mean": "Each axis of a cell is the mean over the reruns that recorded it; a rerun that did not "
+    "mean": "Each axis of a cell is the mean over the reruns that recorded it; a rerun that did "
+    "not "
     "record the axis is left out, and an axis no rerun recorded is shown as a dash, never as 0. "
     "A refusal score of 'n/a' (a task that expects no refusal) is left out the same way. Failed "
     "runs (rate limit, handshake failure, timeout) keep their recorded scores, usually 0.",
@@ -104,7 +105,7 @@ AXIS_RANGES: dict[str, tuple[float, float]] = {
 """The possible range of each axis; intervals are clipped to it."""
 
 _DISCRETE_AXES = frozenset({"pass", "refusal", "integrity", "blast_radius"})
-"""Axes whose per-cell value tuples repeat a lot, so their estimates are computed once and shared."""
+"""Axes whose per-cell values repeat a lot, so their estimates are computed once and shared."""
 
 
 _T_2 = T_975[2]
@@ -125,9 +126,6 @@ def estimate(
     ``None`` for no values; an interval of ``None`` for a single value.
     """
     return _estimate(values, sum(values), low_bound, high_bound)
-
-
-_UNSET = object()
 
 
 def _estimate(
@@ -234,7 +232,7 @@ def build_cells(
     failure_codes = table.failure
     columns = [(axis, table.scores[axis], AXIS_RANGES[axis]) for axis in AXES]
     # Discrete axes take few distinct value tuples: compute each estimate once and share it.
-    discrete_cache: dict[tuple[str | float, ...], Estimate | None] = {}
+    discrete_cache: dict[tuple[object, ...], Estimate | None] = {}
     stays_cache: dict[tuple[float, ...], Estimate | None] = {}
     categories: dict[str, str] = {}
     not_applicable = NOT_APPLICABLE_CODE
@@ -257,10 +255,11 @@ def build_cells(
                 total = sum(values)
             if axis in _DISCRETE_AXES:
                 cache_key = (axis, *values)
-                found = discrete_cache.get(cache_key, _UNSET)
-                if found is _UNSET:
+                if cache_key in discrete_cache:
+                    estimates.append(discrete_cache[cache_key])
+                else:
                     found = discrete_cache[cache_key] = _estimate(values, total, low, high)
-                estimates.append(found)  # type: ignore[arg-type]
+                    estimates.append(found)
                 if axis == "pass":
                     pass_values = tuple(values)
             else:
@@ -300,14 +299,16 @@ def build_cells(
 def _version_ranks(versions: Sequence[str]) -> list[int]:
     """rank[version id] so that a larger rank is a newer methodology version."""
     ranks = [0] * len(versions)
-    for rank, version_id in enumerate(sorted(range(len(versions)), key=lambda i: version_sort_key(versions[i]))):
+    for rank, version_id in enumerate(
+        sorted(range(len(versions)), key=lambda i: version_sort_key(versions[i]))
+    ):
         ranks[version_id] = rank
     return ranks
 
 
 @dataclass(frozen=True, slots=True)
 class OverviewRow:
-    """Cells grouped by some key fields (by default TUI and model), see ``DEFINITIONS["overview"]``."""
+    """Cells grouped by some key fields (by default TUI and model); ``DEFINITIONS["overview"]``."""
 
     fields: tuple[str, ...]
     values: tuple[str | None, ...]

@@ -1,9 +1,10 @@
 """Cross-checks between the sources of one snapshot, each yielding located :class:`Problem` s.
 
-Record-level checks (types, unknown fields, malformed dates and sha256 values, duplicate runs) happen
-while reading, in :mod:`sphinxcontrib_cab.loader`. The checks here need more than one record or more
-than one source: row count against the pin, runs against the task catalogue, methodology versions
-against the pin, and the exploit ledger against its own dates and against the cells that exist.
+Record-level checks (types, unknown fields, malformed dates and sha256 values, duplicate runs)
+happen while reading, in :mod:`sphinxcontrib_cab.loader`. The checks here need more than one
+record or more than one source: row count against the pin, runs against the task catalogue,
+methodology versions against the pin, and the exploit ledger against its own dates and against the
+cells that exist.
 Checks over many rows report once per distinct value at its first row, with a count, so a broken
 million-row file gives a handful of warnings rather than a million.
 """
@@ -11,8 +12,8 @@ million-row file gives a handful of warnings rather than a million.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Hashable
+from typing import TYPE_CHECKING, TypeVar
 
 from .aggregate import version_sort_key
 from .models import IMAGE_DIGEST
@@ -20,9 +21,13 @@ from .snapshot import Problem
 from .warnings_ import Subtype
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping, Sequence
+
     from .loader import Located
     from .models import CellSelector, Exploit, Meta, Task
     from .snapshot import Cell, RunTable
+
+_Value = TypeVar("_Value", bound=Hashable)
 
 SELECTOR_FIELDS = ("tui", "behavior_mode", "model", "task", "plugin_stack", "tui_image_sha")
 
@@ -36,10 +41,10 @@ def _rows(count: int, verb: str | None = None) -> str:
 
 
 def _first_rows(
-    table: RunTable, rows_by_key: Sequence[Sequence[int]], value_of_key: Sequence[object]
-) -> dict[object, tuple[int, int]]:
-    """value -> (first row index, number of rows) over keys whose value is not None."""
-    found: dict[object, tuple[int, int]] = {}
+    rows_by_key: Sequence[Sequence[int]], value_of_key: Sequence[_Value | None]
+) -> dict[_Value, tuple[int, int]]:
+    """value -> (first row index, number of rows), over the keys whose value is not None."""
+    found: dict[_Value, tuple[int, int]] = {}
     for key_id, rows in enumerate(rows_by_key):
         value = value_of_key[key_id]
         if value is None or not rows:
@@ -71,8 +76,8 @@ def unknown_tasks(
     tasks_shown: str,
 ) -> Iterator[Problem]:
     """Runs naming a task that the catalogue does not have: one problem per task."""
-    names = [key.task if key.task not in tasks else None for key in table.keys]
-    found = _first_rows(table, rows_by_key, names)
+    names: list[str | None] = [key.task if key.task not in tasks else None for key in table.keys]
+    found = _first_rows(rows_by_key, names)
     for task_id, (first, count) in sorted(found.items(), key=lambda item: item[1][0]):
         yield Problem(
             Subtype.unknown_task,
@@ -100,9 +105,9 @@ def task_dates(
             pairs.append(None)
         else:
             pairs.append((key.task, key.task_added_date))
-    found = _first_rows(table, rows_by_key, pairs)
+    found = _first_rows(rows_by_key, pairs)
     for pair, (first, count) in sorted(found.items(), key=lambda item: item[1][0]):
-        task_id, run_date = pair  # type: ignore[misc]
+        task_id, run_date = pair
         catalogue_date = tasks[task_id].task_added_date.isoformat()
         yield Problem(
             Subtype.task_date,

@@ -17,10 +17,8 @@ import datetime as dt
 import itertools
 import json
 import math
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -41,6 +39,10 @@ from .snapshot import (
     format_timestamp,
 )
 from .warnings_ import Subtype
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from pathlib import Path
 
 _Model = TypeVar("_Model", bound=BaseModel)
 
@@ -82,7 +84,8 @@ class ProblemLog:
                 Problem(
                     Subtype.record,
                     f"{count} more problem{'s' if count != 1 else ''} in this file "
-                    f"{'are' if count != 1 else 'is'} not listed; fix the ones above and check again",
+                    f"{'are' if count != 1 else 'is'} not listed; "
+                    "fix the ones above and check again",
                     path,
                 )
             )
@@ -518,7 +521,8 @@ def _exploit_entries(root: yaml.Node, shown: str, log: ProblemLog) -> list[yaml.
     if root.tag.startswith(_PYTHON_TAG):
         log.add(
             Subtype.yaml,
-            f"the tag '{_short_tag(root.tag)}' asks for a Python object; the safe loader refuses it",
+            f"the tag '{_short_tag(root.tag)}' asks for a Python object; "
+            "the safe loader refuses it",
             shown,
             line,
         )
@@ -740,16 +744,14 @@ class _RunReader:
             hashes += from_hex(record.stdout_sha256)
             hashes += from_hex(record.grade_sha256)
             scores = record.scores
-            value = scores.pass_
+            value: float | None = scores.pass_
             add_pass(nan if value is None else value)
             value = scores.blast_radius
             add_blast(nan if value is None else value)
             value = scores.wall_s
             add_wall(nan if value is None else value)
             refusal = scores.refusal
-            add_refusal(
-                nan if refusal is None else not_applicable if refusal == "n/a" else refusal
-            )
+            add_refusal(nan if refusal is None else not_applicable if refusal == "n/a" else refusal)
             value = scores.integrity
             add_integrity(nan if value is None else value)
             value = scores.tokens
@@ -854,7 +856,7 @@ def load_snapshot(
         return readable and _inside(path, root) and path.is_file()
 
     tasks_shown = display(sources.tasks)
-    tasks, task_places, tasks_rejected = (
+    tasks, _, tasks_rejected = (
         read_tasks(sources.tasks, tasks_shown, log)
         if usable(sources.tasks)
         else ((), Located(tasks_shown, {}), 0)

@@ -11,14 +11,15 @@ import datetime as dt
 import math
 import operator
 from array import array
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .keys import KEY_FIELD_NAMES, PROVENANCE_FIELDS
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+
     from .models import Exploit, Meta, Task
     from .warnings_ import Subtype
 
@@ -63,7 +64,7 @@ _key_values = operator.attrgetter(*KEY_FIELD_NAMES)
 
 @dataclass(frozen=True, slots=True)
 class CellKey:
-    """The 9-field canonical key. Provenance fields are ``None`` when the runs did not record them."""
+    """The 9-field canonical key; a provenance field is ``None`` when the runs did not record it."""
 
     tui: str
     behavior_mode: str

@@ -87,19 +87,30 @@ def test_stays_is_agreement_with_the_majority() -> None:
 
 
 def test_definitions_cover_every_derived_column() -> None:
-    assert {"cell", "interval", "headline", "ships", "stays", "costs", "overview"} <= set(DEFINITIONS)
+    assert {"cell", "interval", "headline", "ships", "stays", "costs", "overview"} <= set(
+        DEFINITIONS
+    )
     assert "4.303" in DEFINITIONS["interval"]
     assert set(AXIS_RANGES) == set(AXES)
 
 
 def test_anchor_is_sha256_of_the_joined_key() -> None:
-    key = CellKey("opencode", "conv", "m", "polyglot/x", "conv-vanilla", None, None, None, "2026-05-01")
-    joined = "\x1f".join(["opencode", "conv", "m", "polyglot/x", "conv-vanilla", "", "", "", "2026-05-01"])
+    key = CellKey(
+        "opencode", "conv", "m", "polyglot/x", "conv-vanilla", None, None, None, "2026-05-01"
+    )
+    joined = "\x1f".join(
+        ["opencode", "conv", "m", "polyglot/x", "conv-vanilla", "", "", "", "2026-05-01"]
+    )
     assert cell_anchor(key) == "cab-cell-" + hashlib.sha256(joined.encode()).hexdigest()[:12]
 
 
 def test_version_order_is_numeric() -> None:
-    assert sorted(["0.10", "0.2", "0.1", "1.0"], key=version_sort_key) == ["0.1", "0.2", "0.10", "1.0"]
+    assert sorted(["0.10", "0.2", "0.1", "1.0"], key=version_sort_key) == [
+        "0.1",
+        "0.2",
+        "0.10",
+        "1.0",
+    ]
 
 
 def _mini():  # type: ignore[no-untyped-def]

@@ -137,7 +137,9 @@ def test_lines_point_at_the_named_value(tmp_path: Path) -> None:
 def test_exploit_cells_map_to_matching_cells() -> None:
     snap = load_snapshot(source_paths(MINI))
     matched = {
-        exploit_id: sorted((snap.cells[i].key.tui, snap.cells[i].key.model, snap.cells[i].key.task) for i in cells)
+        exploit_id: sorted(
+            (snap.cells[i].key.tui, snap.cells[i].key.model, snap.cells[i].key.task) for i in cells
+        )
         for exploit_id, cells in snap.exploit_cells.items()
     }
     assert matched == {

@@ -66,7 +66,16 @@ def test_check_takes_other_sub_paths(tmp_path: Path) -> None:
     meta = json.loads((MINI / "site/src/data/meta.json").read_text())
     meta["snapshots"] = []
     (root / "meta.json").write_text(json.dumps(meta))
-    args = ["--runs", "runs", "--tasks", "tasks.json", "--exploits", "exploits.yaml", "--meta", "meta.json"]
+    args = [
+        "--runs",
+        "runs",
+        "--tasks",
+        "tasks.json",
+        "--exploits",
+        "exploits.yaml",
+        "--meta",
+        "meta.json",
+    ]
     result = cab("check", str(root), *args)
     assert result.returncode == 0, result.stdout
     assert result.stdout.splitlines()[-1] == "no problems found"

@@ -133,7 +133,7 @@ def test_locations_are_relative_to_the_display_base(tmp_path: Path) -> None:
     ]
 
 
-# --------------------------------------------------------------------------- record-level bad inputs
+# ----------------------------------------------------------------------- record-level bad inputs
 
 RECORD_CASES = {
     "broken-json.jsonl": (
@@ -217,7 +217,8 @@ RECORD_CASES = {
                 "results/published/truncated.jsonl:1",
                 "cab.json",
                 "row left out: the last line is cut off (the file ends in the middle of a record, "
-                "without a final newline): not valid JSON: EOF while parsing a string at column 300",
+                "without a final newline): not valid JSON: EOF while parsing a string at column "
+                "300",
             )
         ],
     ),
@@ -327,7 +328,7 @@ def test_task_entries_are_located_by_json_line(tmp_path: Path) -> None:
             "site/src/data/tasks.json:66",
             "cab.record",
             "task left out: 'id' must be <category>/<slug>, with category integrity, mutations or "
-            "polyglot and a slug of lowercase letters, digits and hyphens: got \"polyglot/Two Sum\"",
+            'polyglot and a slug of lowercase letters, digits and hyphens: got "polyglot/Two Sum"',
         ),
         (
             "site/src/data/tasks.json:94",
@@ -390,10 +391,11 @@ def test_sources_outside_the_snapshot_folder_are_not_read(tmp_path: Path) -> Non
     (tmp_path / "outside").mkdir()
     shutil.copyfile(MINI / "site/src/data/tasks.json", tmp_path / "outside/tasks.json")
     snap = load_snapshot(sources, display_base=tmp_path)
-    assert [(p.location, p.subtype.qualified, p.message) for p in snap.problems][0] == (
+    assert next((p.location, p.subtype.qualified, p.message) for p in snap.problems) == (
         "outside/tasks.json",
         "cab.source",
-        "the task catalogue outside/tasks.json is outside the snapshot folder snap; it was not read",
+        "the task catalogue outside/tasks.json is outside the snapshot folder snap; "
+        "it was not read",
     )
     assert snap.tasks == ()
     assert all((tmp_path / "outside") not in f.parents for f in snap.files)

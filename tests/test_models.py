@@ -38,7 +38,11 @@ def test_provenance_fields_may_be_absent_or_null() -> None:
     data = _row(tui_image_sha=None)
     del data["model_endpoint_sha"], data["sampling_profile"], data["task_added_date"]
     record = RunRecord.model_validate(data)
-    assert (record.tui_image_sha, record.model_endpoint_sha, record.sampling_profile) == (None, None, None)
+    assert (record.tui_image_sha, record.model_endpoint_sha, record.sampling_profile) == (
+        None,
+        None,
+        None,
+    )
 
 
 def test_not_recorded_differs_from_zero() -> None:
@@ -87,7 +91,10 @@ def test_exploit_status_and_patched_date_agree() -> None:
         Exploit.model_validate(dict(base, status="patched"))
     with pytest.raises(ValidationError, match="a 'patched' date is given"):
         Exploit.model_validate(dict(base, status="live", patched="2026-06-02"))
-    assert Exploit.model_validate(dict(base, status="patched", patched="2026-06-02")).patched is not None
+    assert (
+        Exploit.model_validate(dict(base, status="patched", patched="2026-06-02")).patched
+        is not None
+    )
 
 
 def test_every_source_has_a_schema() -> None:

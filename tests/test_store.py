@@ -1,4 +1,4 @@
-"""The store in real Sphinx builds: loading, warnings, env contents, cache, incremental, parallel."""
+"""The store in real Sphinx builds: loading, warnings, env, cache, incremental and parallel."""
 
 from __future__ import annotations
 
