@@ -26,7 +26,7 @@ from .render import checked_choice
 from .warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Sequence
 
     from sphinx.application import Sphinx
     from sphinx.util.typing import OptionSpec
@@ -96,10 +96,10 @@ def table(
     title: str,
     headers: tuple[str, ...],
     widths: tuple[int, ...],
-    rows: Iterable[list[nodes.Element]],
+    rows: Iterable[Sequence[nodes.Element]],
 ) -> nodes.table:
-    """``table.cab-table.cab-reference`` with a caption and one header row."""
-    result = nodes.table(classes=["cab-table", "cab-reference"])
+    """``table.cab-table.cab-prose.cab-reference`` with a caption and one header row."""
+    result = nodes.table(classes=["cab-table", "cab-prose", "cab-reference"])
     result += nodes.title(title, title)
     group = nodes.tgroup(cols=len(headers))
     result += group
@@ -237,47 +237,49 @@ def keys_table() -> nodes.table:
     )
 
 
-def directive_entries(registry: dict[str, Any]) -> nodes.definition_list:
-    """``definition_list.cab-reference-directives``: per directive its arguments, docstring and
-    options as a field list."""
-    items = nodes.definition_list(classes=["cab-reference-directives"])
+def _signature(cls: Any) -> str:
+    required = getattr(cls, "required_arguments", 0)
+    optional = getattr(cls, "optional_arguments", 0)
+    if required or optional:
+        arguments = f"{required} required and {optional} optional argument(s)"
+    else:
+        arguments = "no argument"
+    content = "takes content" if getattr(cls, "has_content", False) else "no content"
+    return f"{arguments}; {content}"
+
+
+def directive_entries(registry: dict[str, Any]) -> list[nodes.Node]:
+    """Per ``cab-*`` directive: a ``rubric`` (id ``cab-directive-<name>``) naming it, its
+    arguments, its docstring and a ``table.cab-reference`` of its options."""
+    result: list[nodes.Node] = []
     for name, cls in registered(registry):
-        definition = nodes.definition()
-        required = getattr(cls, "required_arguments", 0)
-        optional = getattr(cls, "optional_arguments", 0)
-        if required or optional:
-            arguments = f"{required} required, {optional} optional argument(s)"
-        else:
-            arguments = "no argument"
-        content = "takes content" if getattr(cls, "has_content", False) else "no content"
-        definition += nodes.paragraph(
-            "", "", nodes.emphasis(f"{arguments}; {content}", f"{arguments}; {content}")
+        result.append(
+            nodes.rubric("", "", nodes.literal(name, name), ids=[f"cab-directive-{name}"])
         )
-        definition.extend(doc_paragraphs(cls))
+        signature = _signature(cls)
+        result.append(nodes.paragraph("", "", nodes.emphasis(signature, signature)))
+        result.extend(doc_paragraphs(cls))
         spec: OptionSpec = getattr(cls, "option_spec", None) or {}
         choices: dict[str, tuple[str, ...]] = getattr(cls, "option_choices", None) or {}
         if spec:
-            fields = nodes.field_list(classes=["cab-reference-options"])
-            for option, converter in sorted(spec.items()):
-                fields += nodes.field(
-                    "",
-                    nodes.field_name(f":{option}:", f":{option}:"),
-                    nodes.field_body("", paragraph(describe_option(option, converter, choices))),
-                )
-            definition += fields
-        term = nodes.term("", "", nodes.literal(name, name))
-        items += nodes.definition_list_item("", term, definition, ids=[f"cab-directive-{name}"])
-    return items
+            rows = [
+                [
+                    literal_paragraph(f":{option}:"),
+                    paragraph(describe_option(option, converter, choices)),
+                ]
+                for option, converter in sorted(spec.items())
+            ]
+            result.append(table(f"Options of {name}", ("Option", "Accepts"), (25, 75), rows))
+    return result
 
 
-def role_entries(registry: dict[str, Any]) -> nodes.definition_list:
-    """``definition_list.cab-reference-roles``: per role its docstring."""
-    items = nodes.definition_list(classes=["cab-reference-roles"])
+def role_entries(registry: dict[str, Any]) -> list[nodes.Node]:
+    """Per ``cab-*`` role: a ``rubric`` (id ``cab-role-<name>``) and its docstring."""
+    result: list[nodes.Node] = []
     for name, role in registered(registry):
-        definition = nodes.definition("", *doc_paragraphs(role))
-        term = nodes.term("", "", nodes.literal(name, name))
-        items += nodes.definition_list_item("", term, definition, ids=[f"cab-role-{name}"])
-    return items
+        result.append(nodes.rubric("", "", nodes.literal(name, name), ids=[f"cab-role-{name}"]))
+        result.extend(doc_paragraphs(role))
+    return result
 
 
 def schema_text(name: str) -> str:
@@ -334,7 +336,7 @@ class ReferenceDirective(SphinxDirective):
     ``keys``, ``directives``, ``roles``, ``schemas``, ``definitions`` or ``axes``).
 
     ``config``, ``warnings``, ``keys`` and ``axes`` give a ``table.cab-reference``;
-    ``directives`` and ``roles`` a ``definition_list`` with each docstring and option;
+    ``directives`` and ``roles`` a ``rubric`` per entry with its docstring and options table;
     ``definitions`` a ``definition_list.cab-definitions`` of the aggregation's written
     definitions (``:only:`` lists the names to show, in order); ``schemas`` a ``rubric`` and a
     JSON ``literal_block.cab-schema`` per source (``:schema:`` picks one).
@@ -375,9 +377,9 @@ class ReferenceDirective(SphinxDirective):
         if topic == "keys":
             return [keys_table()]
         if topic == "directives":
-            return [directive_entries(_directive_registry())]
+            return directive_entries(_directive_registry())
         if topic == "roles":
-            return [role_entries(_role_registry())]
+            return role_entries(_role_registry())
         if topic == "definitions":
             return [definition_entries(self.definition_names())]
         return [axes_table()]

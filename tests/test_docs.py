@@ -128,9 +128,12 @@ def test_every_page_exists(site: Build, snapshot: Snapshot) -> None:
 def test_task_page_shows_the_spec_and_its_cells(site: Build, snapshot: Snapshot) -> None:
     task = snapshot.tasks[0]
     soup = page(site, f"task/{task.id}/index")
-    spec = soup.select_one("dl.cab-task-spec")
+    spec = soup.select_one("table.cab-task-spec")
     assert spec is not None
-    fields = {dt.get_text(strip=True).rstrip(":"): dd for dt, dd in _pairs(spec)}
+    fields = {}
+    for row in spec.select("tbody > tr"):
+        name, value = row.find_all("td", recursive=False)
+        fields[name.get_text(strip=True)] = value
     assert list(fields) == [
         "id",
         "category",

@@ -8,7 +8,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
 
-from ..keys import MISSING_MARK, PROVENANCE_FIELDS
+from ..keys import KEY_FIELD_NAMES, MISSING_MARK, PROVENANCE_FIELDS
 from ..render import SnapshotDirective, format_count
 from ..warnings_ import Subtype, warn
 
@@ -74,7 +74,7 @@ def versions_table(meta: Meta) -> nodes.table:
         "Methodology versions",
         ("Version", "Date", "What changed", "Fields introduced"),
         (10, 12, 50, 28),
-        ["cab-history"],
+        ["cab-prose", "cab-history"],
     )
     for entry in ordered_versions(meta):
         if entry.fields_introduced:
@@ -95,8 +95,8 @@ def versions_table(meta: Meta) -> nodes.table:
 
 
 def field_timeline(snapshot: Snapshot, meta: Meta) -> nodes.table:
-    """``table.cab-field-timeline``: one row per introduced field (in the order the history
-    introduces them), one column per version
+    """``table.cab-field-timeline``: one row per canonical-key field and per field added after
+    the first version (in the order the history introduces them), one column per version
     ("recorded" from the introducing version on, the missing mark before), then how many cells
     of the snapshot lack the field when it is a provenance field."""
     versions = ordered_versions(meta)
@@ -104,6 +104,10 @@ def field_timeline(snapshot: Snapshot, meta: Meta) -> nodes.table:
     for position, entry in enumerate(versions):
         for name in entry.fields_introduced:
             introduced.setdefault(name, position)
+    # the nine key fields always, then any other field a later version added
+    shown = [name for name in KEY_FIELD_NAMES if name in introduced]
+    shown += [name for name, first in introduced.items() if first > 0 and name not in shown]
+    introduced = {name: introduced[name] for name in shown}
     headers = ("Field", *(f"v{entry.version}" for entry in versions), "Cells without it")
     widths = (30, *(12 for _ in versions), 18)
     table, body = _table(
@@ -182,7 +186,7 @@ class HistoryDirective(SnapshotDirective):
             "Snapshots on this site",
             ("Snapshot", "Methodology", "Rows", "Label"),
             (25, 15, 15, 45),
-            ["cab-snapshots"],
+            ["cab-prose", "cab-snapshots"],
         )
         body += _row(
             _literal(meta.snapshot_date.isoformat()),

@@ -39,15 +39,6 @@ def _missing_paragraph(reason: str) -> nodes.paragraph:
     return paragraph
 
 
-def _field(name: str, *body: nodes.Element, classes: list[str] | None = None) -> nodes.field:
-    return nodes.field(
-        "",
-        nodes.field_name(name, name),
-        nodes.field_body("", *body),
-        classes=classes or [],
-    )
-
-
 def _ground_truth(task: Task) -> nodes.Element:
     if not task.ground_truth:
         return _missing_paragraph("the spec lists no ground-truth files")
@@ -72,53 +63,67 @@ def _constraints(task: Task) -> nodes.Element:
     return items
 
 
-def task_spec(task: Task) -> nodes.field_list:
-    """``field_list.cab-task-spec``: every field of the spec, in the catalogue's order."""
-    spec = nodes.field_list(classes=["cab-task-spec"])
-    spec += _field("id", _literal_paragraph(task.id))
-    spec += _field("category", _literal_paragraph(task.category))
-    spec += _field("language", _text_paragraph(task.language))
-    spec += _field("version", _literal_paragraph(task.version))
-    spec += _field("task_added_date", _literal_paragraph(task.task_added_date.isoformat()))
-    spec += _field("summary", _text_paragraph(task.summary))
-    spec += _field(
-        "source",
-        _literal_paragraph(task.source)
-        if task.source is not None
-        else _missing_paragraph("the spec names no upstream source"),
-    )
-    spec += _field(
-        "setup",
-        nodes.literal_block(task.setup, task.setup, language="shell", classes=["cab-task-setup"]),
-    )
+def spec_values(task: Task) -> list[tuple[str, nodes.Element]]:
+    """(field name, value node) for every field of the spec, in the catalogue's order."""
     grader = nodes.paragraph()
     grader += nodes.Text("kind ")
     grader += nodes.literal(task.grader.kind, task.grader.kind)
     grader += nodes.Text(", command ")
     grader += nodes.literal(task.grader.command, task.grader.command)
-    spec += _field("grader", grader)
     budget = _text_paragraph(
         f"{format_count(task.budget.max_turns)} turns at most, "
         f"timeout {format_count(task.budget.timeout_s)} s"
     )
-    spec += _field("budget", budget)
-    spec += _field("ground_truth", _ground_truth(task))
     refusal = (
         "yes: the right answer is to refuse"
         if task.expected_refusal
         else "no: the task expects a solution"
     )
-    spec += _field("expected_refusal", _text_paragraph(refusal))
-    spec += _field("constraints", _constraints(task))
-    return spec
+    source = (
+        _literal_paragraph(task.source)
+        if task.source is not None
+        else _missing_paragraph("the spec names no upstream source")
+    )
+    setup = nodes.literal_block(
+        task.setup, task.setup, language="shell", classes=["cab-task-setup"]
+    )
+    return [
+        ("id", _literal_paragraph(task.id)),
+        ("category", _literal_paragraph(task.category)),
+        ("language", _text_paragraph(task.language)),
+        ("version", _literal_paragraph(task.version)),
+        ("task_added_date", _literal_paragraph(task.task_added_date.isoformat())),
+        ("summary", _text_paragraph(task.summary)),
+        ("source", source),
+        ("setup", setup),
+        ("grader", grader),
+        ("budget", budget),
+        ("ground_truth", _ground_truth(task)),
+        ("expected_refusal", _text_paragraph(refusal)),
+        ("constraints", _constraints(task)),
+    ]
+
+
+def task_spec(task: Task) -> nodes.table:
+    """``table.cab-task-spec`` (caption "Spec of task <id>", columns Field and Value): every
+    field of the spec, in the catalogue's order, the field name as a ``literal``."""
+    table, body = _table(f"Spec of task {task.id}", ("Field", "Value"), (22, 78))
+    table["classes"] = ["cab-table", "cab-prose", "cab-task-spec"]
+    for name, value in spec_values(task):
+        row = nodes.row()
+        row += _entry(_literal_paragraph(name))
+        row += _entry(value)
+        body += row
+    return table
 
 
 class TaskDirective(SnapshotDirective):
     """The whole spec of one task (argument: the task id ``<category>/<slug>``).
 
-    Produces ``field_list.cab-task-spec`` with id, category, language, version, task_added_date,
-    summary, source, setup (a ``literal_block``), grader, budget, ground_truth, expected_refusal
-    and constraints, followed by a paragraph counting the task's cells in the snapshot.
+    Produces ``table.cab-task-spec`` with one row per field: id, category, language, version,
+    task_added_date, summary, source, setup (a ``literal_block``), grader, budget, ground_truth,
+    expected_refusal and constraints; then ``paragraph.cab-task-cells`` counting the task's cells
+    in the snapshot.
     """
 
     required_arguments = 1
@@ -152,7 +157,7 @@ def _entry(*children: nodes.Element) -> nodes.entry:
 def _table(
     title: str, headers: tuple[str, ...], widths: tuple[int, ...]
 ) -> tuple[nodes.table, nodes.tbody]:
-    table = nodes.table(classes=["cab-table", "cab-task-index"])
+    table = nodes.table(classes=["cab-table", "cab-prose", "cab-task-index"])
     table += nodes.title(title, title)
     group = nodes.tgroup(cols=len(headers))
     table += group
