@@ -150,7 +150,12 @@ def _hot_spots(profile: cProfile.Profile, limit: int) -> dict[str, list[dict[str
         )
     cab = sorted((r for r in rows if r["cab"]), key=lambda r: -r["cumtime"])[:limit]
     overall = sorted(rows, key=lambda r: -r["tottime"])[:limit]
-    return {"cab_by_cumtime": cab, "all_by_tottime": overall}
+    return {
+        "total_s": round(sum(r["tottime"] for r in rows), 3),
+        "cab_own_s": round(sum(r["tottime"] for r in rows if r["cab"]), 3),
+        "cab_by_cumtime": cab,
+        "all_by_tottime": overall,
+    }
 
 
 def _short(filename: str) -> str:

@@ -139,7 +139,8 @@ def _site(results: dict[str, Any]) -> list[str]:
         "# 1. Build overhead, 4. incremental and 6. parallel: the docs site",
         "",
         f"The docs site built clean with cab ({docs['cab']} documents, "
-        f"{docs['cab'] - docs['bare']} of them task pages cab generates) against two copies without cab. *Bare* is the issue's "
+        f"{docs['cab'] - docs['bare']} of them task pages cab generates) against two copies "
+        "without cab. *Bare* is the issue's "
         f"definition: every cab directive ({stripped['directives']}) and role "
         f"({stripped['roles']}) stripped (roles keep their text), the extension removed and task "
         f"pages off ({docs['bare']} documents; {stripped['toctree_entries']} toctree entries into "
@@ -360,6 +361,11 @@ def _profiles(results: dict[str, Any]) -> list[str]:
     ]
     for name, found in profiles.items():
         lines.append(f"## {name}")
+        lines.append("")
+        lines.append(
+            f"Profiled total {found['total_s']:.2f} s, of which {found['cab_own_s']:.2f} s in "
+            "cab's own functions (callees in Sphinx, docutils or pydantic not counted there)."
+        )
         lines.append("")
         cab_rows = [
             [f"`{r['where']}`", str(r["calls"]), f"{r['cumtime']:.3f}", f"{r['tottime']:.3f}"]

@@ -40,6 +40,7 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
+sys.path.insert(1, str(REPO))  # measure the package of this tree, even when run from a copy
 
 from projects import (  # noqa: E402
     cab_project,
@@ -150,6 +151,7 @@ def _child_env() -> dict[str, str]:
     env.pop("SPHINX_PARALLEL", None)
     env["PYTHONDONTWRITEBYTECODE"] = "0"
     env["NO_COLOR"] = "1"
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
     return env
 
 
@@ -222,9 +224,12 @@ def machine() -> dict[str, Any]:
             versions[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
             versions[dist] = "not installed"
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
-    ).stdout.strip()
+    commit = (
+        os.environ.get("CAB_BENCH_COMMIT")
+        or subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+        ).stdout.strip()
+    )
     return {
         "cpu": cpu,
         "cores": os.cpu_count(),
