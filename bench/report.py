@@ -56,6 +56,8 @@ def _limit(target: dict[str, Any]) -> str:
         sign = "<"
     unit = target["unit"]
     value = target["limit"]
+    if unit == "docs":
+        return f"{value:g} documents"
     shown = f"{value:g}x" if unit == "x" else f"{value:g} {unit}"
     return f"{sign} {shown}"
 
