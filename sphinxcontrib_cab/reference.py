@@ -150,10 +150,16 @@ def describe_converter(converter: Callable[..., Any]) -> str:
 
 
 def describe_option(
-    option: str, converter: Callable[..., Any], choices: dict[str, tuple[str, ...]]
+    option: str,
+    converter: Callable[..., Any],
+    choices: dict[str, tuple[str, ...]],
+    docs: dict[str, str] | None = None,
 ) -> str:
-    """An option in words: its allowed values when the directive declares them in
-    ``option_choices``, else what its converter accepts."""
+    """An option in words: its description from the directive's ``option_docs``, its allowed
+    values from ``option_choices``, else what its converter accepts."""
+    described = (docs or {}).get(option)
+    if described:
+        return described
     allowed = choices.get(option)
     if allowed:
         return "one of " + ", ".join(f"``{value}``" for value in allowed)
@@ -261,11 +267,12 @@ def directive_entries(registry: dict[str, Any]) -> list[nodes.Node]:
         result.extend(doc_paragraphs(cls))
         spec: OptionSpec = getattr(cls, "option_spec", None) or {}
         choices: dict[str, tuple[str, ...]] = getattr(cls, "option_choices", None) or {}
+        docs: dict[str, str] = getattr(cls, "option_docs", None) or {}
         if spec:
             rows = [
                 [
                     literal_paragraph(f":{option}:"),
-                    paragraph(describe_option(option, converter, choices)),
+                    paragraph(describe_option(option, converter, choices, docs)),
                 ]
                 for option, converter in sorted(spec.items())
             ]
@@ -349,6 +356,9 @@ class ReferenceDirective(SphinxDirective):
     }
     option_choices: ClassVar[dict[str, tuple[str, ...]]] = {
         "schema": ("all", *sorted(SCHEMAS)),
+    }
+    option_docs: ClassVar[dict[str, str]] = {
+        "only": "for ``definitions``: space-separated names of the definitions to show, in order",
     }
 
     def run(self) -> list[nodes.Node]:

@@ -173,6 +173,10 @@ class DownloadsDirective(SnapshotDirective):
         **SnapshotDirective.option_spec,
         "basename": directives.unchanged,
     }
+    option_docs: ClassVar[dict[str, str]] = {
+        "basename": "the file name stem, lowercase letters, digits and dashes "
+        "(default ``leaderboard``)",
+    }
 
     def stem(self) -> str:
         """``:basename:`` (lowercase letters, digits, dashes) or ``leaderboard``; anything else

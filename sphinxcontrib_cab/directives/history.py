@@ -144,6 +144,12 @@ class HistoryDirective(SnapshotDirective):
         "snapshot-pages": directives.unchanged_required,
     }
     option_choices: ClassVar[dict[str, tuple[str, ...]]] = {"parts": PARTS}
+    option_docs: ClassVar[dict[str, str]] = {
+        "parts": "space-separated, in the order to show: ``versions``, ``fields``, "
+        "``snapshots`` (default: all three)",
+        "snapshot-pages": "docname prefix of the pages that render older snapshots, e.g. "
+        "``snapshots/``; a snapshot's date links to ``<prefix><snapshot_date>`` when it exists",
+    }
 
     def parts(self) -> tuple[str, ...]:
         """The chosen parts in the given order; unknown words are a located ``cab.option``

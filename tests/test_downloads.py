@@ -1,0 +1,135 @@
+"""cab-downloads: deterministic CSV and JSON of the cells, sha256 shown, tied to the receipt."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import shutil
+from typing import TYPE_CHECKING
+
+import pytest
+from bs4 import BeautifulSoup
+
+from sphinxcontrib_cab.directives.downloads import columns, csv_bytes, json_bytes
+from sphinxcontrib_cab.loader import load_snapshot_cached, source_paths
+from sphinxcontrib_cab.render import format_count
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from sphinx.testing.util import SphinxTestApp
+
+    from sphinxcontrib_cab.snapshot import Snapshot
+
+
+@pytest.fixture
+def mini(mini_snapshot: Path) -> Snapshot:
+    return load_snapshot_cached(source_paths(mini_snapshot))
+
+
+def test_json_holds_every_cell_and_the_receipt(mini: Snapshot) -> None:
+    document = json.loads(json_bytes(mini))
+    assert document["columns"] == list(columns())
+    assert len(document["rows"]) == len(mini.cells)
+    assert document["receipt"]["snapshot_digest"] == mini.digest.combined
+    assert document["receipt"]["row_count"] == mini.rows_read
+    assert mini.meta is not None
+    assert document["receipt"]["snapshot_date"] == mini.meta.snapshot_date.isoformat()
+    assert document["receipt"]["methodology_version"] == mini.meta.methodology_version
+    first = dict(zip(document["columns"], document["rows"][0], strict=True))
+    cell = mini.cells[0]
+    assert [first[name] for name, _ in cell.key.items()] == list(cell.key.values())
+    assert first["runs"] == len(cell.runs)
+
+
+def test_missing_values_are_null_in_json_and_empty_in_csv(mini: Snapshot) -> None:
+    lacking = [i for i, cell in enumerate(mini.cells) if cell.key.missing()]
+    assert lacking, "the mini snapshot has cells recorded before the provenance fields existed"
+    index = lacking[0]
+    missing = mini.cells[index].key.missing()
+    rows = json.loads(json_bytes(mini))["rows"]
+    header = list(columns())
+    for name in missing:
+        assert rows[index][header.index(name)] is None
+    table = [r for r in csv.reader(io.StringIO(csv_bytes(mini).decode())) if r[0][:1] != "#"]
+    for name in missing:
+        assert table[index + 1][header.index(name)] == ""
+
+
+def test_csv_header_comments_carry_the_receipt(mini: Snapshot) -> None:
+    text = csv_bytes(mini).decode("utf-8")
+    comments = [line for line in text.splitlines() if line.startswith("#")]
+    assert f"# snapshot_digest: {mini.digest.combined}" in comments
+    assert f"# row_count: {mini.rows_read}" in comments
+    body = [line for line in text.splitlines() if not line.startswith("#")]
+    rows = list(csv.reader(io.StringIO("\n".join(body))))
+    assert rows[0] == list(columns())
+    assert len(rows) == len(mini.cells) + 1
+
+
+def test_bytes_are_deterministic(mini: Snapshot) -> None:
+    assert csv_bytes(mini) == csv_bytes(mini)
+    assert json_bytes(mini) == json_bytes(mini)
+
+
+def _project(tmp_path: Path, rootdir: Path, mini_snapshot: Path, name: str) -> Path:
+    srcdir = tmp_path / name
+    shutil.copytree(rootdir / "test-downloads", srcdir)
+    shutil.copytree(mini_snapshot, srcdir / "snapshot")
+    return srcdir
+
+
+def _downloads(outdir: Path, docname: str) -> dict[str, tuple[str, bytes]]:
+    """File name -> (sha256 shown on the page, bytes behind the link)."""
+    soup = BeautifulSoup((outdir / f"{docname}.html").read_text("utf-8"), "html.parser")
+    found = {}
+    for row in soup.select("table.cab-downloads tbody > tr"):
+        link = row.select_one("a.download")
+        assert link is not None
+        data = (outdir / docname).parent.joinpath(str(link["href"])).read_bytes()
+        cells = row.find_all("td")
+        assert cells[1].get_text(strip=True) == format_count(len(data))
+        found[link.get_text(strip=True)] = (cells[2].get_text(strip=True), data)
+    return found
+
+
+@pytest.mark.sphinx("html", testroot="downloads")
+def test_build_links_files_whose_sha256_is_shown(
+    make_app: Callable[..., SphinxTestApp], tmp_path: Path, rootdir: Path, mini_snapshot: Path
+) -> None:
+    app = make_app("html", srcdir=_project(tmp_path, rootdir, mini_snapshot, "serial"))
+    app.build()
+    warnings = app.warning.getvalue().strip().splitlines()
+    assert len(warnings) == 1
+    assert "bad.rst:4: WARNING: :basename: 'Not/Allowed' must be lowercase" in warnings[0]
+    assert warnings[0].endswith("[cab.option]") or "[cab.option]" in warnings[0]
+
+    mini = load_snapshot_cached(source_paths(mini_snapshot))
+    docnames = ("index", "myst", "older", "bad", "again", "more")
+    pages = {doc: _downloads(app.outdir, doc) for doc in docnames}
+    assert sorted(pages["index"]) == ["leaderboard.csv", "leaderboard.json"]
+    assert sorted(pages["myst"]) == ["cells.csv", "cells.json"]
+    assert sorted(pages["bad"]) == ["leaderboard.csv", "leaderboard.json"]
+    for files in pages.values():
+        for shown, data in files.values():
+            assert hashlib.sha256(data).hexdigest() == shown
+    assert pages["index"]["leaderboard.csv"][1] == csv_bytes(mini)
+    assert pages["myst"]["cells.json"][1] == pages["index"]["leaderboard.json"][1]
+    older = json.loads(pages["older"]["leaderboard.json"][1])
+    assert older["receipt"]["snapshot"] == "2026-05-27"
+    assert older["receipt"]["snapshot_digest"] != mini.digest.combined
+    app.cleanup()
+
+    assert sorted(pages["more"]) == ["more.csv", "more.json"]
+
+    # a parallel build (six documents, so the readers really fork) gives the same bytes
+    parallel = make_app(
+        "html", srcdir=_project(tmp_path, rootdir, mini_snapshot, "parallel"), parallel=4
+    )
+    parallel.build()
+    for docname, files in pages.items():
+        assert _downloads(parallel.outdir, docname) == files
+    parallel.cleanup()
