@@ -602,6 +602,12 @@ class _RunReader:
         self._sweep_index: dict[str, int] = {}
         self._version_index: dict[str, int] = {}
 
+    def forget_keys(self) -> None:
+        """Drop the lookup from key fields to key ids once every file is read (it is large)."""
+        self._key_index = {}
+        self._sweep_index = {}
+        self._version_index = {}
+
     def read(self, path: Path, shown: str) -> None:
         """Append the valid rows of one JSONL file; problems go to the log."""
         table = self.table
@@ -740,9 +746,7 @@ class _RunReader:
             add_failure(-1 if failure is None else failure_code[failure])
             add_started(started_us)
             add_ended(ended_us)
-            hashes += from_hex(record.prompt_sha256)
-            hashes += from_hex(record.stdout_sha256)
-            hashes += from_hex(record.grade_sha256)
+            hashes += from_hex(record.prompt_sha256 + record.stdout_sha256 + record.grade_sha256)
             scores = record.scores
             value: float | None = scores.pass_
             add_pass(nan if value is None else value)
@@ -881,6 +885,7 @@ def load_snapshot(
     for path in run_files:
         reader.read(path, display(path))
     table = reader.table
+    reader.forget_keys()
 
     task_index = {t.id: t for t in tasks}
 

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
+    from .models import SnapshotRef
+
 ENV_ATTRIBUTE = "cab_snapshot_digests"
 """``env`` attribute: docname -> {snapshot name: combined digest} of the snapshots it used."""
 
@@ -114,8 +116,36 @@ def load_all(sources: SourcePaths, display_base: Path | None) -> LoadedSnapshots
         )
         snapshot = load_snapshot_cached(older_sources, display_base=display_base, name=name)
         problems.extend(snapshot.problems)
+        problems.extend(_listing_problems(reference, snapshot, meta_shown, sources, number))
         older[name] = snapshot
     return LoadedSnapshots(pinned=pinned, older=older, problems=tuple(problems))
+
+
+def _listing_problems(
+    reference: SnapshotRef, snapshot: Snapshot, meta_shown: str, sources: SourcePaths, number: int
+) -> list[Problem]:
+    """Where meta.json's entry for an older snapshot disagrees with that snapshot itself."""
+    name = reference.snapshot_date.isoformat()
+    found = []
+    if snapshot.meta is not None and snapshot.name != name:
+        found.append(
+            Problem(
+                Subtype.snapshot,
+                f"older snapshot listed as {name} says snapshot_date {snapshot.name} in its own "
+                "meta.json",
+                json_location(sources.meta, meta_shown, ("snapshots", number, "snapshot_date")),
+            )
+        )
+    if reference.row_count != snapshot.rows_read:
+        found.append(
+            Problem(
+                Subtype.row_count,
+                f"older snapshot {name} is listed with row_count {reference.row_count}, but "
+                f"{snapshot.rows_read} valid run rows were read from it",
+                json_location(sources.meta, meta_shown, ("snapshots", number, "row_count")),
+            )
+        )
+    return found
 
 
 def _shown(path: Path, base: Path | None) -> str:

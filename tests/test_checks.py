@@ -195,3 +195,30 @@ def test_older_snapshot_missing_folder(tmp_path: Path) -> None:
     assert loaded.older == {}
     text = (MINI / "site/src/data/meta.json").read_text().splitlines()
     assert '"path": "snapshots/2026-05-27"' in text[48 - 1]
+
+
+def test_older_snapshot_listing_must_match_it(tmp_path: Path) -> None:
+    root = tmp_path / "snap"
+    shutil.copytree(MINI, root)
+    meta = root / "site/src/data/meta.json"
+    meta.write_text(meta.read_text().replace('"row_count": 6', '"row_count": 7'))
+    older_meta = root / "snapshots/2026-05-27/site/src/data/meta.json"
+    older_meta.write_text(older_meta.read_text().replace("2026-05-27", "2026-05-28"))
+    loaded = load_all(source_paths(root), display_base=root)
+    assert [(p.location, p.subtype.qualified, p.message) for p in loaded.problems] == [
+        (
+            "site/src/data/meta.json:46",
+            "cab.snapshot",
+            "older snapshot listed as 2026-05-27 says snapshot_date 2026-05-28 in its own "
+            "meta.json",
+        ),
+        (
+            "site/src/data/meta.json:49",
+            "cab.row-count",
+            "older snapshot 2026-05-27 is listed with row_count 7, but 6 valid run rows were "
+            "read from it",
+        ),
+    ]
+    lines = meta.read_text().splitlines()
+    assert '"snapshot_date": "2026-05-27"' in lines[46 - 1]
+    assert '"row_count": 7' in lines[49 - 1]

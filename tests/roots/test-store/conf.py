@@ -28,3 +28,4 @@ class RowCount(SphinxDirective):
 
 def setup(app):  # type: ignore[no-untyped-def]
     app.add_directive("test-row-count", RowCount)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
