@@ -156,3 +156,80 @@ def test_bad_options_still_render(bad: Built, docname: str) -> None:
 
 def test_bad_pages_render_the_same_in_rst_and_myst(bad: Built) -> None:
     assert bad.body("bad_md") == bad.body("bad_rst")
+
+
+# -- hostile data --------------------------------------------------------------------------------
+
+HOSTILE_PAGES = ("index", "ledger", "cells")
+
+
+def hostile_srcdir(workdir: Path) -> Path:
+    """The hostile root with the hostile snapshot, and one cab-provenance per task of it."""
+    import json
+    import shutil
+
+    from cab_pages import ROOTS
+    from hostile.make_hostile import write_snapshot
+
+    srcdir = workdir / "directives-hostile"
+    shutil.copytree(ROOTS / "test-directives-hostile", srcdir)
+    write_snapshot(srcdir / "snapshot")
+    tasks = json.loads((srcdir / "snapshot/site/src/data/tasks.json").read_text("utf-8"))
+    with (srcdir / "cells.rst").open("a", encoding="utf-8") as page:
+        for task in tasks:
+            page.write(f".. cab-provenance::\n   :show: cell\n   :task: {task['id']}\n\n")
+    return srcdir
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
+    workdir = tmp_path_factory.mktemp("hostile")
+    srcdir = hostile_srcdir(workdir)
+    return {
+        builder: build("directives-hostile", workdir, builder, srcdir=srcdir)
+        # Not text: Sphinx's text writer wraps with textwrap, which takes seconds per paragraph
+        # on the 10,000-character payload (about 100 s for this root); the sweep above covers it.
+        for builder in ("html", "epub", "latex", "man")
+    }
+
+
+def test_hostile_data_builds_without_warnings(hostile: dict[str, Built]) -> None:
+    for builder, built in hostile.items():
+        assert built.warnings == [], builder
+        assert not (built.srcdir / "cab-pwned").exists()
+
+
+def test_hostile_epub_pages_are_well_formed_xml(hostile: dict[str, Built]) -> None:
+    from xml.dom import minidom
+
+    outdir = hostile["epub"].outdir
+    for page in HOSTILE_PAGES:
+        minidom.parse(str(outdir / f"{page}.xhtml"))  # raises on a control character
+
+
+def test_hostile_html_carries_no_live_markup(hostile: dict[str, Built]) -> None:
+    for page in HOSTILE_PAGES:
+        html = hostile["html"].page(page)
+        body = soup(html).select_one("div.body")
+        assert body is not None
+        assert body.select("script, img, svg, iframe") == []
+        assert "javascript:" not in " ".join(str(a.get("href", "")) for a in body.select("a"))
+
+
+def test_hostile_commands_give_back_the_cell_keys(
+    hostile: dict[str, Built], tmp_path: Path
+) -> None:
+    """Every command on the page, run by bash, passes exactly one cell's recorded values."""
+    from test_reproduce import expected_arguments, run_in_bash
+
+    built = hostile["html"]
+    snapshot = pinned_snapshot(built)
+    wanted = {tuple(expected_arguments(cell.key)) for cell in snapshot.cells}
+    blocks = soup(built.page("cells")).select("div.cab-repro pre")
+    assert len(blocks) == len(snapshot.tasks) + 1
+    seen = set()
+    for block in blocks:
+        arguments = tuple(run_in_bash(block.get_text().rstrip("\n"), tmp_path))
+        assert arguments in wanted
+        seen.add(arguments)
+    assert len(seen) == len(snapshot.tasks)
