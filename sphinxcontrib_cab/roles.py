@@ -95,6 +95,11 @@ _CELL_NAMES: dict[str, dict[str, tuple[int, ...]]] = {}
 """Combined digest -> cell names; the names depend only on the snapshot's content."""
 
 
+def full_name(cell: Cell) -> str:
+    key = cell.key
+    return f"{key.tui}/{key.behavior_mode}/{key.model}/{key.task}/{key.plugin_stack}"
+
+
 def cell_names(snapshot: Snapshot) -> dict[str, tuple[int, ...]]:
     """Both written forms of every cell -> indices of the cells written that way."""
     names = _CELL_NAMES.get(snapshot.digest.combined)
@@ -103,7 +108,7 @@ def cell_names(snapshot: Snapshot) -> dict[str, tuple[int, ...]]:
         for index, cell in enumerate(snapshot.cells):
             key = cell.key
             short = f"{key.tui}/{key.model}/{key.task}"
-            full = f"{key.tui}/{key.behavior_mode}/{key.model}/{key.task}/{key.plugin_stack}"
+            full = full_name(cell)
             for name in {short, full}:
                 collected.setdefault(name, []).append(index)
         names = {name: tuple(indices) for name, indices in collected.items()}
@@ -208,9 +213,10 @@ class ScoreRole(CabRole):
                 Subtype.cell,
             )
         else:
+            choices = ", ".join(full_name(snapshot.cells[index]) for index in indices)
             self.warn(
                 f"{self.name}: {text!r} names {len(indices)} cells of snapshot {snapshot.name}; "
-                "write tui/behavior_mode/model/task/plugin_stack to choose one",
+                f"write one of {choices}",
                 Subtype.cell,
             )
         return None

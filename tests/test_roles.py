@@ -15,10 +15,13 @@ from sphinxcontrib_cab.roles import (
     META_NAMES,
     METRIC_DIGITS,
     cell_names,
+    full_name,
     metric_estimate,
 )
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from cab_pages import Built
 
     from sphinxcontrib_cab.snapshot import Snapshot
@@ -34,7 +37,7 @@ def cited(built: Built, docname: str) -> dict[str, str]:
     page = soup(built.page(docname))
     found = {}
     for item in page.select("div.body li"):
-        value = item.select_one("span.cab-value")
+        value = item.select_one("span.cab-value, span.cab-problem")
         assert value is not None, item
         found[item.get_text().split(": ", 1)[0]] = value.get_text()
     return found
@@ -121,3 +124,26 @@ def test_page_depends_on_the_snapshot_files(built: Built) -> None:
         assert (
             path.relative_to(built.srcdir).as_posix() in dependencies or str(path) in dependencies
         )
+
+
+def test_sample_snapshot_short_name_of_two_cells_is_a_located_warning(tmp_path: Path) -> None:
+    """In data/, opencode/llama-3.3-70b-instruct/polyglot/python-two-sum ran in two modes."""
+    from cab_pages import REPO_DATA, build
+
+    built = build("roles-sample", tmp_path, snapshot=REPO_DATA)
+    snapshot = pinned_snapshot(built)
+    short = "opencode/llama-3.3-70b-instruct/polyglot/python-two-sum"
+    indices = cell_names(snapshot)[short]
+    assert len(indices) == 2
+    choices = ", ".join(full_name(snapshot.cells[i]) for i in indices)
+    assert built.warnings == [
+        f"<src>/index.md:5: WARNING: cab-score: {short!r} names 2 cells of snapshot "
+        f"{snapshot.name}; write one of {choices} [cab.cell]"
+    ]
+    values = cited(built, "index")
+    assert values["short"] == f"[cab-score: {short}?]"
+    assert values["rows"] == format_count(snapshot.rows_read)
+    (full_index,) = cell_names(snapshot)[
+        "opencode/conv/llama-3.3-70b-instruct/polyglot/python-two-sum/conv-vanilla"
+    ]
+    assert values["full"] == format_estimate(snapshot.cells[full_index].ships)
