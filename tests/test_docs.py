@@ -219,7 +219,7 @@ def test_downloads_match_their_sha256_and_the_receipt(site: Build, snapshot: Sna
     assert len(rows) == 2
     blobs: dict[str, bytes] = {}
     for row in rows:
-        link = row.select_one("a.download")
+        link = row.select_one("a.cab-download")
         assert link is not None
         data = (site.outdir / str(link["href"])).read_bytes()
         shown_sha = row.select("td")[2].get_text(strip=True)

@@ -87,7 +87,7 @@ def _downloads(outdir: Path, docname: str) -> dict[str, tuple[str, bytes]]:
     soup = BeautifulSoup((outdir / f"{docname}.html").read_text("utf-8"), "html.parser")
     found = {}
     for row in soup.select("table.cab-downloads tbody > tr"):
-        link = row.select_one("a.download")
+        link = row.select_one("a.cab-download")
         assert link is not None
         data = (outdir / docname).parent.joinpath(str(link["href"])).read_bytes()
         cells = row.find_all("td")
@@ -118,7 +118,7 @@ def test_build_links_files_whose_sha256_is_shown(
             assert hashlib.sha256(data).hexdigest() == shown
     assert pages["index"]["leaderboard.csv"][1] == csv_bytes(mini)
     assert pages["myst"]["cells.json"][1] == pages["index"]["leaderboard.json"][1]
-    older = json.loads(pages["older"]["leaderboard.json"][1])
+    older = json.loads(pages["older"]["older.json"][1])
     assert older["receipt"]["snapshot"] == "2026-05-27"
     assert older["receipt"]["snapshot_digest"] != mini.digest.combined
     app.cleanup()
@@ -133,3 +133,46 @@ def test_build_links_files_whose_sha256_is_shown(
     for docname, files in pages.items():
         assert _downloads(parallel.outdir, docname) == files
     parallel.cleanup()
+
+
+@pytest.mark.sphinx("html", testroot="downloads")
+def test_two_different_files_on_one_path_are_a_located_warning(
+    make_app: Callable[..., SphinxTestApp], tmp_path: Path, rootdir: Path, mini_snapshot: Path
+) -> None:
+    srcdir = _project(tmp_path, rootdir, mini_snapshot, "clash")
+    (srcdir / "clash.rst").write_text(
+        "Clash\n=====\n\n.. cab-downloads::\n   :snapshot: 2026-05-27\n\n"
+        ".. toctree::\n   :hidden:\n",
+        encoding="utf-8",
+    )
+    with (srcdir / "index.rst").open("a", encoding="utf-8") as index:
+        index.write("   clash\n")
+    app = make_app("html", srcdir=srcdir)
+    app.build()
+    clashes = [line for line in app.warning.getvalue().splitlines() if "overwrite" in line]
+    # pages are written in name order: 'bad' (the pinned snapshot, like 'index') comes first,
+    # so clash's files of the older snapshot are refused, once per file
+    assert len(clashes) == 2
+    for line, name in zip(clashes, ("leaderboard.csv", "leaderboard.json"), strict=True):
+        assert f"clash.rst: WARNING: cab-downloads: {name} would overwrite" in line
+        assert "page 'bad'" in line
+        assert "[cab.option]" in line
+    app.cleanup()
+
+
+@pytest.mark.parametrize(("builder", "page"), [("dirhtml", "myst/index"), ("singlehtml", "index")])
+def test_files_sit_next_to_the_page_in_other_html_builders(
+    make_app: Callable[..., SphinxTestApp],
+    tmp_path: Path,
+    rootdir: Path,
+    mini_snapshot: Path,
+    builder: str,
+    page: str,
+) -> None:
+    app = make_app(builder, srcdir=_project(tmp_path, rootdir, mini_snapshot, builder))
+    app.build()
+    files = _downloads(app.outdir, page)
+    assert files
+    for shown, data in files.values():
+        assert hashlib.sha256(data).hexdigest() == shown
+    app.cleanup()

@@ -1,10 +1,14 @@
 """``cab-downloads``: the leaderboard as CSV and JSON files, with their sha256 tied to the receipt.
 
-The directive serialises every cell of the snapshot to deterministic bytes while the page is read,
-stores each file content-addressed under the doctree folder (``cab-downloads/<sha256 prefix>/``)
-and references it with a ``download_reference``; Sphinx's own download collector then records it
-per document (purged and merged under ``-j``) and the HTML builders copy it into ``_downloads/``.
-Nothing is collected in the write phase.
+While a page is read, the directive serialises every cell of the snapshot to deterministic bytes,
+shows each file's size and sha256, links ``<basename>.csv`` and ``<basename>.json`` relative to
+the page, and records (docname -> snapshot name and basename) in the environment, purged and
+merged like any per-document data under ``-j``. At ``build-finished`` the main process writes
+the files next to each page's HTML output (``html``, ``dirhtml``; the site root for
+``singlehtml``), rewriting a file only when its bytes changed; two pages whose different files
+would land on the same path get a ``cab.option`` warning instead. Nothing is collected in the write
+phase, and the bytes do not depend on where the source, doctree or output folders are. EPUB
+gets no files (readers cannot open them, and unknown media types make the EPUB builder warn).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx import addnodes
+from sphinx.builders.html import StandaloneHTMLBuilder
 
 from ..keys import KEY_FIELD_NAMES
 from ..render import SnapshotDirective, format_count
@@ -29,7 +33,10 @@ from ..snapshot import AXES
 from ..warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import OptionSpec
 
     from ..snapshot import Cell, Estimate, Snapshot
@@ -144,26 +151,97 @@ class DownloadFile:
         return hashlib.sha256(self.data).hexdigest()
 
 
-def store_file(folder: Path, file: DownloadFile) -> Path:
-    """Write ``file`` under ``folder/<sha256 prefix>/<name>`` unless it is already there.
+def download_files(snapshot: Snapshot, stem: str) -> tuple[DownloadFile, DownloadFile]:
+    """The two files of one ``cab-downloads``: ``<stem>.csv`` and ``<stem>.json``."""
+    return (
+        DownloadFile(f"{stem}.csv", csv_bytes(snapshot)),
+        DownloadFile(f"{stem}.json", json_bytes(snapshot)),
+    )
 
-    Content addressing makes concurrent readers under ``-j`` write identical bytes, and the
-    rename makes each write atomic.
-    """
-    target = folder / file.sha256[:16] / file.name
-    if target.is_file() and target.stat().st_size == len(file.data):
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{file.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(file.data)
-    os.replace(temporary, target)
-    return target
+
+ENV_ATTRIBUTE = "cab_downloads"
+"""``env`` attribute: docname -> [(snapshot name, basename)] of the downloads the page links."""
+
+
+def _recorded(env: BuildEnvironment) -> dict[str, list[tuple[str, str]]]:
+    found: dict[str, list[tuple[str, str]]] | None = getattr(env, ENV_ATTRIBUTE, None)
+    if found is None:
+        found = {}
+        setattr(env, ENV_ATTRIBUTE, found)
+    return found
+
+
+def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    _recorded(env).pop(docname, None)
+
+
+def _merge(app: Sphinx, env: BuildEnvironment, docnames: Iterable[str], other: Any) -> None:
+    mine = _recorded(env)
+    theirs: dict[str, list[tuple[str, str]]] = getattr(other, ENV_ATTRIBUTE, {})
+    for docname in docnames:
+        if docname in theirs:
+            mine[docname] = list(theirs[docname])
+
+
+def write_if_changed(path: Path, data: bytes) -> None:
+    if path.is_file() and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def page_folder(builder: StandaloneHTMLBuilder, docname: str) -> Path:
+    """Where a link relative to the page ``docname`` points in this builder's output."""
+    if builder.name == "singlehtml":
+        return Path(builder.outdir)
+    return Path(builder.get_outfilename(docname)).parent
+
+
+def write_downloads(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: write every recorded download next to its page (HTML builders)."""
+    builder = app.builder
+    if exception is not None or not isinstance(builder, StandaloneHTMLBuilder):
+        return
+    if builder.name == "epub" or builder.format != "html":
+        return
+    from ..store import loaded_for
+
+    loaded = loaded_for(app.env)
+    if loaded is None:
+        return
+    found = app.env.found_docs
+    written: dict[Path, tuple[str, str]] = {}
+    for docname, wanted in sorted(_recorded(app.env).items()):
+        if docname not in found:
+            continue
+        folder = page_folder(builder, docname)
+        for snapshot_name, stem in wanted:
+            snapshot = loaded.get(snapshot_name)
+            if snapshot is None:
+                continue
+            for file in download_files(snapshot, stem):
+                target = folder / file.name
+                earlier = written.get(target)
+                if earlier is not None and earlier[1] != file.sha256:
+                    warn(
+                        f"cab-downloads: {file.name} would overwrite the different file of "
+                        f"page {earlier[0]!r} in the same output folder; give one of them "
+                        "another :basename:",
+                        Subtype.option,
+                        (docname, None),
+                    )
+                    continue
+                written[target] = (docname, file.sha256)
+                write_if_changed(target, file.data)
 
 
 class DownloadsDirective(SnapshotDirective):
     """The leaderboard of the snapshot as ``<basename>.csv`` and ``<basename>.json`` downloads.
 
-    Produces ``table.cab-downloads`` (file as a ``download_reference``, size in bytes, sha256),
+    Produces ``table.cab-downloads`` (file as a ``reference.cab-download`` relative to the page,
+    size in bytes, sha256),
     ``paragraph.cab-downloads-receipt`` naming the snapshot digest, methodology version and
     snapshot date both files embed, and ``literal_block.cab-downloads-check``: what
     ``sha256sum`` prints for the two files.
@@ -197,17 +275,13 @@ class DownloadsDirective(SnapshotDirective):
         snapshot = self.load_snapshot()
         if snapshot is None:
             return self.unavailable()
-        files = (
-            DownloadFile(f"{stem}.csv", csv_bytes(snapshot)),
-            DownloadFile(f"{stem}.json", json_bytes(snapshot)),
-        )
-        folder = Path(self.env.doctreedir) / "cab-downloads"
+        files = download_files(snapshot, stem)
+        _recorded(self.env).setdefault(self.env.docname, []).append((snapshot.name, stem))
         table = self._table()
         body = table.next_node(nodes.tbody)
         assert body is not None
         for file in files:
-            path = store_file(folder, file)
-            body += self._row(file, path)
+            body += self._row(file)
         return [table, self._receipt(snapshot), self._check(files)]
 
     def _table(self) -> nodes.table:
@@ -226,15 +300,9 @@ class DownloadsDirective(SnapshotDirective):
         group += nodes.tbody()
         return table
 
-    def _row(self, file: DownloadFile, path: Path) -> nodes.row:
-        target = "/" + Path(os.path.relpath(path, self.env.srcdir)).as_posix()
-        reference = addnodes.download_reference(
-            "",
-            "",
-            nodes.literal(file.name, file.name),
-            reftarget=target,
-            refdoc=self.env.docname,
-            refexplicit=True,
+    def _row(self, file: DownloadFile) -> nodes.row:
+        reference = nodes.reference(
+            "", "", nodes.literal(file.name, file.name), refuri=file.name, classes=["cab-download"]
         )
         row = nodes.row()
         row += nodes.entry("", nodes.paragraph("", "", reference))
@@ -268,3 +336,6 @@ class DownloadsDirective(SnapshotDirective):
 
 def setup(app: Sphinx) -> None:
     app.add_directive("cab-downloads", DownloadsDirective)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    app.connect("build-finished", write_downloads)
