@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import pytest
 from browser import kit, sites
 from sphinx.application import Sphinx
+from sphinx.util.docutils import docutils_namespace
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -40,16 +41,38 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.getbasetemp() / "cab-sites"
 
 
+class SamePlace:
+    """Clean builds of the docs, one after the other, from the same folders: each run copies the
+    project afresh to ``project/`` and builds into ``out/``; earlier outputs are moved aside."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.base = workdir / "same-place"
+        self.builds: dict[str, Path] = {}
+
+    def build(self, name: str, seed: int, extra: tuple[str, ...] = ()) -> Path:
+        project, out = self.base / "project", self.base / "out"
+        for folder in (project, out, self.base / ".doctrees-out"):
+            if folder.exists():
+                shutil.rmtree(folder)
+        srcdir = sites.copy_project(project)
+        kit.require_clean(kit.sphinx_build(srcdir, out, extra=extra, env=build_env(seed)))
+        kept = self.base / f"out-{name}"
+        out.rename(kept)
+        self.builds[name] = kept
+        return kept
+
+
 @pytest.fixture(scope="module")
-def serial(workdir: Path) -> kit.Build:
-    # The same build the browser tests use (same name, same environment): built once.
-    return sites.docs_build(workdir, env=build_env(1))
+def same_place(workdir: Path) -> SamePlace:
+    place = SamePlace(workdir)
+    place.build("serial", seed=1)
+    return place
 
 
-def differing(first: kit.Build, second: kit.Build) -> tuple[list[str], dict[str, bytes]]:
-    a = kit.tree_bytes(first.outdir, COMPARED)
-    b = kit.tree_bytes(second.outdir, COMPARED)
-    assert a, f"nothing to compare in {first.outdir}"
+def differing(first: Path, second: Path) -> tuple[list[str], dict[str, bytes]]:
+    a = kit.tree_bytes(first, COMPARED)
+    b = kit.tree_bytes(second, COMPARED)
+    assert a, f"nothing to compare in {first}"
     changed = sorted(name for name in a.keys() | b.keys() if a.get(name) != b.get(name))
     return changed, a
 
@@ -58,28 +81,40 @@ def cab_pages(files: dict[str, bytes]) -> list[str]:
     return [name for name, data in files.items() if name.endswith("html") and b"cab-" in data]
 
 
-def test_two_clean_builds_are_identical(workdir: Path, serial: kit.Build) -> None:
-    again = sites.docs_build(workdir, name="docs-again", env=build_env(2))
-    changed, files = differing(serial, again)
+def test_two_clean_builds_are_identical(same_place: SamePlace) -> None:
+    again = same_place.build("again", seed=2)
+    changed, files = differing(same_place.builds["serial"], again)
     assert cab_pages(files), "no page of the docs uses cab"
     assert changed == []
 
 
-def test_parallel_build_equals_serial(workdir: Path, serial: kit.Build) -> None:
-    parallel = sites.docs_build(workdir, name="docs-j2", extra=["-j", "2"], env=build_env(3))
-    changed, _ = differing(serial, parallel)
+def test_parallel_build_equals_serial(same_place: SamePlace) -> None:
+    parallel = same_place.build("j2", seed=3, extra=("-j", "2"))
+    changed, _ = differing(same_place.builds["serial"], parallel)
     assert changed == []
 
 
-def test_downloads_are_compared(serial: kit.Build) -> None:
-    downloads = [p for p in (serial.outdir / "_downloads").rglob("*") if p.is_file()]
+@pytest.mark.xfail(
+    strict=True,
+    reason="defect in directives/downloads.py: the download files live under env.doctreedir and "
+    "are referenced by their path relative to the source folder, so Sphinx's _downloads/<md5>/ "
+    "folder name (and every page linking to it) changes with the build folder",
+)
+def test_output_does_not_depend_on_the_build_folder(workdir: Path, same_place: SamePlace) -> None:
+    elsewhere = sites.docs_build(workdir, name="docs-elsewhere", env=build_env(1))
+    changed, _ = differing(same_place.builds["serial"], elsewhere.outdir)
+    assert changed == []
+
+
+def test_downloads_are_compared(same_place: SamePlace) -> None:
+    downloads = [p for p in (same_place.builds["serial"] / "_downloads").rglob("*") if p.is_file()]
     assert downloads, "the docs offer no downloads"
 
 
-def test_no_build_date_leaks(serial: kit.Build) -> None:
+def test_no_build_date_leaks(same_place: SamePlace) -> None:
     today = dt.datetime.now(dt.UTC).date()
     stamps = {today.isoformat(), (today - dt.timedelta(days=1)).isoformat()}
-    for name, data in kit.tree_bytes(serial.outdir, COMPARED).items():
+    for name, data in kit.tree_bytes(same_place.builds["serial"], COMPARED).items():
         for stamp in stamps:
             assert stamp.encode() not in data, f"{name} contains the build date {stamp}"
 
@@ -90,7 +125,8 @@ def test_source_date_epoch_sets_last_updated(workdir: Path) -> None:
         kit.sphinx_build(
             project,
             workdir / "out-epoch",
-            extra=["-D", "html_last_updated_fmt=%Y-%m-%d"],
+            # furo prints "Last updated on <date>" in every page footer
+            extra=["-D", "html_last_updated_fmt=%Y-%m-%d", "-D", "html_theme=furo"],
             env={"SOURCE_DATE_EPOCH": str(EPOCH)},
         )
     )
@@ -112,6 +148,10 @@ class RecordingBuild:
 
     def run(self, *, fresh: bool = False) -> list[str]:
         read: list[str] = []
+        with docutils_namespace():
+            return self._build(read, fresh)
+
+    def _build(self, read: list[str], fresh: bool) -> list[str]:
         app = Sphinx(
             str(self.srcdir),
             str(self.srcdir),
@@ -164,6 +204,7 @@ def test_incremental_rereads_exactly_dependent_pages(
     # Every page reading the pinned snapshot depends on it; the plain page and the page that
     # renders only the older snapshot do not.
     expected = sorted(set(first) - {"plain", "older"})
+    assert "older-receipt" in expected
     assert reread == expected
 
     clean = RecordingBuild(project, workdir / "out-incremental-clean", workdir / "dt-clean")
@@ -175,14 +216,14 @@ def test_incremental_rereads_exactly_dependent_pages(
     assert changed == []
 
 
-def test_changing_the_older_snapshot_rereads_only_its_page(
+def test_changing_the_older_snapshot_rereads_only_its_pages(
     incremental: tuple[Path, RecordingBuild, list[str]],
 ) -> None:
     project, build, _ = incremental
     build.run()  # settle whatever an earlier test changed
     older = project / "data" / "snapshots" / "2026-05-27" / kit.SNAPSHOT_LAYOUT["runs"]
     change_one_row(sorted(older.glob("*.jsonl"))[0])
-    assert build.run() == ["older"]
+    assert build.run() == ["older", "older-receipt"]
 
 
 def test_moved_data_with_same_content_rereads_nothing(

@@ -45,9 +45,26 @@ _PROJECT_IGNORE = shutil.ignore_patterns(
 _CACHE: dict[tuple[object, ...], kit.Build] = {}
 
 
+_PRISTINE: list[Path] = []
+
+
+def pristine_project(workdir: Path) -> Path:
+    """One copy of the repository taken at the first call of the session: every docs build copies
+    from it, so builds compared with each other read the same bytes even while the working tree
+    changes under the test run."""
+    if not _PRISTINE:
+        target = workdir / "pristine"
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(kit.REPO, target, ignore=_PROJECT_IGNORE)
+        _PRISTINE.append(target)
+    return _PRISTINE[0]
+
+
 def copy_project(target: Path) -> Path:
-    """Copy the repository (docs, data, package) to ``target``; return the copied docs folder."""
-    shutil.copytree(kit.REPO, target, ignore=_PROJECT_IGNORE, dirs_exist_ok=True)
+    """Copy the project (docs, data, package) to ``target``; return the copied docs folder."""
+    source = pristine_project(target.parent)
+    shutil.copytree(source, target, dirs_exist_ok=True)
     generated = target / "docs" / "task"
     if generated.exists():  # generated task pages: the build writes its own
         shutil.rmtree(generated)

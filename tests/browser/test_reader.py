@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -17,8 +18,6 @@ from playwright.sync_api import expect
 from . import data, kit, sites
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from playwright.sync_api import BrowserContext, Locator, Page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -37,8 +36,14 @@ MODES = ("light", "dark")
 
 
 @pytest.fixture(scope="session")
-def keys() -> set[data.Key]:
-    return data.cell_keys(sites.DATA)
+def site_data(docs_site: kit.Build) -> Path:
+    """The data folder the built site was read from (the build's own copy of ``data/``)."""
+    return docs_site.srcdir.parent / "data"
+
+
+@pytest.fixture(scope="session")
+def keys(site_data: Path) -> set[data.Key]:
+    return data.cell_keys(site_data)
 
 
 def task_page(site: kit.Build) -> str:
@@ -315,7 +320,7 @@ def test_sorting_the_cell_table(page: Page) -> None:
     assert check_sorting(page, table, [text[-1], numbers[-1]]) == {"ascending", "descending"}
 
 
-def test_rows_agree_with_the_data(page: Page, tmp_path: Path) -> None:
+def test_rows_agree_with_the_data(page: Page, site_data: Path, tmp_path: Path) -> None:
     """Each row's command names a cell of the data, and its Runs column counts that cell's runs."""
     page.goto(LEADERBOARD)
     table = page.locator(f"table:has({POPOVER})").first
@@ -327,7 +332,7 @@ def test_rows_agree_with_the_data(page: Page, tmp_path: Path) -> None:
         runs_column,
     )
     counts: dict[data.Key, int] = {}
-    for record in data.run_records(sites.DATA):
+    for record in data.run_records(site_data):
         key = tuple(
             None if record.get(f.name) is None else str(record[f.name]) for f in data.KEY_FIELDS
         )
