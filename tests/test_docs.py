@@ -18,12 +18,18 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+from unittest.mock import MagicMock
 
 import pytest
 from bs4 import BeautifulSoup
 
+from sphinxcontrib_cab.config import CONFIG_VALUES
+from sphinxcontrib_cab.keys import KEY_FIELDS
 from sphinxcontrib_cab.loader import load_snapshot_cached, source_paths
+from sphinxcontrib_cab.models import SCHEMAS
+from sphinxcontrib_cab.reference import schema_text
 from sphinxcontrib_cab.render import format_count
+from sphinxcontrib_cab.warnings_ import Subtype
 
 if TYPE_CHECKING:
     from bs4 import Tag
@@ -315,3 +321,52 @@ def test_latex_compiles_to_pdf(sweep: dict[str, Build]) -> None:
     )
     assert done.returncode == 0, done.stdout[-4000:]
     assert (latex / "sphinxcontrib-cab.pdf").stat().st_size > 0
+
+
+def _registered_names() -> tuple[set[str], set[str]]:
+    """The directive and role names sphinxcontrib_cab registers, recorded from its setup code."""
+    from sphinxcontrib_cab.directives import setup_directives
+    from sphinxcontrib_cab.roles import setup_roles
+
+    app = MagicMock()
+    setup_directives(app)
+    setup_roles(app)
+    directives = {c.args[0] for c in app.add_directive.call_args_list}
+    roles = {c.args[0] for c in app.add_role.call_args_list}
+    return directives, roles
+
+
+def test_reference_is_generated_from_the_code(site: Build) -> None:
+    soup = page(site, "guide/reference")
+    text = soup.get_text(" ")
+    directives, roles = _registered_names()
+    assert {"cab-leaderboard", "cab-receipt", "cab-task", "cab-downloads"} <= directives
+    shown_directives = {
+        str(tag["id"]).removeprefix("cab-directive-") for tag in soup.select("[id^=cab-directive-]")
+    }
+    shown_roles = {
+        str(tag["id"]).removeprefix("cab-role-") for tag in soup.select("[id^=cab-role-]")
+    }
+    assert shown_directives == directives
+    assert shown_roles == roles
+    for value in CONFIG_VALUES:
+        assert value.name in text
+    for subtype in Subtype:
+        assert subtype.qualified in text
+    for field in KEY_FIELDS:
+        assert field.flag in text
+    history = soup.select_one("#cab-directive-cab-history")
+    assert history is not None
+    options = history.find_next("table")
+    assert options is not None
+    assert "versions" in options.get_text() and "snapshots" in options.get_text()
+
+
+def test_data_contract_shows_every_schema(site: Build) -> None:
+    soup = page(site, "guide/data-contract")
+    for name in SCHEMAS:
+        heading = soup.select_one(f"#cab-schema-{name}")
+        assert heading is not None
+        block = heading.find_next("pre")
+        assert block is not None
+        assert json.loads(block.get_text()) == json.loads(schema_text(name))
