@@ -41,7 +41,7 @@ from .snapshot import (
 from .warnings_ import Subtype
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
     from pathlib import Path
 
 _Model = TypeVar("_Model", bound=BaseModel)
@@ -860,30 +860,36 @@ def load_snapshot(
         return readable and _inside(path, root) and path.is_file()
 
     tasks_shown = display(sources.tasks)
-    tasks, _, tasks_rejected = (
-        read_tasks(sources.tasks, tasks_shown, log)
-        if usable(sources.tasks)
-        else ((), Located(tasks_shown, {}), 0)
-    )
+    tasks: tuple[Task, ...] = ()
+    if usable(sources.tasks):
+        no_tasks: tuple[tuple[Task, ...], Located, int] = ((), Located(tasks_shown, {}), 0)
+        tasks, _, _ = _guarded(
+            log, tasks_shown, no_tasks, read_tasks, sources.tasks, tasks_shown, log
+        )
     exploits_shown = display(sources.exploits)
-    exploits, exploit_places, _ = (
-        read_exploits(sources.exploits, exploits_shown, log)
-        if usable(sources.exploits)
-        else ((), Located(exploits_shown, {}), 0)
-    )
+    exploits: tuple[Exploit, ...] = ()
+    exploit_places = Located(exploits_shown, {})
+    if usable(sources.exploits):
+        no_exploits: tuple[tuple[Exploit, ...], Located, int] = ((), exploit_places, 0)
+        exploits, exploit_places, _ = _guarded(
+            log, exploits_shown, no_exploits, read_exploits, sources.exploits, exploits_shown, log
+        )
     meta_shown = display(sources.meta)
-    meta, meta_places = (
-        read_meta(sources.meta, meta_shown, log)
-        if usable(sources.meta)
-        else (None, Located(meta_shown, {}))
-    )
+    meta: Meta | None = None
+    meta_places = Located(meta_shown, {})
+    if usable(sources.meta):
+        no_meta: tuple[Meta | None, Located] = (None, meta_places)
+        meta, meta_places = _guarded(
+            log, meta_shown, no_meta, read_meta, sources.meta, meta_shown, log
+        )
 
     reader = _RunReader(log)
     run_files = []
     if readable and _inside(sources.runs, root) and sources.runs.is_dir():
         run_files = sorted(p for p in sources.runs.glob("*.jsonl") if p.is_file())
     for path in run_files:
-        reader.read(path, display(path))
+        shown = display(path)
+        _guarded(log, shown, None, reader.read, path, shown)
     table = reader.table
     reader.forget_keys()
 
@@ -917,7 +923,6 @@ def load_snapshot(
     if digest is None:
         digest = digest_of(files, root)
     snapshot_name = meta.snapshot_date.isoformat() if meta is not None else (name or root.name)
-    del tasks_rejected
     return Snapshot(
         name=snapshot_name,
         sources=sources,
@@ -935,6 +940,20 @@ def load_snapshot(
         _task_index=task_index,
         _cell_index=cell_index,
     )
+
+
+_Result = TypeVar("_Result")
+
+
+def _guarded(
+    log: ProblemLog, shown: str, fallback: _Result, read: Callable[..., _Result], *args: Any
+) -> _Result:
+    """Run one reader; a file that cannot be opened or read becomes a ``cab.source`` problem."""
+    try:
+        return read(*args)
+    except OSError as error:
+        log.add(Subtype.source, f"the file could not be read: {error.strerror or error}", shown)
+        return fallback
 
 
 def _split_location(location: str) -> tuple[str, int | None]:

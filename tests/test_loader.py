@@ -431,3 +431,26 @@ def test_every_axis_has_a_column() -> None:
     assert set(snap.runs.scores) == set(AXES)
     assert all(len(column) == snap.rows_read for column in snap.runs.scores.values())
     assert len(snap.runs.hashes) == 96 * snap.rows_read
+
+
+def test_unreadable_file_is_a_source_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = snapshot_with(tmp_path)
+    real_read_bytes = Path.read_bytes
+
+    def refuse(path: Path) -> bytes:
+        if path.name == "tasks.json":
+            raise PermissionError(13, "Permission denied")
+        return real_read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    snap = load_snapshot(source_paths(root), display_base=root)
+    assert [(p.location, p.subtype.qualified, p.message) for p in snap.problems] == [
+        (
+            "site/src/data/tasks.json",
+            "cab.source",
+            "the file could not be read: Permission denied",
+        )
+    ]
+    assert snap.tasks == () and snap.rows_read == 36
