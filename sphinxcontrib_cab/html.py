@@ -171,8 +171,9 @@ class _RowWriter:
             if EMIT_DATA_SORT and sort_value is not None:
                 opening += f' data-sort="{sort_value:.6g}"'
             parts.append(f"{opening}>{esc[value]}{closing}")
-        if row.key is not None:
-            parts.append(self.popover(row.key))
+        key = row.key
+        if key is not None:
+            parts.append(self.popover(key))
         parts.append("</tr>\n")
         return "".join(parts)
 

@@ -67,7 +67,7 @@ def board_for(keys: list[CellKey], caption: str = "Caption <i>&</i>") -> Board:
         BoardRow(
             texts=(key.tui, key.model, key.tui_image_sha or MISSING_MARK, f"0.{i} [0.0, 1.0]"),
             sort_values=(None, None, None, i / 10),
-            key=key,
+            key_values=key.values(),
             anchor=f"cab-cell-{i:012x}",
         )
         for i, key in enumerate(keys)

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -43,12 +43,16 @@ from ..snapshot import AXES
 from ..warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from typing import TypeAlias
 
     from sphinx.application import Sphinx
 
     from ..aggregate import OverviewRow
     from ..snapshot import Cell, CellKey, Estimate, Snapshot
+
+    Item: TypeAlias = Cell | OverviewRow
+    """What a row is built from: a cell, or an overview row (cells grouped by TUI and model)."""
 
 Group = Literal["cells", "overview"]
 Order = Literal["descending", "ascending"]
@@ -158,15 +162,24 @@ class BoardColumn:
     nerd: bool
 
 
-@dataclass(frozen=True, slots=True)
-class BoardRow:
+class BoardRow(NamedTuple):
+    """One row; a plain tuple so a page of a thousand rows pickles in milliseconds."""
+
     texts: tuple[str, ...]
     """The text of each column; :data:`MISSING_MARK` where nothing was recorded."""
     sort_values: tuple[float | None, ...]
     """The unrounded number behind each metric column; ``None`` for text or missing values."""
-    key: CellKey | None
-    """The cell's canonical key (``None`` for overview rows, which have no provenance)."""
+    key_values: tuple[str | None, ...] | None
+    """The cell's nine key values (``None`` for overview rows, which have no provenance)."""
     anchor: str | None
+
+    @property
+    def key(self) -> CellKey | None:
+        if self.key_values is None:
+            return None
+        from ..snapshot import CellKey
+
+        return CellKey(*self.key_values)  # type: ignore[arg-type]  # the loader's own order
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,93 +349,86 @@ def cell_text(cell: Cell, column: str) -> str | None:
     return value
 
 
-def cell_metric(cell: Cell, name: str) -> Estimate | None:
+def metric_of(item: Item, name: str) -> Estimate | None:
+    """The estimate ``name`` (headline, ships, stays, costs or an axis) of a cell or group."""
     if name in SUMMARY_METRICS:
-        value: Estimate | None = getattr(cell, name)
+        value: Estimate | None = getattr(item, name)
         return value
-    return cell.axes[name]
-
-
-def _metric_text(value: Estimate | None, column: ColumnDef, reference_n: int | None) -> str:
-    text = format_estimate(value, column.digits)
-    if value is not None and reference_n is not None and value.n != reference_n:
-        text += f" (n={value.n})"
-    return text
-
-
-@dataclass(frozen=True, slots=True)
-class _Source:
-    """A cell or overview row seen through one interface: text values, metrics, run count."""
-
-    texts: dict[str, str | None]
-    metrics: dict[str, Estimate | None]
-    runs: int
-    cells: int
-    key: CellKey | None
-    anchor: str | None
-
-
-def _from_cell(cell: Cell, columns: Sequence[ColumnDef]) -> _Source:
-    return _Source(
-        texts={c.name: cell_text(cell, c.name) for c in columns if not c.metric},
-        metrics={c.name: cell_metric(cell, c.name) for c in columns if c.name in METRIC_LABELS},
-        runs=len(cell.runs),
-        cells=1,
-        key=cell.key,
-        anchor=cell.anchor,
-    )
-
-
-def _from_overview(row: OverviewRow, columns: Sequence[ColumnDef]) -> _Source:
-    values = dict(zip(row.fields, row.values, strict=True))
-    return _Source(
-        texts={c.name: values.get(c.name) for c in columns if not c.metric},
-        metrics={c.name: getattr(row, c.name) for c in columns if c.name in METRIC_LABELS},
-        runs=row.runs,
-        cells=row.cells,
-        key=None,
-        anchor=None,
-    )
-
-
-def _board_row(source: _Source, columns: Sequence[ColumnDef], group: Group) -> BoardRow:
-    names = {c.name for c in columns}
-    # n is said once per row (Runs or Cells column) and repeated in a score only where it differs
-    reference_n: int | None = None
-    if group == "cells" and "runs" in names:
-        reference_n = source.runs
-    elif group == "overview" and "cells" in names:
-        reference_n = source.cells
-    texts: list[str] = []
-    sort_values: list[float | None] = []
-    for column in columns:
-        if column.name in ("runs", "cells"):
-            count = source.runs if column.name == "runs" else source.cells
-            texts.append(format_count(count))
-            sort_values.append(float(count))
-        elif column.metric:
-            value = source.metrics[column.name]
-            texts.append(_metric_text(value, column, reference_n))
-            sort_values.append(None if value is None or math.isnan(value.mean) else value.mean)
-        else:
-            text = source.texts[column.name]
-            texts.append(MISSING_MARK if text is None else text)
-            sort_values.append(None)
-    return BoardRow(tuple(texts), tuple(sort_values), source.key, source.anchor)
-
-
-def sort_sources(sources: Sequence[_Source], metric: str, order: Order) -> list[_Source]:
-    """Rows by ``metric`` in ``order``; rows without a value last; ties keep the given order."""
-    present = [s for s in sources if _mean(s.metrics.get(metric)) is not None]
-    absent = [s for s in sources if _mean(s.metrics.get(metric)) is None]
-    present.sort(key=lambda s: _mean(s.metrics[metric]) or 0.0, reverse=order == "descending")
-    return present + absent
+    axes: Mapping[str, Estimate | None] | None = getattr(item, "axes", None)
+    return None if axes is None else axes[name]
 
 
 def _mean(value: Estimate | None) -> float | None:
     if value is None or math.isnan(value.mean):
         return None
     return value.mean
+
+
+def sort_items(items: Sequence[Item], metric: str, order: Order) -> list[Item]:
+    """Rows by ``metric`` in ``order``; rows without a value last; ties keep the given order."""
+    means = [_mean(metric_of(item, metric)) for item in items]
+    present = [(mean, item) for mean, item in zip(means, items, strict=True) if mean is not None]
+    absent = [item for mean, item in zip(means, items, strict=True) if mean is None]
+    present.sort(key=lambda pair: pair[0], reverse=order == "descending")
+    return [item for _, item in present] + absent
+
+
+class _RowBuilder:
+    """Formats rows for fixed columns; estimates repeat a lot, so their text is memoised."""
+
+    def __init__(self, columns: Sequence[ColumnDef], group: Group) -> None:
+        self.columns = tuple(columns)
+        self.group = group
+        names = {c.name for c in columns}
+        # n is said once per row (Runs or Cells column), and in a score only where it differs
+        self.reference = (
+            ("runs" if group == "cells" else "cells") if {"runs", "cells"} & names else None
+        )
+        if self.reference is not None and self.reference not in names:
+            self.reference = None
+        self.memo: dict[tuple[Estimate, int, int | None], str] = {}
+
+    def metric_text(self, value: Estimate | None, digits: int, reference_n: int | None) -> str:
+        if value is None:
+            return MISSING_MARK
+        memo_key = (value, digits, reference_n)
+        text = self.memo.get(memo_key)
+        if text is None:
+            text = format_estimate(value, digits)
+            if reference_n is not None and value.n != reference_n:
+                text += f" (n={value.n})"
+            self.memo[memo_key] = text
+        return text
+
+    def row(self, item: Item) -> BoardRow:
+        if self.group == "cells":
+            cell: Cell = item  # type: ignore[assignment]
+            counts = {"runs": len(cell.runs), "cells": 1}
+            text_of: Callable[[str], str | None] = lambda name: cell_text(cell, name)  # noqa: E731
+            key_values: tuple[str | None, ...] | None = cell.key.values()
+            anchor: str | None = cell.anchor
+        else:
+            group: OverviewRow = item  # type: ignore[assignment]
+            counts = {"runs": group.runs, "cells": group.cells}
+            values = dict(zip(group.fields, group.values, strict=True))
+            text_of = values.get
+            key_values, anchor = None, None
+        reference_n = counts[self.reference] if self.reference else None
+        texts: list[str] = []
+        sort_values: list[float | None] = []
+        for column in self.columns:
+            if column.name in counts:
+                texts.append(format_count(counts[column.name]))
+                sort_values.append(float(counts[column.name]))
+            elif column.metric:
+                value = metric_of(item, column.name)
+                texts.append(self.metric_text(value, column.digits, reference_n))
+                sort_values.append(_mean(value))
+            else:
+                text = text_of(column.name)
+                texts.append(MISSING_MARK if text is None else text)
+                sort_values.append(None)
+        return BoardRow(tuple(texts), tuple(sort_values), key_values, anchor)
 
 
 def build_board(
@@ -442,18 +448,15 @@ def build_board(
     are explained from the methodology history of ``history`` (default: ``snapshot``)."""
     from ..aggregate import overview
 
-    sources = (
-        [_from_cell(cell, columns) for cell in cells]
-        if group == "cells"
-        else [_from_overview(row, columns) for row in overview(cells)]
-    )
-    total = len(sources)
-    ordered = sort_sources(sources, sort, order)[:limit]
-    rows = tuple(_board_row(source, columns, group) for source in ordered)
-    keys = [row.key for row in rows if row.key is not None]
-    missing_fields = sorted(
-        {name for key in keys for name in key.missing()}, key=[f.name for f in KEY_FIELDS].index
-    )
+    items: list[Item] = list(cells) if group == "cells" else list(overview(cells))
+    total = len(items)
+    builder = _RowBuilder(columns, group)
+    rows = tuple(builder.row(item) for item in sort_items(items, sort, order)[:limit])
+    missing_fields = [
+        field.name
+        for index, field in enumerate(KEY_FIELDS)
+        if any(row.key_values is not None and row.key_values[index] is None for row in rows)
+    ]
     sort_index = next(i for i, c in enumerate(columns) if c.name == sort)
     return Board(
         caption=caption.strip()
@@ -606,11 +609,12 @@ def generic_table(board: Board, used_ids: set[str], *, inline: bool = True) -> l
             if sort_value is not None:
                 entry["cab_sort"] = sort_value
             row += entry
-        if board_row.key is not None:
+        key = board_row.key
+        if key is not None:
             anchor = board_row.anchor if board_row.anchor not in used_ids else None
             if anchor:
                 used_ids.add(anchor)
-            container = provenance_container(board_row.key, anchor, board)
+            container = provenance_container(key, anchor, board)
             if provenance_column:
                 row += nodes.entry("", container)
             else:
