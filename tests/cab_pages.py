@@ -21,6 +21,8 @@ from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sphinxcontrib_cab.snapshot import Snapshot
 
 TESTS = Path(__file__).parent
@@ -66,6 +68,7 @@ def build(
     confoverrides: dict[str, object] | None = None,
     parallel: int = 0,
     srcdir: Path | None = None,
+    on_app: Callable[[SphinxTestApp], object] | None = None,
 ) -> Built:
     """Build ``tests/roots/test-<root>`` with ``builder`` and return the app and its warnings."""
     if srcdir is None:
@@ -80,6 +83,8 @@ def build(
         warning=warning,
         parallel=parallel,
     )
+    if on_app is not None:
+        on_app(app)
     try:
         app.build()
     finally:

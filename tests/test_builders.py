@@ -6,7 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 import pytest
-from cab_pages import build, pinned_snapshot, shared_build, soup
+from cab_pages import build, pinned_snapshot, prepare, shared_build, soup
 
 from sphinxcontrib_cab.reproduce import reproduce_command
 
@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from cab_pages import Built
+    from sphinx.testing.util import SphinxTestApp
 
 BUILDERS = ("html", "dirhtml", "singlehtml", "epub", "latex", "text", "man")
 PLAIN_OUTPUT = {"latex": "cab-test.tex", "text": "reference_rst.txt", "man": "cab-test.1"}
@@ -233,3 +234,46 @@ def test_hostile_commands_give_back_the_cell_keys(
         assert arguments in wanted
         seen.add(arguments)
     assert len(seen) == len(snapshot.tasks)
+
+
+# -- incremental and parallel ------------------------------------------------------------------
+
+
+def reread_docs(srcdir: Path, workdir: Path) -> tuple[list[str], Built]:
+    """Rebuild ``srcdir`` (keeping its environment) and return the documents Sphinx re-read."""
+    reread: list[str] = []
+
+    def listen(app: SphinxTestApp) -> None:
+        app.connect("env-before-read-docs", lambda _app, _env, docs: reread.extend(docs))
+
+    built = build("directives", workdir, srcdir=srcdir, on_app=listen)
+    return sorted(reread), built
+
+
+def test_changing_an_older_snapshot_rereads_exactly_its_pages(tmp_path: Path) -> None:
+    srcdir = prepare("directives", tmp_path)
+    first, built = reread_docs(srcdir, tmp_path)
+    assert len(first) == len(built.app.env.found_docs)
+    unchanged, _ = reread_docs(srcdir, tmp_path)
+    assert unchanged == []
+    older = pinned_snapshot(built, "2026-05-27")
+    catalog = older.sources.exploits.relative_to(built.srcdir)
+    path = srcdir / catalog
+    path.write_text(path.read_text("utf-8") + "# an edit\n", encoding="utf-8")
+    reread, _ = reread_docs(srcdir, tmp_path)
+    expected = sorted(
+        f"{case}_{variant}"
+        for case in ("receipt_older", "ledger_older", "provenance_older")
+        for variant in ("rst", "backtick", "colon")
+    )
+    assert reread == expected
+
+
+def test_parallel_build_matches_serial(tmp_path: Path) -> None:
+    serial = build("directives", tmp_path / "serial")
+    parallel = build("directives", tmp_path / "parallel", parallel=4)
+    assert parallel.warnings == serial.warnings == []
+    docs = sorted(serial.app.env.found_docs)
+    assert len(docs) >= 6
+    for docname in docs:
+        assert parallel.body(docname) == serial.body(docname), docname
