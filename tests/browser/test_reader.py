@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from . import data, kit, sites
+from . import data, kit
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from playwright.sync_api import BrowserContext, Locator, Page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
