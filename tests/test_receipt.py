@@ -73,6 +73,16 @@ def test_pinned_receipt_values_come_from_the_snapshot(built: Built) -> None:
     )
 
 
+def test_hashes_are_nerd_content(built: Built) -> None:
+    receipt = receipt_of(built, "receipt_rst")
+    nerd = receipt.select(".cab-nerd")
+    # the digest field (its dt and dd), then the verification block
+    assert [n.name for n in nerd] == ["dt", "dd", "div"]
+    assert nerd[0].get_text(strip=True).rstrip(":") == "digest"
+    assert nerd[2].select_one("div.cab-digests") is not None
+    assert "methodology_version" not in " ".join(n.get_text() for n in nerd)
+
+
 def test_older_receipt_names_both_snapshots(built: Built) -> None:
     pinned = pinned_snapshot(built)
     older = pinned_snapshot(built, "2026-05-27")

@@ -5,10 +5,13 @@ Node tree::
     container.cab-receipt
       paragraph.cab-receipt-pin          "This page is pinned to snapshot <date> (methodology <v>)."
       field_list.cab-receipt-fields      methodology_version, snapshot_date, source, row_count,
-                                         digest
-      paragraph                          how to check the per-file digests with sha256sum
-      literal_block.cab-digests          "<sha256>  <path>" per file (sha256sum -c format)
-      paragraph                          the combined digest is sha256 of those lines
+                                         digest (field.cab-nerd)
+      container.cab-receipt-verify.cab-nerd
+        paragraph                        how to check the per-file digests with sha256sum
+        literal_block.cab-digests        "<sha256>  <path>" per file (sha256sum -c format)
+        paragraph                        the combined digest is sha256 of those lines
+
+Hashes are Nerds-view content (``cab-nerd``); without JavaScript they stay visible.
 
 Options: ``:snapshot:`` (an older snapshot's date; default the pinned one).
 """
@@ -79,7 +82,9 @@ def receipt_fields(snapshot: Snapshot) -> nodes.field_list:
     )
     fields += text_field("source", value_or_missing(meta.source if meta else None, literal=True))
     fields += text_field("row_count", row_count_nodes(snapshot))
-    fields += text_field("digest", value_or_missing(snapshot.digest.combined, literal=True))
+    digest = text_field("digest", value_or_missing(snapshot.digest.combined, literal=True))
+    digest["classes"].append("cab-nerd")
+    fields += digest
     return fields
 
 
@@ -118,7 +123,9 @@ class ReceiptDirective(SnapshotDirective):
         self.set_source_info(container)
         container += pin_paragraph(snapshot, pinned)
         container += receipt_fields(snapshot)
-        container.extend(verification_nodes(snapshot))
+        container += nodes.container(
+            "", *verification_nodes(snapshot), classes=["cab-receipt-verify", "cab-nerd"]
+        )
         return [container]
 
     def pinned_snapshot(self) -> Snapshot | None:
