@@ -370,3 +370,22 @@ def test_data_contract_shows_every_schema(site: Build) -> None:
         block = heading.find_next("pre")
         assert block is not None
         assert json.loads(block.get_text()) == json.loads(schema_text(name))
+
+
+@pytest.mark.skipif(
+    shutil.which("bash") is None or shutil.which("sha256sum") is None,
+    reason="the documented commands need bash and sha256sum, which are not installed",
+)
+def test_the_documented_shell_commands_recompute_the_receipt_digest(
+    site: Build, snapshot: Snapshot, tmp_path: Path
+) -> None:
+    soup = page(site, "guide/verify-receipt")
+    blocks = [pre.get_text() for pre in soup.select("div.highlight-sh pre")]
+    script = next(block for block in blocks if "sha256sum" in block)
+    # the page writes its list to /tmp; the test keeps its own copy apart
+    script = script.replace("/tmp/cab-files.sha256", str(tmp_path / "files.sha256"))
+    done = subprocess.run(
+        ["bash", "-e", "-c", script], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    combined = done.stdout.strip().splitlines()[-1].split()[0]
+    assert combined == snapshot.digest.combined
