@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import math
+import operator
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -228,53 +229,60 @@ def build_cells(
     order = sorted(range(len(keys)), key=lambda k: key_sort_value(keys[k]))
     reruns = table.rerun
     version_ids = table.version_id
-    version_rank = _version_ranks(table.versions)
+    versions = table.versions
+    version_rank = _version_ranks(versions)
     failure_codes = table.failure
-    columns = [(axis, table.scores[axis], AXIS_RANGES[axis]) for axis in AXES]
+    columns = [
+        (axis, table.scores[axis], *AXIS_RANGES[axis], axis in _DISCRETE_AXES) for axis in AXES
+    ]
     # Discrete axes take few distinct value tuples: compute each estimate once and share it.
-    discrete_cache: dict[tuple[object, ...], Estimate | None] = {}
+    discrete_cache: dict[tuple[str, tuple[float, ...]], Estimate | None] = {}
     stays_cache: dict[tuple[float, ...], Estimate | None] = {}
     categories: dict[str, str] = {}
     not_applicable = NOT_APPLICABLE_CODE
     cells = []
     for key_index in order:
-        rows = rows_by_key[key_index]
+        rows: Sequence[int] = rows_by_key[key_index]
         if not rows:
             continue
         if len(rows) > 1 and any(reruns[a] > reruns[b] for a, b in itertools.pairwise(rows)):
             rows = sorted(rows, key=reruns.__getitem__)
+        # itemgetter picks a cell's values out of a column in one C call.
+        pick = operator.itemgetter(*rows) if len(rows) > 1 else _single(rows[0])
         key = keys[key_index]
         estimates: list[Estimate | None] = []
         pass_values: tuple[float, ...] = ()
-        for axis, column, (low, high) in columns:
-            values = [column[i] for i in rows]
+        for axis, column, low, high, discrete in columns:
+            values: tuple[float, ...] = pick(column)
             total = sum(values)
             # NaN is "not recorded" (it makes the sum NaN); the refusal "n/a" code is negative.
             if total != total or (axis == "refusal" and min(values) < 0.0):
-                values = [v for v in values if v == v and v != not_applicable]
+                values = tuple([v for v in values if v == v and v != not_applicable])
                 total = sum(values)
-            if axis in _DISCRETE_AXES:
-                cache_key = (axis, *values)
+            if discrete:
+                cache_key = (axis, values)
                 if cache_key in discrete_cache:
                     estimates.append(discrete_cache[cache_key])
                 else:
                     found = discrete_cache[cache_key] = _estimate(values, total, low, high)
                     estimates.append(found)
                 if axis == "pass":
-                    pass_values = tuple(values)
+                    pass_values = values
             else:
                 estimates.append(_estimate(values, total, low, high))
         if pass_values not in stays_cache:
             stays_cache[pass_values] = stays(pass_values)
         axes = AxisEstimates(estimates)
-        if any(failure_codes[i] >= 0 for i in rows):
+        failures: tuple[tuple[str, int], ...] = ()
+        if max(pick(failure_codes)) >= 0:
             counted = Counter(
                 table.failure_names[failure_codes[i]] for i in rows if failure_codes[i] >= 0
             )
             failures = tuple(sorted(counted.items()))
+        if len(versions) == 1:
+            newest = versions[0]
         else:
-            failures = ()
-        newest = max((version_ids[i] for i in rows), key=version_rank.__getitem__)
+            newest = versions[max(pick(version_ids), key=version_rank.__getitem__)]
         category = categories.get(key.task)
         if category is None:
             category = categories[key.task] = category_of(key.task)
@@ -282,18 +290,32 @@ def build_cells(
             Cell(
                 key=key,
                 category=category,
-                methodology_version=table.versions[newest],
+                methodology_version=newest,
                 runs=tuple(rows),
                 axes=axes,
-                headline=axes["composite"],
-                ships=axes["pass"],
+                headline=estimates[_COMPOSITE],
+                ships=estimates[_PASS],
                 stays=stays_cache[pass_values],
-                costs=axes["wall_s"],
+                costs=estimates[_WALL],
                 failures=failures,
                 anchor=cell_anchor(key),
             )
         )
     return tuple(cells)
+
+
+def _single(row: int) -> Callable[[Sequence[float]], tuple[float, ...]]:
+    """Like ``itemgetter(row)`` but always returning a tuple."""
+
+    def pick(column: Sequence[float]) -> tuple[float, ...]:
+        return (column[row],)
+
+    return pick
+
+
+_COMPOSITE = AXES.index("composite")
+_PASS = AXES.index("pass")
+_WALL = AXES.index("wall_s")
 
 
 def _version_ranks(versions: Sequence[str]) -> list[int]:

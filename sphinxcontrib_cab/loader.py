@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import gc
 import itertools
 import json
 import math
@@ -50,8 +51,29 @@ BOM = b"\xef\xbb\xbf"
 MAX_PROBLEMS_PER_FILE = 50
 """Further problems of one file are summed up in one last warning instead of listed."""
 
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_NAIVE_EPOCH = dt.datetime(1970, 1, 1)
 _ONE_MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def _in_zone(moment: dt.datetime, zone: dt.tzinfo | None) -> dt.datetime:
+    """``moment`` expressed in ``zone`` (``None``: naive UTC), same instant."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+    if zone is None:
+        return aware.astimezone(dt.UTC).replace(tzinfo=None)
+    return aware.astimezone(zone)
+
+
+def _zone(moment: dt.datetime) -> tuple[dt.tzinfo | None, dt.datetime, int]:
+    """The tzinfo of ``moment``, the epoch in it, and its UTC offset in microseconds.
+
+    A timestamp without a zone is taken as UTC, as the data contract says all times are.
+    """
+    zone = moment.tzinfo
+    offset = moment.utcoffset()
+    offset_us = offset // _ONE_MICROSECOND if offset is not None else 0
+    return zone, _NAIVE_EPOCH.replace(tzinfo=zone), offset_us
+
+
 _NAN = math.nan
 
 SHA_FIELDS = frozenset({"prompt_sha256", "stdout_sha256", "grade_sha256", "tui_image_sha"})
@@ -632,7 +654,8 @@ class _RunReader:
     def _rows(self, lines: Iterable[bytes], file_id: int, shown: str) -> bool:
         # One tight loop with local names: this runs once per row of a million-row snapshot.
         table = self.table
-        validate = RunRecord.model_validate_json
+        # The validator itself: model_validate_json adds a Python-level wrapper per call.
+        validate = RunRecord.__pydantic_validator__.validate_json
         key_index = self._key_index
         sweep_index = self._sweep_index
         version_index = self._version_index
@@ -661,8 +684,10 @@ class _RunReader:
         add_composite = columns["composite"].append
         nan = _NAN
         not_applicable = NOT_APPLICABLE_CODE
-        epoch = _EPOCH
         one_us = _ONE_MICROSECOND
+        zone: dt.tzinfo | None = None
+        zone_epoch = _NAIVE_EPOCH
+        zone_offset_us = 0
         saw_line = False
         for line_number, raw in enumerate(lines, 1):
             if not raw or raw.isspace():
@@ -712,12 +737,14 @@ class _RunReader:
                 continue
             started = record.started_at
             ended = record.ended_at
-            if started.tzinfo is None:
-                started = started.replace(tzinfo=dt.UTC)
-            if ended.tzinfo is None:
-                ended = ended.replace(tzinfo=dt.UTC)
-            started_us = (started - epoch) // one_us
-            ended_us = (ended - epoch) // one_us
+            if started.tzinfo is not zone or ended.tzinfo is not zone:
+                if started.tzinfo is not ended.tzinfo:
+                    ended = _in_zone(ended, started.tzinfo)
+                zone, zone_epoch, zone_offset_us = _zone(started)
+            # Same tzinfo object on both sides: datetime subtracts wall clocks without calling
+            # utcoffset(), which is the slow part; the zone's fixed offset is applied once.
+            started_us = (started - zone_epoch) // one_us - zone_offset_us
+            ended_us = (ended - zone_epoch) // one_us - zone_offset_us
             if ended_us < started_us:
                 self.log.add(
                     Subtype.date,
@@ -851,6 +878,24 @@ def load_snapshot(
     """Read, validate, cross-check and aggregate one snapshot. Never raises on bad data."""
     global _PARSES
     _PARSES += 1
+    # Loading creates millions of objects that all stay alive; the cyclic collector would walk
+    # them again and again for nothing (nothing here makes reference cycles), so pause it.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(sources, display_base=display_base, name=name, digest=digest)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load(
+    sources: SourcePaths,
+    *,
+    display_base: Path | None,
+    name: str | None,
+    digest: Digest | None,
+) -> Snapshot:
     display = _Display(display_base)
     log = ProblemLog()
     readable = _check_sources(sources, display, log)

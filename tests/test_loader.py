@@ -454,3 +454,48 @@ def test_unreadable_file_is_a_source_problem(
         )
     ]
     assert snap.tasks == () and snap.rows_read == 36
+
+
+@pytest.mark.parametrize(
+    ("started", "ended", "started_utc", "ended_utc"),
+    [
+        (
+            "2026-05-27T11:00:00.250000+02:00",
+            "2026-05-27T09:00:30Z",
+            "2026-05-27T09:00:00.250000Z",
+            "2026-05-27T09:00:30.000000Z",
+        ),
+        (
+            "2026-05-27T09:00:00",
+            "2026-05-27T04:01:00-05:00",
+            "2026-05-27T09:00:00.000000Z",
+            "2026-05-27T09:01:00.000000Z",
+        ),
+        (
+            "2026-05-27T09:00:00Z",
+            "2026-05-27T09:02:00",
+            "2026-05-27T09:00:00.000000Z",
+            "2026-05-27T09:02:00.000000Z",
+        ),
+    ],
+)
+def test_timestamps_are_stored_as_utc(
+    tmp_path: Path, started: str, ended: str, started_utc: str, ended_utc: str
+) -> None:
+    import json
+
+    root = snapshot_with(tmp_path)
+    runs = root / RUNS / "free-20260527.jsonl"
+    lines = runs.read_text().splitlines()
+    first = json.loads(lines[0])
+    first.update(started_at=started, ended_at=ended)
+    runs.write_text("\n".join([json.dumps(first), *lines[1:]]) + "\n")
+    snap = load_snapshot(source_paths(root), display_base=root)
+    assert snap.problems == ()
+    (index,) = [
+        i
+        for i in range(len(snap.runs))
+        if snap.runs.location(i) == "results/published/free-20260527.jsonl:1"
+    ]
+    row = snap.runs.row(index)
+    assert (row.started_at, row.ended_at) == (started_utc, ended_utc)
