@@ -10,6 +10,9 @@
   snapshot, so ids that themselves contain ``/`` work. A ``metric:`` prefix picks another figure:
   ``ships``, ``stays``, ``costs`` or an axis (:data:`sphinxcontrib_cab.snapshot.AXES`).
 
+A trailing ``@<snapshot date>`` cites an older snapshot listed in meta.json, e.g.
+``{cab-count}`rows@2026-05-27```.
+
 Every role reads the snapshot through the store, so the page depends on the snapshot's files. An
 unknown name is a located ``cab.option`` warning naming the allowed values, an unknown or
 ambiguous cell a located ``cab.cell`` warning; both render ``inline.cab-problem`` showing the text.
@@ -17,6 +20,7 @@ ambiguous cell a located ``cab.cell`` warning; both render ``inline.cab-problem`
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from docutils import nodes
@@ -118,6 +122,17 @@ def cell_names(snapshot: Snapshot) -> dict[str, tuple[int, ...]]:
     return names
 
 
+SNAPSHOT_SUFFIX = re.compile(r"^(?P<text>.*)@(?P<name>\d{4}-\d{2}-\d{2})$", re.DOTALL)
+
+
+def split_snapshot(text: str) -> tuple[str, str | None]:
+    """``"rows@2026-05-27"`` -> ``("rows", "2026-05-27")``; no suffix -> the pinned snapshot."""
+    match = SNAPSHOT_SUFFIX.match(text)
+    if match is None:
+        return text, None
+    return match["text"].strip(), match["name"]
+
+
 class CabRole(SphinxRole):
     """Shared behaviour: load the pinned snapshot (noting the dependency) and report problems."""
 
@@ -126,10 +141,11 @@ class CabRole(SphinxRole):
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         from .store import snapshot_for
 
-        snapshot = snapshot_for(self.env, name=None, location=self.get_location())
+        text, name = split_snapshot(self.text.strip())
+        snapshot = snapshot_for(self.env, name=name, location=self.get_location())
         if snapshot is None:
             return [self.problem()], []
-        rendered = self.render(snapshot, self.text.strip())
+        rendered = self.render(snapshot, text)
         if rendered is None:
             return [self.problem()], []
         shown = visible_text(rendered)

@@ -84,6 +84,7 @@ EXPECTED_WARNINGS = {
         19: "cab-meta",
         20: "cab-score cell",
         21: "cab-score metric",
+        22: "snapshot",
     },
     "bad_md.md": {
         3: ":status:",
@@ -94,6 +95,7 @@ EXPECTED_WARNINGS = {
         22: "cab-meta",
         23: "cab-score cell",
         24: "cab-score metric",
+        25: "snapshot",
     },
 }
 
@@ -152,6 +154,7 @@ def test_bad_options_still_render(bad: Built, docname: str) -> None:
         "[cab-meta: colour?]",
         "[cab-score: nobody/gpt-oss-120b/polyglot/python-two-sum?]",
         "[cab-score: speed:aider/gpt-oss-120b/polyglot/python-two-sum?]",
+        "[cab-count: rows@1999-01-01?]",
     ]
 
 

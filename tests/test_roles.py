@@ -17,6 +17,7 @@ from sphinxcontrib_cab.roles import (
     cell_names,
     full_name,
     metric_estimate,
+    split_snapshot,
 )
 
 if TYPE_CHECKING:
@@ -103,18 +104,28 @@ def test_meta_values(built: Built) -> None:
 
 
 def test_scores_are_the_cell_estimates(built: Built) -> None:
-    snapshot = pinned_snapshot(built)
     values = cited(built, "roles_rst")
-    names = cell_names(snapshot)
     scores = {text: shown for text, shown in values.items() if "/" in text}
     assert len(scores) >= 5
     for text, shown in scores.items():
-        metric, _, cell_text = text.rpartition(":") if ":" in text else ("", "", text)
+        cited_text, name = split_snapshot(text)
+        snapshot = pinned_snapshot(built, name)
+        metric, _, cell_text = cited_text.rpartition(":") if ":" in text else ("", "", cited_text)
         metric = metric or "headline"
-        (index,) = names[cell_text]
+        (index,) = cell_names(snapshot)[cell_text]
         estimate = metric_estimate(snapshot.cells[index], metric)
         assert shown == format_estimate(estimate, METRIC_DIGITS.get(metric, 2)), text
     assert any("[" in shown for shown in scores.values()), "some score shows an interval"
+
+
+def test_older_snapshot_suffix(built: Built) -> None:
+    older = pinned_snapshot(built, "2026-05-27")
+    pinned = pinned_snapshot(built)
+    assert older.rows_read != pinned.rows_read
+    assert older.meta is not None
+    values = cited(built, "roles_rst")
+    assert values["rows@2026-05-27"] == format_count(older.rows_read)
+    assert values["methodology_version@2026-05-27"] == older.meta.methodology_version
 
 
 def test_page_depends_on_the_snapshot_files(built: Built) -> None:
