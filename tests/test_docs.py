@@ -129,6 +129,13 @@ def test_every_page_exists(site: Build, snapshot: Snapshot) -> None:
         for p in (site.outdir / "task").rglob("index.html")
     }
     assert generated == {"task/index", *category_pages, *task_pages}
+    # the catalogue index links every task page
+    index = page(site, "task/index")
+    linked = {
+        (site.outdir / "task" / str(a["href"])).resolve()
+        for a in index.select("table.cab-task-index a.reference")
+    }
+    assert linked == {(site.outdir / f"{docname}.html").resolve() for docname in task_pages}
 
 
 def test_task_page_shows_the_spec_and_its_cells(site: Build, snapshot: Snapshot) -> None:
