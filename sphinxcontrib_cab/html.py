@@ -12,20 +12,22 @@ It
 Leaderboard markup, per table::
 
     div.cab-board
-      div.cab-scroll (role=region, keyboard scrollable)
-        table.cab-table.cab-leaderboard   data-cab-fields / data-cab-argstart / data-cab-missing
+      div.cab-scroll (role=region, labelled by the caption, keyboard scrollable)
+        table.cab-table.cab-leaderboard.cab-nerd-<n>.cab-num-<n>
+              data-cab-fields / data-cab-argstart / data-cab-missing   (said once per table)
           caption
           thead > tr > th[scope=col].cab-sortable (aria-sort on the sorted one) > button.cab-sort
-          tbody > tr[id=cell anchor] > th[scope=row], td*, td.cab-prov >
-            details.cab-popover > summary (named after the cell)
-                                  div.cab-pop > pre.cab-repro (the command) [p.cab-unpinned]
-      p.cab-legend
+          tbody > tr > th[scope=row], td*,
+                       td > details.cab-popover > summary[title], pre.cab-repro (the command)
+      p.cab-legend   (what a dash means, which flags commands leave out and why)
 
-Page weight: a row carries its visible values and its reproduce command once. The command
-already holds all nine values, so the copyable list of nine values in the popover is built by
-``cab.js`` from the command when the popover first opens (field names and labels are said once
-per table in ``data-cab-fields``). Without JavaScript the disclosure still opens and shows the
-command, so every value stays readable.
+Page weight: a row carries its visible values and its reproduce command once, and nothing else.
+The command already holds all nine values, so ``cab.js`` builds the copyable list of the nine
+values (with copy buttons and the dashes of missing fields) from the command when a popover first
+opens, names each popover after its row, and reads column roles (Nerds-only, numeric) from the
+table's classes. Row ids, per-cell classes and per-row labels would repeat on every row and made
+up about a third of the gzipped page. Without JavaScript the disclosure still opens and shows the
+command, so every value stays readable; the legend says once what a missing flag means.
 """
 
 from __future__ import annotations
