@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 from cab_pages import build, check_regression, pinned_snapshot, prepare, shared_build, soup
 
-from sphinxcontrib_cab.directives.ledger import exploit_order
+from sphinxcontrib_cab.directives.ledger import exploit_list, exploit_order
 from sphinxcontrib_cab.models import SEVERITIES
 from sphinxcontrib_cab.render import format_count
 
@@ -186,3 +186,13 @@ def test_exploit_cells_counts_are_not_all_zero(built: Built) -> None:
     """Guards the test above: the mini ledger's selectors do match cells."""
     snapshot = pinned_snapshot(built)
     assert any(snapshot.exploit_cells.get(e.id) for e in snapshot.exploits)
+
+
+@pytest.mark.parametrize("status", ["all", "live", "patched"])
+def test_empty_ledger_says_so(built: Built, status: str) -> None:
+    older = pinned_snapshot(built, "2026-05-27")
+    assert older.exploits == ()
+    container = exploit_list(older, status)
+    kind = "" if status == "all" else f"{status} "
+    assert container.astext() == f"Snapshot {older.name} lists no {kind}exploits."
+    assert container.children[0]["classes"] == ["cab-exploits-none"]  # type: ignore[index]
