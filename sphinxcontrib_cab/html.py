@@ -42,6 +42,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from .directives.leaderboard import Board, BoardRow, leaderboard, legend_text
 from .keys import KEY_FIELDS, MISSING_MARK
+from .render import value_literal
 from .reproduce import UnreproducibleValue, reproduce_command
 
 if TYPE_CHECKING:
@@ -202,7 +203,9 @@ def _value_list(key: CellKey, esc: _Escaper) -> str:
         if value is None:
             shown = f'<span class="cab-missing">{MISSING_MARK}</span>'
         else:
-            shown = f"<code>{esc[value]}</code>" + _copy_button_html(value, f"Copy {field.name}")
+            # shown and copied as a shell word when it holds hidden characters (see value_literal)
+            word = value_literal(value).astext()
+            shown = f"<code>{esc[word]}</code>" + _copy_button_html(word, f"Copy {field.name}")
         items.append(f"<dt>{esc[field.name]}</dt><dd>{shown}</dd>")
     return '<dl class="cab-key-values">' + "".join(items) + "</dl>"
 

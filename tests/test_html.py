@@ -23,6 +23,7 @@ from sphinxcontrib_cab.assets import view_script
 from sphinxcontrib_cab.directives.leaderboard import Board, BoardColumn, BoardRow
 from sphinxcontrib_cab.html import board_html
 from sphinxcontrib_cab.keys import KEY_FIELDS, MISSING_MARK
+from sphinxcontrib_cab.render import value_literal
 from sphinxcontrib_cab.reproduce import reproduce_command
 from sphinxcontrib_cab.snapshot import CellKey
 
@@ -161,7 +162,10 @@ def test_unreproducible_cell_shows_its_values_instead_of_a_command() -> None:
     names = [dt.get_text() for dt in details.select("dl.cab-key-values > dt")]
     assert names == [f.name for f in KEY_FIELDS]
     copies = [b["data-cab-copy"] for b in details.select("button.cab-copy")]
-    assert key.tui in copies
+    # a value with hidden characters is shown and copied as its unambiguous shell word
+    assert value_literal(key.tui).astext() == "$'nul\\000byte'"
+    assert value_literal(key.tui).astext() in copies
+    assert "\x00" not in str(details)
 
 
 # -- builds: assets and copy buttons -----------------------------------------------------------
@@ -337,4 +341,44 @@ def test_without_javascript_everything_is_visible(browser: Browser, html_build: 
     page.locator("details.cab-popover > summary").first.click()
     pre = page.locator("details.cab-popover[open] > pre.cab-repro")
     assert pre.is_visible()
+    context.close()
+
+
+BROWSER_HOSTILE = (
+    'it\'s "quoted" \\ back\\slash',
+    "$(touch /tmp/pwned) `id` !!",
+    "two\nlines\ttab",
+    "rtl \u202eevil\u202c end",
+    "emoji 😀 and ü",
+    "<b>&amp;</b>",
+)
+
+
+@pytest.mark.browser
+def test_popover_lists_hostile_values_exactly(browser: Browser, tmp_path: Path) -> None:
+    keys = [key_with(value) for value in BROWSER_HOSTILE]
+    static = Path(__file__).parents[1] / "sphinxcontrib_cab" / "static"
+    page_file = tmp_path / "hostile.html"
+    page_file.write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+        f"<link rel='stylesheet' href='{(static / 'cab.css').as_uri()}'>"
+        f"<script defer src='{(static / 'cab.js').as_uri()}'></script></head>"
+        f"<body><div role='main'>{board_html(board_for(keys))}</div></body></html>",
+        encoding="utf-8",
+    )
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(page_file.as_uri())
+    for index, key in enumerate(keys):
+        page.locator("details.cab-popover > summary").nth(index).click()
+        pop = page.locator("details.cab-popover[open] .cab-pop")
+        shown = pop.locator("dl.cab-keys > dd code").all_text_contents()
+        expected = [value_literal(v).astext() for v in key.values() if v is not None]
+        assert shown == expected, key
+        pop.locator("button.cab-copy").first.click()
+        assert page.evaluate("navigator.clipboard.readText()") == expected[0]
+        page.keyboard.press("Escape")
+    assert errors == []
     context.close()

@@ -38,7 +38,14 @@ from docutils.parsers.rst import directives
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from ..keys import FIELD_BY_NAME, KEY_FIELDS, MISSING_MARK
-from ..render import SnapshotDirective, format_count, format_estimate, missing_explanation
+from ..render import (
+    SnapshotDirective,
+    format_count,
+    format_estimate,
+    missing_explanation,
+    value_literal,
+    visible_text,
+)
 from ..snapshot import AXES
 from ..warnings_ import Subtype, warn
 
@@ -426,7 +433,7 @@ class _RowBuilder:
                 sort_values.append(_mean(value))
             else:
                 text = text_of(column.name)
-                texts.append(MISSING_MARK if text is None else text)
+                texts.append(MISSING_MARK if text is None else visible_text(text))
                 sort_values.append(None)
         return BoardRow(tuple(texts), tuple(sort_values), key_values, anchor)
 
@@ -528,7 +535,7 @@ def _key_values(key: CellKey, notes: dict[str, str]) -> nodes.field_list:
             paragraph += nodes.inline(MISSING_MARK, MISSING_MARK, classes=["cab-missing"])
             paragraph += nodes.inline("", f" ({notes[field.name]})", classes=["cab-missing-note"])
         else:
-            paragraph += nodes.literal(value, value)
+            paragraph += value_literal(value)
         field_list += nodes.field(
             "",
             nodes.field_name(field.name, field.name),

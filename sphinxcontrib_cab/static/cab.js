@@ -202,24 +202,82 @@
     });
   }
 
-  /* Splits a POSIX shell command into words: single quotes, double quotes, backslash escapes
-     and backslash-newline continuations, which is all cab's reproduce commands use. */
+  var C_ESCAPES = { n: 10, t: 9, r: 13, a: 7, b: 8, e: 27, E: 27, f: 12, v: 11 };
+
+  /* Reads a $'...' word starting at text[i] (just after the $): returns its value and the index
+     after the closing quote. Escapes are bytes (octal \NNN, \xHH) decoded as UTF-8 at the end. */
+  function dollarQuoted(text, i) {
+    var bytes = [];
+    var encoder = new TextEncoder();
+    i += 1; // the opening quote
+    while (i < text.length && text.charAt(i) !== "'") {
+      var ch = text.charAt(i);
+      if (ch !== "\\") {
+        var code = text.codePointAt(i);
+        var chunk = String.fromCodePoint(code);
+        Array.prototype.push.apply(bytes, Array.from(encoder.encode(chunk)));
+        i += chunk.length;
+        continue;
+      }
+      var next = text.charAt(i + 1);
+      var octal = /^[0-7]{1,3}/.exec(text.slice(i + 1, i + 4));
+      var hex = next === "x" ? /^[0-9a-fA-F]{1,2}/.exec(text.slice(i + 2, i + 4)) : null;
+      if (octal) {
+        bytes.push(parseInt(octal[0], 8) & 255);
+        i += 1 + octal[0].length;
+      } else if (hex) {
+        bytes.push(parseInt(hex[0], 16));
+        i += 2 + hex[0].length;
+      } else if (Object.prototype.hasOwnProperty.call(C_ESCAPES, next)) {
+        bytes.push(C_ESCAPES[next]);
+        i += 2;
+      } else {
+        Array.prototype.push.apply(bytes, Array.from(encoder.encode(next)));
+        i += 2;
+      }
+    }
+    return { value: new TextDecoder("utf-8").decode(new Uint8Array(bytes)), end: i + 1 };
+  }
+
+  /* Splits a POSIX shell command into words: '...', $'...', "...", backslash escapes and
+     backslash-newline continuations, which is all cab's reproduce commands use. Each word keeps
+     its source text too, so a value written as $'...' can be shown the same way. */
   function shellWords(text) {
     var words = [];
     var word = null;
+    var start = 0;
     var i = 0;
+    function finish(end) {
+      if (word !== null) words.push({ value: word, raw: text.slice(start, end) });
+      word = null;
+    }
+    function begin() {
+      if (word === null) {
+        word = "";
+        start = i;
+      }
+    }
     while (i < text.length) {
       var ch = text.charAt(i);
       if (ch === "'") {
+        begin();
         var end = text.indexOf("'", i + 1);
         if (end < 0) end = text.length;
-        word = (word || "") + text.slice(i + 1, end);
+        word += text.slice(i + 1, end);
         i = end + 1;
+      } else if (ch === "$" && text.charAt(i + 1) === "'") {
+        begin();
+        var quoted = dollarQuoted(text, i + 1);
+        word += quoted.value;
+        i = quoted.end;
       } else if (ch === "\\") {
-        if (text.charAt(i + 1) !== "\n") word = (word || "") + text.charAt(i + 1);
+        if (text.charAt(i + 1) !== "\n") {
+          begin();
+          word += text.charAt(i + 1);
+        }
         i += 2;
       } else if (ch === '"') {
-        word = word || "";
+        begin();
         i += 1;
         while (i < text.length && text.charAt(i) !== '"') {
           if (text.charAt(i) === "\\" && '$`"\\\n'.indexOf(text.charAt(i + 1)) >= 0) {
@@ -232,15 +290,15 @@
         }
         i += 1;
       } else if (/\s/.test(ch)) {
-        if (word !== null) words.push(word);
-        word = null;
+        finish(i);
         i += 1;
       } else {
-        word = (word || "") + ch;
+        begin();
+        word += ch;
         i += 1;
       }
     }
-    if (word !== null) words.push(word);
+    finish(i);
     return words;
   }
 
@@ -266,7 +324,7 @@
     var start = parseInt(table.getAttribute("data-cab-argstart"), 10) || 0;
     var args = shellWords(command).slice(start);
     var values = {};
-    for (var i = 0; i + 1 < args.length; i += 2) values[args[i]] = args[i + 1];
+    for (var i = 0; i + 1 < args.length; i += 2) values[args[i].value] = args[i + 1];
     var list = element("dl", "cab-keys");
     var unpinned = [];
     fields.forEach(function (field) {
@@ -275,8 +333,11 @@
       term.title = label;
       var detail = element("dd");
       if (Object.prototype.hasOwnProperty.call(values, flag)) {
-        detail.appendChild(element("code", "", values[flag]));
-        detail.appendChild(copyButton(values[flag], "Copy " + name));
+        // a value with hidden characters is shown (and copied) as the command writes it, $'...'
+        var word = values[flag];
+        var shown = word.raw.charAt(0) === "$" ? word.raw : word.value;
+        detail.appendChild(element("code", word.raw.charAt(0) === "$" ? "cab-escaped" : "", shown));
+        detail.appendChild(copyButton(shown, "Copy " + name));
       } else {
         unpinned.push(name);
         detail.appendChild(element("span", "cab-missing", MISSING));
