@@ -9,7 +9,10 @@ reproducible (no build dates; Sphinx honours ``SOURCE_DATE_EPOCH`` for anything 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "_ext"))
 
 project = "sphinxcontrib-cab"
 author = "sphinxcontrib-cab developers"
@@ -17,7 +20,7 @@ copyright = "sphinxcontrib-cab developers; sample data CC-BY-4.0"  # no year: re
 release = "0.1.0"
 version = "0.1"
 
-extensions = ["myst_parser", "sphinx_design", "sphinxcontrib_cab"]
+extensions = ["myst_parser", "sphinx_design", "sphinxcontrib_cab", "furo_wrapper_ids"]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"

@@ -396,3 +396,14 @@ def test_the_documented_shell_commands_recompute_the_receipt_digest(
     )
     combined = done.stdout.strip().splitlines()[-1].split()[0]
     assert combined == snapshot.digest.combined
+
+
+def test_no_page_repeats_an_id(site: Build) -> None:
+    repeated = {}
+    for path in sorted(site.outdir.rglob("*.html")):
+        soup = BeautifulSoup(path.read_text("utf-8"), "html.parser")
+        ids = [str(tag["id"]) for tag in soup.find_all(id=True)]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            repeated[path.relative_to(site.outdir).as_posix()] = duplicates
+    assert repeated == {}
