@@ -28,7 +28,6 @@ from . import aggregate, checks
 from .digest import combine, file_sha256, relative_name
 from .models import FAILURES, Exploit, Meta, RunRecord, Task
 from .snapshot import (
-    AXES,
     NOT_APPLICABLE_CODE,
     CellKey,
     Digest,
@@ -1073,10 +1072,13 @@ def source_paths(
 
 
 __all__ = [
-    "AXES",
     "ProblemLog",
+    "clear_cache",
+    "digest_of",
+    "json_location",
     "load_snapshot",
     "load_snapshot_cached",
     "parse_count",
+    "snapshot_files",
     "source_paths",
 ]
