@@ -1,4 +1,4 @@
-"""Sessions: ``tests`` (the whole suite), ``docs`` (the site), ``lint``, ``bench``, ``tests_sphinx``."""
+"""Sessions: ``tests`` (whole suite), ``docs`` (the site), ``lint``, ``bench``, ``tests_sphinx``."""
 
 from __future__ import annotations
 

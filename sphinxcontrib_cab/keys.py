@@ -33,7 +33,9 @@ KEY_FIELDS: tuple[KeyField, ...] = (
     ),
     KeyField("model", "Model", "The open-weight model id the TUI talks to.", "key"),
     KeyField("task", "Task", "The task id from the catalogue, written category/slug.", "key"),
-    KeyField("plugin_stack", "Plugin stack", "The pinned plugin bundle loaded inside the TUI.", "key"),
+    KeyField(
+        "plugin_stack", "Plugin stack", "The pinned plugin bundle loaded inside the TUI.", "key"
+    ),
     KeyField(
         "tui_image_sha",
         "TUI image sha256",

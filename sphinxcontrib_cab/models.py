@@ -45,7 +45,9 @@ class _Strict(BaseModel):
 class Scores(_Strict):
     """Per-axis scores of one run. ``None`` (or an absent key) means *not recorded*, never 0."""
 
-    pass_: Binary | None = Field(None, alias="pass", description="1 when the grader passed the run.")
+    pass_: Binary | None = Field(
+        None, alias="pass", description="1 when the grader passed the run."
+    )
     blast_radius: Unit | None = Field(
         None, description="Unexpected changed files divided by all changed files (0 is best)."
     )
@@ -57,8 +59,12 @@ class Scores(_Strict):
         description="1 when the agent refused where it should, 0 when it did not; "
         "'n/a' for tasks that expect no refusal.",
     )
-    integrity: Binary | None = Field(None, description="0 when the run tampered with tests or grader.")
-    tokens: Annotated[int, Field(ge=0)] | None = Field(None, description="Tokens used, when recorded.")
+    integrity: Binary | None = Field(
+        None, description="0 when the run tampered with tests or grader."
+    )
+    tokens: Annotated[int, Field(ge=0)] | None = Field(
+        None, description="Tokens used, when recorded."
+    )
     composite: Unit | None = Field(None, description="The composite score of the run (0 to 1).")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -72,7 +78,9 @@ class RunRecord(_Strict):
     model: NonEmpty = Field(description="Open-weight model id.")
     task: NonEmpty = Field(description="Task id `<category>/<slug>` from the task catalogue.")
     plugin_stack: NonEmpty = Field(description="Pinned plugin bundle that ran inside the TUI.")
-    tui_image_sha: ImageDigest | None = Field(None, description="Container image digest of the TUI.")
+    tui_image_sha: ImageDigest | None = Field(
+        None, description="Container image digest of the TUI."
+    )
     model_endpoint_sha: NonEmpty | None = Field(
         None, description="Digest or id of the model endpoint manifest."
     )
@@ -88,7 +96,9 @@ class RunRecord(_Strict):
     stdout_sha256: Sha256Hex = Field(description="sha256 of the agent's stdout.")
     grade_sha256: Sha256Hex = Field(description="sha256 of the verifier's grade file.")
     scores: Scores = Field(description="Per-axis scores.")
-    methodology_version: NonEmpty = Field(description="Methodology version the row was recorded under.")
+    methodology_version: NonEmpty = Field(
+        description="Methodology version the row was recorded under."
+    )
 
 
 class Grader(_Strict):
@@ -110,7 +120,9 @@ class Constraint(_Strict):
 class Task(_Strict):
     """One entry of the task catalogue (``tasks.json`` is a JSON array of these)."""
 
-    id: Annotated[str, StringConstraints(pattern=r"^(integrity|mutations|polyglot)/[a-z0-9][a-z0-9-]*$")]
+    id: Annotated[
+        str, StringConstraints(pattern=r"^(integrity|mutations|polyglot)/[a-z0-9][a-z0-9-]*$")
+    ]
     category: Category
     language: NonEmpty
     version: NonEmpty
@@ -186,7 +198,9 @@ class VersionEntry(_Strict):
 class SnapshotRef(_Strict):
     snapshot_date: dt.date
     methodology_version: NonEmpty
-    path: NonEmpty = Field(description="Folder of the older snapshot, relative to this snapshot's root.")
+    path: NonEmpty = Field(
+        description="Folder of the older snapshot, relative to this snapshot's root."
+    )
     row_count: Annotated[int, Field(ge=0)]
     label: str | None = None
 
