@@ -207,7 +207,7 @@ def _value_list(key: CellKey, esc: _Escaper) -> str:
             word = value_literal(value).astext()
             shown = f"<code>{esc[word]}</code>" + _copy_button_html(word, f"Copy {field.name}")
         items.append(f"<dt>{esc[field.name]}</dt><dd>{shown}</dd>")
-    return '<dl class="cab-key-values">' + "".join(items) + "</dl>"
+    return '<dl class="cab-key-values simple">' + "".join(items) + "</dl>"
 
 
 def board_html(board: Board) -> str:

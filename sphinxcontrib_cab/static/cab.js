@@ -325,7 +325,8 @@
     var args = shellWords(command).slice(start);
     var values = {};
     for (var i = 0; i + 1 < args.length; i += 2) values[args[i].value] = args[i + 1];
-    var list = element("dl", "cab-keys");
+    // "simple" opts out of theme rules for API definition lists (sphinx_rtd_theme boxes each dt)
+    var list = element("dl", "cab-keys simple");
     var unpinned = [];
     fields.forEach(function (field) {
       var name = field[0], label = field[1], flag = field[2];
