@@ -8,7 +8,7 @@ HTML-only structure (popovers, copy buttons) afterwards.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
     from .models import VersionEntry
     from .snapshot import Cell, CellKey, Estimate, Snapshot
+
+
+ElementT = TypeVar("ElementT", bound=nodes.Element)
 
 
 # -- numbers ---------------------------------------------------------------------------------
@@ -71,6 +74,14 @@ def visible_text(text: str) -> str:
         f"\\u{{{ord(char):x}}}" if is_hidden(char) and char not in PROSE_KEPT else char
         for char in text
     )
+
+
+def without_smartquotes(node: ElementT) -> ElementT:
+    """Mark ``node`` so Sphinx's SmartQuotes leaves the text inside it alone: on data prose it
+    would curl quotes and drop the backslash of ``\\\\`` and ``\\"``, so the page would not
+    show the data as recorded. The attribute is read by Sphinx only; no writer emits it."""
+    node["support_smartquotes"] = False
+    return node
 
 
 def text_node(text: str) -> nodes.Text:

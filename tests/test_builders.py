@@ -164,11 +164,12 @@ def test_bad_pages_render_the_same_in_rst_and_myst(bad: Built) -> None:
 
 # -- hostile data --------------------------------------------------------------------------------
 
-HOSTILE_PAGES = ("index", "ledger", "cells")
+HOSTILE_PAGES = ("index", "ledger", "cells", "history", "tasks", "downloads")
 
 
 def hostile_srcdir(workdir: Path) -> Path:
-    """The hostile root with the hostile snapshot, and one cab-provenance per task of it."""
+    """The hostile root with the hostile snapshot, one cab-provenance and one cab-task per task
+    of it."""
     import json
     import shutil
 
@@ -182,6 +183,9 @@ def hostile_srcdir(workdir: Path) -> Path:
     with (srcdir / "cells.rst").open("a", encoding="utf-8") as page:
         for task in tasks:
             page.write(f".. cab-provenance::\n   :show: cell\n   :task: {task['id']}\n\n")
+    with (srcdir / "tasks.rst").open("a", encoding="utf-8") as page:
+        for task in tasks:
+            page.write(f".. cab-task:: {task['id']}\n\n")
     return srcdir
 
 
@@ -209,6 +213,72 @@ def test_hostile_epub_pages_are_well_formed_xml(hostile: dict[str, Built]) -> No
     outdir = hostile["epub"].outdir
     for page in HOSTILE_PAGES:
         minidom.parse(str(outdir / f"{page}.xhtml"))  # raises on a control character
+
+
+# (page, field tag, shown as a literal?) for the data the history, task and downloads directives
+# put on the page; the meta field carries every payload at once
+HOSTILE_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("tasks", "task.language", False),
+    ("tasks", "task.version", True),
+    ("tasks", "task.summary", False),
+    ("tasks", "task.source", True),
+    ("tasks", "task.grader.kind", True),
+    ("tasks", "task.grader.command", True),
+    ("tasks", "task.ground_truth[0]", True),
+    ("tasks", "task.constraints[0].rule", True),
+    ("tasks", "task.constraints[0].target", True),
+    ("history", "history.version", True),
+    ("history", "history.changes", False),
+    ("history", "history.fields_introduced[0]", True),
+)
+
+
+def shown(value: str, literal: bool) -> str:
+    """How a data value reads on the page: the value, hidden characters as escapes."""
+    from sphinxcontrib_cab.render import value_literal, visible_text
+
+    return value_literal(value).astext() if literal else visible_text(value)
+
+
+def squeezed(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_hostile_epub_pages_show_the_data_literally(hostile: dict[str, Built]) -> None:
+    from xml.etree import ElementTree
+
+    from hostile.make_hostile import PAYLOADS, joined, tagged
+
+    outdir = hostile["epub"].outdir
+    texts = {
+        page: squeezed("".join(ElementTree.parse(outdir / f"{page}.xhtml").getroot().itertext()))
+        for page in HOSTILE_PAGES
+    }
+    for page, tag, literal in HOSTILE_FIELDS:
+        for name in PAYLOADS:
+            assert squeezed(shown(tagged(name, tag), literal)) in texts[page], (tag, name)
+    for name in PAYLOADS:  # the setup script is a code block: hidden characters as escapes
+        assert squeezed(shown(tagged(name, "task.setup"), False)) in texts["tasks"], name
+    version = squeezed(shown(joined("meta.methodology_version"), True))
+    assert version in texts["downloads"]
+    assert version in texts["history"]
+
+
+def test_hostile_latex_escapes_the_specials(hostile: dict[str, Built]) -> None:
+    from sphinx.util import texescape
+
+    from hostile.make_hostile import tagged
+
+    texescape.init()  # the map the LaTeX builder escapes text with
+    tex = (hostile["latex"].outdir / "cab-test.tex").read_text("utf-8")
+    for _page, tag, literal in HOSTILE_FIELDS:
+        escaped = texescape.escape(shown(tagged("latex", tag), literal))
+        assert "\\textbackslash{}input\\{/etc/passwd\\}" in escaped
+        assert escaped in tex, tag
+    setup = "\\PYGZbs{}input\\PYGZob{}/etc/passwd\\PYGZcb{}"  # Pygments' escapes, code block
+    assert setup in tex
+    assert "\\input{/etc/passwd}" not in tex
+    assert tex.count("\\end{document}") == 1
 
 
 def test_hostile_html_carries_no_live_markup(hostile: dict[str, Built]) -> None:

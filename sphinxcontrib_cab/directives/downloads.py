@@ -28,7 +28,7 @@ from docutils.parsers.rst import directives
 from sphinx.builders.html import StandaloneHTMLBuilder
 
 from ..keys import KEY_FIELD_NAMES
-from ..render import SnapshotDirective, format_count
+from ..render import SnapshotDirective, format_count, value_literal, without_smartquotes
 from ..snapshot import AXES
 from ..warnings_ import Subtype, warn
 
@@ -313,16 +313,15 @@ class DownloadsDirective(SnapshotDirective):
 
     def _receipt(self, snapshot: Snapshot) -> nodes.paragraph:
         fields = receipt(snapshot)
-        paragraph = nodes.paragraph(classes=["cab-downloads-receipt"])
+        paragraph = without_smartquotes(nodes.paragraph(classes=["cab-downloads-receipt"]))
         paragraph += nodes.Text("Both files embed the receipt of snapshot ")
-        paragraph += nodes.literal(snapshot.name, snapshot.name)
+        paragraph += value_literal(snapshot.name)
         if fields["methodology_version"] is not None:
             paragraph += nodes.Text(" (methodology ")
-            paragraph += nodes.literal(fields["methodology_version"], fields["methodology_version"])
+            paragraph += value_literal(fields["methodology_version"])
             paragraph += nodes.Text(")")
         paragraph += nodes.Text(": its snapshot digest ")
-        digest = str(fields["snapshot_digest"])
-        paragraph += nodes.literal(digest, digest)
+        paragraph += value_literal(str(fields["snapshot_digest"]))
         paragraph += nodes.Text(
             f" and its {format_count(snapshot.rows_read)} rows, in the CSV's comment lines and "
             "under the JSON's receipt key."

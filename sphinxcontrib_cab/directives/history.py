@@ -9,7 +9,14 @@ from docutils.parsers.rst import directives
 from sphinx import addnodes
 
 from ..keys import KEY_FIELD_NAMES, MISSING_MARK, PROVENANCE_FIELDS
-from ..render import SnapshotDirective, format_count
+from ..render import (
+    SnapshotDirective,
+    format_count,
+    text_node,
+    value_literal,
+    visible_text,
+    without_smartquotes,
+)
 from ..warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
@@ -23,11 +30,13 @@ PARTS: tuple[str, ...] = ("versions", "fields", "snapshots")
 
 
 def _paragraph(text: str) -> nodes.paragraph:
-    return nodes.paragraph(text, text)
+    """A paragraph of (possibly data) prose, hidden characters shown as escapes."""
+    return nodes.paragraph("", "", text_node(text))
 
 
 def _literal(text: str) -> nodes.paragraph:
-    return nodes.paragraph("", "", nodes.literal(text, text))
+    """A paragraph holding one data value as a ``literal`` (``render.value_literal``)."""
+    return nodes.paragraph("", "", value_literal(text))
 
 
 def _missing() -> nodes.paragraph:
@@ -39,7 +48,7 @@ def _missing() -> nodes.paragraph:
 def _table(
     title: str, headers: tuple[str, ...], widths: tuple[int, ...], classes: list[str]
 ) -> tuple[nodes.table, nodes.tbody]:
-    table = nodes.table(classes=["cab-table", *classes])
+    table = without_smartquotes(nodes.table(classes=["cab-table", *classes]))
     table += nodes.title(title, title)
     group = nodes.tgroup(cols=len(headers))
     table += group
@@ -82,7 +91,7 @@ def versions_table(meta: Meta) -> nodes.table:
             for position, name in enumerate(entry.fields_introduced):
                 if position:
                     fields += nodes.Text(", ")
-                fields += nodes.literal(name, name)
+                fields += value_literal(name)
         else:
             fields = _missing()
         body += _row(
@@ -108,7 +117,11 @@ def field_timeline(snapshot: Snapshot, meta: Meta) -> nodes.table:
     shown = [name for name in KEY_FIELD_NAMES if name in introduced]
     shown += [name for name, first in introduced.items() if first > 0 and name not in shown]
     introduced = {name: introduced[name] for name in shown}
-    headers = ("Field", *(f"v{entry.version}" for entry in versions), "Cells without it")
+    headers = (
+        "Field",
+        *(visible_text(f"v{entry.version}") for entry in versions),
+        "Cells without it",
+    )
     widths = (30, *(12 for _ in versions), 18)
     table, body = _table(
         "Fields recorded per methodology version", headers, widths, ["cab-field-timeline"]
@@ -211,7 +224,7 @@ class HistoryDirective(SnapshotDirective):
         return table
 
     def _snapshot_link(self, date: str) -> nodes.paragraph:
-        label = nodes.literal(date, date)
+        label = value_literal(date)
         prefix = self.options.get("snapshot-pages")
         if prefix is None:
             return nodes.paragraph("", "", label)

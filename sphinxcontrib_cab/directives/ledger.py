@@ -30,7 +30,14 @@ from docutils.parsers.rst import directives
 
 from ..keys import MISSING_MARK
 from ..models import SEVERITIES
-from ..render import SnapshotDirective, format_count, text_node, value_literal, visible_text
+from ..render import (
+    SnapshotDirective,
+    format_count,
+    text_node,
+    value_literal,
+    visible_text,
+    without_smartquotes,
+)
 from ..snapshot import format_timestamp
 
 if TYPE_CHECKING:
@@ -243,7 +250,7 @@ def exploit_list(snapshot: Snapshot, status: str) -> nodes.container:
     chosen = sorted(
         (e for e in snapshot.exploits if status == "all" or e.status == status), key=exploit_order
     )
-    container = nodes.container(classes=["cab-exploits"])
+    container = without_smartquotes(nodes.container(classes=["cab-exploits"]))
     if not chosen:
         kind = "" if status == "all" else f"{status} "
         container += nodes.paragraph(

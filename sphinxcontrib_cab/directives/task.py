@@ -14,7 +14,14 @@ from sphinx import addnodes
 
 from ..keys import MISSING_MARK
 from ..models import CATEGORIES
-from ..render import SnapshotDirective, format_count
+from ..render import (
+    SnapshotDirective,
+    format_count,
+    text_node,
+    value_literal,
+    visible_text,
+    without_smartquotes,
+)
 from ..warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
@@ -25,11 +32,13 @@ if TYPE_CHECKING:
 
 
 def _literal_paragraph(text: str) -> nodes.paragraph:
-    return nodes.paragraph("", "", nodes.literal(text, text))
+    """A paragraph holding one data value as a ``literal`` (``render.value_literal``)."""
+    return nodes.paragraph("", "", value_literal(text))
 
 
 def _text_paragraph(text: str) -> nodes.paragraph:
-    return nodes.paragraph(text, text)
+    """A paragraph of (possibly data) prose, hidden characters shown as escapes."""
+    return nodes.paragraph("", "", text_node(text))
 
 
 def _missing_paragraph(reason: str) -> nodes.paragraph:
@@ -54,11 +63,11 @@ def _constraints(task: Task) -> nodes.Element:
     items = nodes.bullet_list(classes=["cab-constraints"])
     for constraint in task.constraints:
         paragraph = nodes.paragraph()
-        paragraph += nodes.literal(constraint.rule, constraint.rule)
+        paragraph += value_literal(constraint.rule)
         if constraint.target is not None:
             paragraph += nodes.Text(" on ")
-            paragraph += nodes.literal(constraint.target, constraint.target)
-        paragraph += nodes.Text(f", scored as {constraint.scoring}")
+            paragraph += value_literal(constraint.target)
+        paragraph += text_node(f", scored as {constraint.scoring}")
         items += nodes.list_item("", paragraph)
     return items
 
@@ -67,9 +76,9 @@ def spec_values(task: Task) -> list[tuple[str, nodes.Element]]:
     """(field name, value node) for every field of the spec, in the catalogue's order."""
     grader = nodes.paragraph()
     grader += nodes.Text("kind ")
-    grader += nodes.literal(task.grader.kind, task.grader.kind)
+    grader += value_literal(task.grader.kind)
     grader += nodes.Text(", command ")
-    grader += nodes.literal(task.grader.command, task.grader.command)
+    grader += value_literal(task.grader.command)
     budget = _text_paragraph(
         f"{format_count(task.budget.max_turns)} turns at most, "
         f"timeout {format_count(task.budget.timeout_s)} s"
@@ -84,9 +93,9 @@ def spec_values(task: Task) -> list[tuple[str, nodes.Element]]:
         if task.source is not None
         else _missing_paragraph("the spec names no upstream source")
     )
-    setup = nodes.literal_block(
-        task.setup, task.setup, language="shell", classes=["cab-task-setup"]
-    )
+    # tab and newline stay; any other hidden character is shown as an escape
+    script = visible_text(task.setup)
+    setup = nodes.literal_block(script, script, language="shell", classes=["cab-task-setup"])
     return [
         ("id", _literal_paragraph(task.id)),
         ("category", _literal_paragraph(task.category)),
@@ -107,7 +116,7 @@ def spec_values(task: Task) -> list[tuple[str, nodes.Element]]:
 def task_spec(task: Task) -> nodes.table:
     """``table.cab-task-spec`` (caption "Spec of task <id>", columns Field and Value): every
     field of the spec, in the catalogue's order, the field name as a ``literal``."""
-    table, body = _table(f"Spec of task {task.id}", ("Field", "Value"), (22, 78))
+    table, body = _table(visible_text(f"Spec of task {task.id}"), ("Field", "Value"), (22, 78))
     table["classes"] = ["cab-table", "cab-prose", "cab-task-spec"]
     for name, value in spec_values(task):
         row = nodes.row()
@@ -143,7 +152,7 @@ class TaskDirective(SnapshotDirective):
             return []
         cells = sum(1 for cell in snapshot.cells if cell.key.task == task_id)
         summary = nodes.paragraph(classes=["cab-task-cells"])
-        summary += nodes.Text(
+        summary += text_node(
             f"Snapshot {snapshot.name} holds {format_count(cells)} "
             f"cell{'s' if cells != 1 else ''} of this task."
         )
@@ -157,7 +166,7 @@ def _entry(*children: nodes.Element) -> nodes.entry:
 def _table(
     title: str, headers: tuple[str, ...], widths: tuple[int, ...]
 ) -> tuple[nodes.table, nodes.tbody]:
-    table = nodes.table(classes=["cab-table", "cab-prose", "cab-task-index"])
+    table = without_smartquotes(nodes.table(classes=["cab-table", "cab-prose", "cab-task-index"]))
     table += nodes.title(title, title)
     group = nodes.tgroup(cols=len(headers))
     table += group
@@ -216,7 +225,7 @@ class TaskIndexDirective(SnapshotDirective):
         return result
 
     def _task_link(self, task: Task) -> nodes.paragraph:
-        label = nodes.literal(task.id, task.id)
+        label = value_literal(task.id)
         folder = str(self.config.cab_task_pages).strip().strip("/")
         docname = f"{folder}/{task.category}/{task.slug}/index"
         if not folder or docname not in self.env.found_docs:
