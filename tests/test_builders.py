@@ -265,9 +265,8 @@ def test_hostile_epub_pages_show_the_data_literally(hostile: dict[str, Built]) -
 
 
 def test_hostile_latex_escapes_the_specials(hostile: dict[str, Built]) -> None:
-    from sphinx.util import texescape
-
     from hostile.make_hostile import tagged
+    from sphinx.util import texescape
 
     texescape.init()  # the map the LaTeX builder escapes text with
     tex = (hostile["latex"].outdir / "cab-test.tex").read_text("utf-8")
