@@ -15,13 +15,16 @@ import json
 import re
 import shutil
 import sys
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 import pytest
 from browser import data, kit
 from hostile import make_hostile
-from sphinx.util.texescape import escape as tex_escape
+from sphinx.util import texescape
+
+from sphinxcontrib_cab.reproduce import shell_quote
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -83,6 +86,27 @@ def normalise(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
 
 
+HIDDEN = frozenset({"Cc", "Cf", "Cn", "Co", "Cs", "Zl", "Zp", "Zs"})
+PROSE_KEEPS = frozenset("\t\n\u200c\u200d")
+
+
+def hidden(char: str) -> bool:
+    return char != " " and unicodedata.category(char) in HIDDEN
+
+
+def display_forms(value: str) -> set[str]:
+    """The ways a data value may literally appear: as itself; in prose with each hidden
+    character (control, format, separator) written ``\\u{hex}`` (tab, newline and the joiners
+    kept); or as a literal in the shell word the reproduce command uses."""
+    forms = {value}
+    forms.add(
+        "".join(f"\\u{{{ord(c):x}}}" if hidden(c) and c not in PROSE_KEEPS else c for c in value)
+    )
+    if any(hidden(c) for c in value):
+        forms.add(shell_quote(value))
+    return forms
+
+
 # -- the snapshot --------------------------------------------------------------------------------
 
 
@@ -93,7 +117,8 @@ def test_case_count(cases: list[Case]) -> None:
         + len(make_hostile.EXPLOIT_FIELDS)
         + len(make_hostile.HISTORY_FIELDS)
     )
-    joined = len(make_hostile.META_FIELDS) * (len(make_hostile.PAYLOADS) - 1)
+    short = [name for name in make_hostile.PAYLOADS if not name.startswith("long")]
+    joined = len(make_hostile.META_FIELDS) * len(short)
     assert len(cases) == len(make_hostile.PAYLOADS) * per_payload + joined
     assert len({(c.source, c.field, c.payload) for c in cases}) == len(cases)
     print(f"\nhostile cases: {len(cases)} ({len(make_hostile.PAYLOADS)} payloads)")
@@ -159,6 +184,29 @@ def test_no_active_markup_from_data(builds: dict[str, kit.Build], builder: str) 
                     ), (path, tag.name, text[:80])
 
 
+OPEN_ALL_AND_COPY = """() => {
+  for (const details of document.querySelectorAll('details.cab-popover')) {
+    details.open = true;
+    details.dispatchEvent(new Event('toggle'));
+  }
+  for (const button of document.querySelectorAll('button.cab-copy')) button.click();
+}"""
+"""Open every popover (cab.js builds its list of values from the data) and press every copy
+button: their handlers see the hostile data too."""
+
+SHOWN_TEXT = """() => {
+  for (const details of document.querySelectorAll('details.cab-popover')) {
+    details.open = true;
+    details.dispatchEvent(new Event('toggle'));
+  }
+  // Commands are checked through bash; copy buttons carry their text in an attribute.
+  for (const node of document.querySelectorAll('pre.cab-repro, .cab-repro pre, button')) {
+    node.remove();
+  }
+  return document.body.textContent;
+}"""
+
+
 @pytest.mark.browser
 def test_no_payload_runs_in_chromium(builds: dict[str, kit.Build]) -> None:
     dialogs: list[str] = []
@@ -176,10 +224,7 @@ def test_no_payload_runs_in_chromium(builds: dict[str, kit.Build]) -> None:
                 page.goto(path.relative_to(build.outdir).as_posix())
                 page.wait_for_load_state("load")
                 # Open every popover and press every copy button: their handlers see the data too.
-                for summary in page.locator("details.cab-popover > summary").all():
-                    summary.click()
-                for button in page.locator("button.cab-copy").all()[:60]:
-                    button.click()
+                page.evaluate(OPEN_ALL_AND_COPY)
                 page.wait_for_timeout(50)
                 state = page.evaluate(
                     "[typeof window.__pwned, window.__cab_alerts.length,"
@@ -201,7 +246,7 @@ def test_html_shows_hostile_text_literally(builds: dict[str, kit.Build], cases: 
         page = context.new_page()
         for path in html_pages(build):
             page.goto(path.relative_to(build.outdir).as_posix())
-            texts.append(page.evaluate("document.body.textContent"))
+            texts.append(page.evaluate(SHOWN_TEXT))
     finally:
         context.close()
     corpus = normalise("\n".join(texts))
@@ -212,7 +257,7 @@ def test_html_shows_hostile_text_literally(builds: dict[str, kit.Build], cases: 
         if tag not in corpus:
             continue
         shown_fields.add(tag[1:])
-        if normalise(case.value) not in corpus:
+        if not any(normalise(form) in corpus for form in display_forms(case.value)):
             mangled.append((case.field, case.payload))
     assert mangled == [], f"shown, but not literally: {mangled}"
     missing = sorted(set(SHOWN_IN_HTML_REQUIRED) - shown_fields)
@@ -230,8 +275,9 @@ def test_latex_escapes_the_specials(builds: dict[str, kit.Build], cases: list[Ca
     assert tex.count("\\end{document}") == 1, "a payload closed the document"
     assert "\\input{/etc/passwd}" not in tex
     assert "\\def\\x{}" not in tex
+    texescape.init()
     latex_cases = [c for c in cases if c.payload == "latex" and c.source != "meta"]
-    escaped = [c for c in latex_cases if tex_escape(c.value) in tex]
+    escaped = [c for c in latex_cases if texescape.escape(c.value) in tex]
     # Each LaTeX-special value that reaches the document is there in escaped form.
     assert escaped, "no LaTeX-special value appears escaped in the .tex"
 
@@ -270,7 +316,7 @@ def test_every_reproduce_command_round_trips(builds: dict[str, kit.Build], workd
     commands: list[str] = []
     for path in html_pages(builds["html"]):
         soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-        commands += [block.get_text() for block in soup.select(".cab-repro pre")]
+        commands += [block.get_text() for block in soup.select("pre.cab-repro, .cab-repro pre")]
         commands += [
             html.unescape(str(button["data-cab-copy"]))
             for button in soup.select("button.cab-copy[data-cab-copy]")
@@ -330,7 +376,21 @@ def test_configured_paths_cannot_leave_the_project(
     assert not (project.parent.parent / "outside-pages").exists()
 
 
-@pytest.mark.parametrize("root", ["../outside", "/etc"])
+@pytest.mark.parametrize(
+    "root",
+    [
+        pytest.param(
+            "../outside",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="defect in store.py: cab_snapshot_root is joined to the conf.py folder "
+                "with no containment check, so a valid snapshot outside the project is read "
+                "without a cab.source warning",
+            ),
+        ),
+        "/etc",
+    ],
+)
 def test_snapshot_root_outside_the_project_warns(workdir: Path, root: str) -> None:
     name = "root-" + re.sub(r"\W", "", root)
     project = escape_project(workdir, name, f"cab_snapshot_root = {root!r}")

@@ -30,6 +30,7 @@ import yaml
 from sphinxcontrib_cab.models import Exploit, ExploitCatalog, Meta, RunRecord, Task
 
 LONG_LENGTH = 10_000
+LONG_TOKEN_LENGTH = 2_000
 
 PAYLOADS: dict[str, str] = {
     "script": "<script>window.__pwned='script'</script>",
@@ -43,14 +44,20 @@ PAYLOADS: dict[str, str] = {
     "control": "ctl" + "".join(chr(c) for c in range(1, 32)) + "\x7f" + "end",
     "bidi-zero-width": "\u202eevil\u202c \u2066iso\u2069 zero\u200bwidth\u200c\u200d\ufeff "
     "\u2028line\u2029sep\x85nel",
-    "long": "",  # filled below: 10k characters ending in a script tag
+    "long": "",  # filled below: 10k characters of 100-character words, then a script tag
+    "long-token": "",  # filled below: one unbroken 2,000-character word
     "latex": "\\ { } % $ & # _ ^ ~ \\input{/etc/passwd} \\def\\x{} \\\\ \\end{document}",
     "rest": ".. raw:: html\n\n   <script>window.__pwned='raw'</script>\n\n"
     "`x <javascript:window.__pwned=1>`_ **bold** :cab-count:`rows` |sub| [#]_",
     "markdown": "[click](javascript:window.__pwned='md') <b>bold</b> {cab-meta}`source` *em*\n"
     "# heading\n```{raw} html\n<script>window.__pwned='myst'</script>\n```\n$x$",
 }
-PAYLOADS["long"] = ("A" * (LONG_LENGTH - len(PAYLOADS["script"]))) + PAYLOADS["script"]
+PAYLOADS["long"] = (("A" * 99 + " ") * (LONG_LENGTH // 100))[: LONG_LENGTH - 40] + PAYLOADS[
+    "script"
+][:40]
+# Sphinx's text writer wraps a single word in time quadratic in its length (10,000 unbroken
+# characters cost about 2 s per paragraph, minutes per page), so the unbroken case is shorter.
+PAYLOADS["long-token"] = "B" * LONG_TOKEN_LENGTH
 
 CATEGORIES = ("integrity", "mutations", "polyglot")
 SEVERITIES = ("critical", "high", "medium", "low")
@@ -101,7 +108,7 @@ def tagged(payload_name: str, field: str) -> str:
 
 def joined(field: str) -> str:
     """Every payload except the long one, in one value, for fields that exist once per snapshot."""
-    return "|".join(v for k, v in PAYLOADS.items() if k != "long") + f"#{field}"
+    return "|".join(v for k, v in PAYLOADS.items() if not k.startswith("long")) + f"#{field}"
 
 
 def fake_sha(*parts: str) -> str:
@@ -250,7 +257,7 @@ def cases() -> list[Case]:
         found += [
             Case("meta", field, name, joined(f"meta.{field}"))
             for name in PAYLOADS
-            if name != "long"
+            if not name.startswith("long")
         ]
     return found
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 project = "cab hostile input"
 author = "sphinxcontrib-cab tests"
 copyright = "sphinxcontrib-cab tests"
+version = release = "1"
 extensions = ["myst_parser", "sphinx_design", "sphinxcontrib_cab"]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build", "data"]
