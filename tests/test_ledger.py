@@ -92,6 +92,28 @@ def test_ledger_audit_paths_follow_the_configuration(tmp_path: Path) -> None:
     assert [w for w in built.warnings if "ledger_rst" in w] == []
 
 
+def test_text_builder_ledger_is_readable(tmp_path: Path) -> None:
+    """Plain text: the header fits on one line, and each source's first line names the source
+    and holds its whole audit path."""
+    built = build("directives", tmp_path, "text")
+    snapshot = pinned_snapshot(built)
+    lines = (built.outdir / "ledger_rst.txt").read_text("utf-8").splitlines()
+    header = next(line for line in lines if "Audit path" in line)
+    assert [cell.strip() for cell in header.strip("|").split("|")] == [
+        "Source",
+        "What was collected",
+        "Counts",
+        "When",
+        "Audit path",
+    ]
+    paths = snapshot.sources
+    audit = (paths.runs_audit, paths.tasks_audit, paths.exploits_audit, paths.meta_audit)
+    for source, path in zip(SOURCES, audit, strict=True):
+        first_word = source.split()[0]
+        row = next(line for line in lines if line.startswith(f"| **{first_word}"))
+        assert f'"{path}"' in row, (source, row)
+
+
 def exploit_ids(built: Built, docname: str) -> list[str]:
     page = soup(built.page(docname))
     return [

@@ -131,19 +131,34 @@ def entry(*children: nodes.Node) -> nodes.entry:
     return nodes.entry("", nodes.paragraph("", "", *children))
 
 
+PROSE_WIDTHS: tuple[int, ...] = (16, 34, 22, 24)
+"""Character widths of the Source, What was collected, Counts and When columns (the text
+builder lays columns out at exactly these widths; LaTeX and HTML size columns themselves)."""
+AUDIT_WIDTH_RANGE: tuple[int, int] = (12, 60)
+
+
+def ledger_widths(rows: tuple[LedgerRow, ...]) -> tuple[int, ...]:
+    """Column widths: the prose columns fixed, the audit-path column as wide as the longest
+    path plus its quotes (within :data:`AUDIT_WIDTH_RANGE`), so a path stays on one line."""
+    longest = max((len(value_literal(row.audit_path).astext()) for row in rows), default=0)
+    low, high = AUDIT_WIDTH_RANGE
+    return (*PROSE_WIDTHS, min(max(longest + 2, low), high))
+
+
 def ledger_table(snapshot: Snapshot) -> nodes.table:
     table = nodes.table(classes=["cab-table", "cab-ledger"])
     title = f"Trust ledger of snapshot {snapshot.name}"
     table += nodes.title(title, title)
     group = nodes.tgroup(cols=len(LEDGER_COLUMNS))
     table += group
-    for width in (2, 5, 3, 2, 3):
+    rows = ledger_rows(snapshot)
+    for width in ledger_widths(rows):
         group += nodes.colspec(colwidth=width)
     head = nodes.thead()
     head += nodes.row("", *(entry(nodes.Text(c)) for c in LEDGER_COLUMNS))
     group += head
     body = nodes.tbody()
-    for row in ledger_rows(snapshot):
+    for row in rows:
         body += nodes.row(
             "",
             entry(nodes.strong(row.source, row.source)),
