@@ -19,6 +19,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives, roles
 from sphinx.util.docutils import SphinxDirective
 
+from .aggregate import DEFINITIONS
 from .config import CONFIG_CHOICES, CONFIG_VALUES
 from .keys import KEY_FIELDS
 from .models import SCHEMAS
@@ -155,14 +156,16 @@ def describe_option(
     choices: dict[str, tuple[str, ...]],
     docs: dict[str, str] | None = None,
 ) -> str:
-    """An option in words: its description from the directive's ``option_docs``, its allowed
-    values from ``option_choices``, else what its converter accepts."""
+    """An option in words: its description from the directive's ``option_docs`` and its
+    allowed values from ``option_choices`` (both when given), else what its converter
+    accepts."""
     described = (docs or {}).get(option)
-    if described:
-        return described
     allowed = choices.get(option)
-    if allowed:
-        return "one of " + ", ".join(f"``{value}``" for value in allowed)
+    listed = ", ".join(f"``{value}``" for value in allowed) if allowed else ""
+    if described:
+        return f"{described}; allowed: {listed}" if listed else described
+    if listed:
+        return f"one of {listed}"
     if option == "snapshot":
         return "the ``snapshot_date`` of an older snapshot listed in ``meta.json``"
     return describe_converter(converter)
@@ -281,11 +284,16 @@ def directive_entries(registry: dict[str, Any]) -> list[nodes.Node]:
 
 
 def role_entries(registry: dict[str, Any]) -> list[nodes.Node]:
-    """Per ``cab-*`` role: a ``rubric`` (id ``cab-role-<name>``) and its docstring."""
+    """Per ``cab-*`` role: a ``rubric`` (id ``cab-role-<name>``), its docstring, then one
+    paragraph per part of its text with a fixed set of values (the role's ``choices``)."""
     result: list[nodes.Node] = []
     for name, role in registered(registry):
         result.append(nodes.rubric("", "", nodes.literal(name, name), ids=[f"cab-role-{name}"]))
         result.extend(doc_paragraphs(role))
+        choices: dict[str, tuple[str, ...]] = getattr(role, "choices", None) or {}
+        for part, allowed in choices.items():
+            listed = ", ".join(f"``{value}``" for value in allowed)
+            result.append(paragraph(f"Allowed values of {part}: {listed}."))
     return result
 
 
@@ -356,6 +364,7 @@ class ReferenceDirective(SphinxDirective):
     }
     option_choices: ClassVar[dict[str, tuple[str, ...]]] = {
         "schema": ("all", *sorted(SCHEMAS)),
+        "only": tuple(DEFINITIONS),
     }
     option_docs: ClassVar[dict[str, str]] = {
         "only": "for ``definitions``: space-separated names of the definitions to show, in order",
@@ -397,8 +406,6 @@ class ReferenceDirective(SphinxDirective):
     def definition_names(self) -> tuple[str, ...] | None:
         """``:only:`` as names of :data:`.aggregate.DEFINITIONS`; unknown names are a located
         ``cab.option`` warning."""
-        from .aggregate import DEFINITIONS
-
         if "only" not in self.options:
             return None
         names = tuple(str(self.options["only"] or "").split())

@@ -21,7 +21,7 @@ ambiguous cell a located ``cab.cell`` warning; both render ``inline.cab-problem`
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
 from sphinx.util.docutils import SphinxRole
@@ -170,6 +170,7 @@ class CountRole(CabRole):
     """``{cab-count}`name``` -> the count, with thousands separators."""
 
     css_class = "cab-count"
+    choices: ClassVar[dict[str, tuple[str, ...]]] = {"name": COUNT_NAMES}
 
     def render(self, snapshot: Snapshot, text: str) -> str | None:
         count = COUNTS.get(text)
@@ -183,6 +184,7 @@ class MetaRole(CabRole):
     """``{cab-meta}`name``` -> one value of the methodology pin."""
 
     css_class = "cab-meta"
+    choices: ClassVar[dict[str, tuple[str, ...]]] = {"name": META_NAMES}
 
     def render(self, snapshot: Snapshot, text: str) -> str | None:
         if text not in META_NAMES:
@@ -201,6 +203,7 @@ class ScoreRole(CabRole):
     """``{cab-score}`[metric:]cell``` -> the cell's mean and 95% interval."""
 
     css_class = "cab-score"
+    choices: ClassVar[dict[str, tuple[str, ...]]] = {"metric": METRIC_NAMES}
 
     def render(self, snapshot: Snapshot, text: str) -> str | None:
         metric, cell_text = "headline", text

@@ -17,11 +17,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from unittest.mock import MagicMock
 
 import pytest
 from bs4 import BeautifulSoup
+from docutils import nodes
 
 from sphinxcontrib_cab.config import CONFIG_VALUES
 from sphinxcontrib_cab.keys import KEY_FIELDS
@@ -367,6 +368,61 @@ def test_reference_is_generated_from_the_code(site: Build) -> None:
     options = history.find_next("table")
     assert options is not None
     assert "versions" in options.get_text() and "snapshots" in options.get_text()
+
+
+def _registered_objects() -> tuple[dict[str, Any], dict[str, Any]]:
+    """name -> directive class and name -> role object, as sphinxcontrib_cab's setup registers
+    them (and cab-reference, registered by its own module)."""
+    from sphinxcontrib_cab.directives import setup_directives
+    from sphinxcontrib_cab.reference import ReferenceDirective
+    from sphinxcontrib_cab.roles import setup_roles
+
+    app = MagicMock()
+    setup_directives(app)
+    setup_roles(app)
+    directives = {c.args[0]: c.args[1] for c in app.add_directive.call_args_list}
+    directives["cab-reference"] = ReferenceDirective
+    roles = {c.args[0]: c.args[1] for c in app.add_role.call_args_list}
+    return directives, roles
+
+
+def test_reference_lists_the_allowed_values_of_every_choice_option() -> None:
+    from sphinxcontrib_cab.aggregate import DEFINITIONS
+    from sphinxcontrib_cab.directives.history import PARTS
+    from sphinxcontrib_cab.directives.ledger import STATUS_CHOICES
+    from sphinxcontrib_cab.directives.provenance import SHOW_CHOICES
+    from sphinxcontrib_cab.models import CATEGORIES
+    from sphinxcontrib_cab.reference import directive_entries, role_entries
+    from sphinxcontrib_cab.roles import COUNT_NAMES, META_NAMES, METRIC_NAMES
+
+    directives, roles = _registered_objects()
+    expected = {
+        ("cab-exploits", "status"): STATUS_CHOICES,
+        ("cab-provenance", "show"): SHOW_CHOICES,
+        ("cab-history", "parts"): PARTS,
+        ("cab-task-index", "category"): ("all", *CATEGORIES),
+        ("cab-reference", "schema"): ("all", *sorted(SCHEMAS)),
+        ("cab-reference", "only"): tuple(DEFINITIONS),
+    }
+    declared = {
+        (name, option): tuple(values)
+        for name, cls in directives.items()
+        for option, values in (getattr(cls, "option_choices", None) or {}).items()
+    }
+    assert expected.items() <= declared.items()
+    for (name, option), values in declared.items():
+        entries = directive_entries({name: directives[name]})
+        table = next(node for node in entries if isinstance(node, nodes.table))
+        rows = {
+            row[0].astext(): row[1].astext() for row in table.findall(nodes.row) if len(row) == 2
+        }
+        accepts = rows[f":{option}:"]
+        for value in values:
+            assert value in accepts, (name, option, value)
+    role_choices = {"cab-count": COUNT_NAMES, "cab-meta": META_NAMES, "cab-score": METRIC_NAMES}
+    for name, values in role_choices.items():
+        text = " ".join(node.astext() for node in role_entries({name: roles[name]}))
+        assert all(f"{value}," in text or f"{value}." in text for value in values), name
 
 
 def test_data_contract_shows_every_schema(site: Build) -> None:

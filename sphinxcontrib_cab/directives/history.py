@@ -158,8 +158,7 @@ class HistoryDirective(SnapshotDirective):
     }
     option_choices: ClassVar[dict[str, tuple[str, ...]]] = {"parts": PARTS}
     option_docs: ClassVar[dict[str, str]] = {
-        "parts": "space-separated, in the order to show: ``versions``, ``fields``, "
-        "``snapshots`` (default: all three)",
+        "parts": "space-separated, in the order to show (default: all three)",
         "snapshot-pages": "docname prefix of the pages that render older snapshots, e.g. "
         "``snapshots/``; a snapshot's date links to ``<prefix><snapshot_date>`` when it exists",
     }

@@ -23,7 +23,7 @@ then by id. Options: ``:status: live|patched|all`` (default ``all``) and ``:snap
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -42,6 +42,7 @@ from ..snapshot import format_timestamp
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.util.typing import OptionSpec
 
     from ..models import CellSelector, Exploit
     from ..snapshot import Snapshot
@@ -280,13 +281,14 @@ class ExploitsDirective(SnapshotDirective):
     """Render the exploit ledger entries, optionally only the live or patched ones."""
 
     has_content = False
-    option_spec = {
+    option_spec: ClassVar[OptionSpec] = {
         **SnapshotDirective.option_spec,
         "status": directives.unchanged,
     }
+    option_choices: ClassVar[dict[str, tuple[str, ...]]] = {"status": STATUS_CHOICES}
 
     def run(self) -> list[nodes.Node]:
-        status = self.choice("status", STATUS_CHOICES, "all")
+        status = self.choice("status", self.option_choices["status"], "all")
         snapshot = self.load_snapshot()
         if snapshot is None:
             return self.unavailable()

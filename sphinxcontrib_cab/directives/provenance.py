@@ -22,7 +22,7 @@ example). Options: ``:show: fields|cell|all`` (default ``all``) and ``:snapshot:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -33,6 +33,7 @@ from ..warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.util.typing import OptionSpec
 
     from ..keys import KeyField
     from ..snapshot import Cell, Snapshot
@@ -100,14 +101,15 @@ class ProvenanceDirective(SnapshotDirective):
     """Explain the canonical key and show one cell's values and reproduce command."""
 
     has_content = False
-    option_spec = {
+    option_spec: ClassVar[OptionSpec] = {
         **SnapshotDirective.option_spec,
         "show": directives.unchanged,
         **{option_name(name): directives.unchanged_required for name in IDENTITY_FIELDS},
     }
+    option_choices: ClassVar[dict[str, tuple[str, ...]]] = {"show": SHOW_CHOICES}
 
     def run(self) -> list[nodes.Node]:
-        show = self.choice("show", SHOW_CHOICES, "all")
+        show = self.choice("show", self.option_choices["show"], "all")
         container = nodes.container(classes=["cab-provenance"])
         self.set_source_info(container)
         snapshot = self.load_snapshot()
