@@ -176,3 +176,36 @@ def test_files_sit_next_to_the_page_in_other_html_builders(
     for shown, data in files.values():
         assert hashlib.sha256(data).hexdigest() == shown
     app.cleanup()
+
+
+@pytest.mark.parametrize(
+    ("builder", "output"),
+    [("epub", "index.xhtml"), ("text", "index.txt"), ("latex", "*.tex")],
+)
+def test_builders_without_the_files_name_them_as_text(
+    make_app: Callable[..., SphinxTestApp],
+    tmp_path: Path,
+    rootdir: Path,
+    mini_snapshot: Path,
+    builder: str,
+    output: str,
+) -> None:
+    """EPUB, text and LaTeX get no files, so the file names are plain text, never a link."""
+    app = make_app(builder, srcdir=_project(tmp_path, rootdir, mini_snapshot, builder))
+    app.build()
+    outdir = app.outdir
+    written = sorted(path.name for path in outdir.rglob("*") if path.suffix in {".csv", ".json"})
+    assert written == []
+    page = next(outdir.glob(output)).read_text("utf-8")
+    for name in ("leaderboard.csv", "leaderboard.json"):
+        assert name in page
+    if builder == "epub":
+        soup = BeautifulSoup(page, "html.parser")
+        assert soup.select("a.cab-download, a[href$='.csv'], a[href$='.json']") == []
+        assert [tag.get_text() for tag in soup.select("code.cab-download")] == [
+            "leaderboard.csv",
+            "leaderboard.json",
+        ]
+    elif builder == "latex":
+        assert "\\sphinxhref{leaderboard" not in page and "\\href{leaderboard" not in page
+    app.cleanup()

@@ -8,7 +8,9 @@ the files next to each page's HTML output (``html``, ``dirhtml``; the site root 
 ``singlehtml``), rewriting a file only when its bytes changed; two pages whose different files
 would land on the same path get a ``cab.option`` warning instead. Nothing is collected in the write
 phase, and the bytes do not depend on where the source, doctree or output folders are. EPUB
-gets no files (readers cannot open them, and unknown media types make the EPUB builder warn).
+gets no files (readers cannot open them, and unknown media types make the EPUB builder warn), and
+neither do latex, text or man: for every builder that does not write the files a post-transform
+turns each file link into its plain file name, so no output carries a dead link.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from ..keys import KEY_FIELD_NAMES
 from ..render import SnapshotDirective, format_count, value_literal, without_smartquotes
@@ -36,6 +39,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from sphinx.application import Sphinx
+    from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import OptionSpec
 
@@ -199,12 +203,21 @@ def page_folder(builder: StandaloneHTMLBuilder, docname: str) -> Path:
     return Path(builder.get_outfilename(docname)).parent
 
 
+def writes_downloads(builder_class: type[Builder]) -> bool:
+    """True for the builders that get the files: the HTML site builders, not EPUB."""
+    return (
+        issubclass(builder_class, StandaloneHTMLBuilder)
+        and builder_class.name != "epub"
+        and builder_class.format == "html"
+    )
+
+
 def write_downloads(app: Sphinx, exception: Exception | None) -> None:
     """``build-finished``: write every recorded download next to its page (HTML builders)."""
     builder = app.builder
     if exception is not None or not isinstance(builder, StandaloneHTMLBuilder):
         return
-    if builder.name == "epub" or builder.format != "html":
+    if not writes_downloads(type(builder)):
         return
     from ..store import loaded_for
 
@@ -333,8 +346,27 @@ class DownloadsDirective(SnapshotDirective):
         return nodes.literal_block(text, text, classes=["cab-downloads-check"], language="text")
 
 
+class UnlinkDownloads(SphinxPostTransform):
+    """In builders that get no files, replace each ``reference.cab-download`` by its
+    ``literal`` file name (class ``cab-download`` kept), so the name reads as text."""
+
+    default_priority = 400
+
+    def run(self, **kwargs: Any) -> None:
+        # the class of this build's builder, as SphinxPostTransform.is_supported reads it
+        if writes_downloads(self.env._builder_cls):
+            return
+        for reference in list(self.document.findall(nodes.reference)):
+            if "cab-download" in reference["classes"]:
+                for child in reference.children:
+                    if isinstance(child, nodes.Element):
+                        child["classes"].append("cab-download")
+                reference.replace_self(reference.children)
+
+
 def setup(app: Sphinx) -> None:
     app.add_directive("cab-downloads", DownloadsDirective)
+    app.add_post_transform(UnlinkDownloads)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("build-finished", write_downloads)
