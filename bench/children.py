@@ -8,7 +8,6 @@ prints one JSON object as the last line of its stdout.
 from __future__ import annotations
 
 import cProfile
-import inspect
 import io
 import json
 import pstats
@@ -80,15 +79,10 @@ def _source_paths(root: Path) -> Any:
 
 
 def load_snapshot_at(root: Path) -> Any:
-    """Call the data layer's ``load_snapshot`` with whatever argument shape it takes."""
+    """The data layer's ``load_snapshot`` on the snapshot at ``root`` (default source paths)."""
     from sphinxcontrib_cab.loader import load_snapshot
 
-    params = list(inspect.signature(load_snapshot).parameters.values())
-    first = params[0] if params else None
-    wants_paths = first is not None and "SourcePaths" in str(first.annotation)
-    if wants_paths or (first is not None and first.name in {"sources", "paths", "source_paths"}):
-        return load_snapshot(_source_paths(root))
-    return load_snapshot(root)
+    return load_snapshot(_source_paths(root))
 
 
 def load(root: str) -> dict[str, Any]:
@@ -155,6 +149,8 @@ def _hot_spots(profile: cProfile.Profile, limit: int) -> dict[str, list[dict[str
         "cab_own_s": round(sum(r["tottime"] for r in rows if r["cab"]), 3),
         "cab_by_cumtime": cab,
         "all_by_tottime": overall,
+        # every function with measurable own time, for a diff against a baseline profile
+        "own_s": {r["where"]: r["tottime"] for r in rows if r["tottime"] >= 0.002},
     }
 
 
@@ -166,8 +162,8 @@ def _short(filename: str) -> str:
     return normal
 
 
-def profile_build(src: str, out: str, doctrees: str) -> dict[str, Any]:
-    """A clean serial HTML build under cProfile; the hot spots in and below cab."""
+def profile_build(src: str, out: str, doctrees: str, fresh: bool) -> dict[str, Any]:
+    """A serial HTML build under cProfile (clean, or a rebuild); the hot spots in and below cab."""
     from sphinx.application import Sphinx
     from sphinx.util.console import nocolor
 
@@ -182,7 +178,7 @@ def profile_build(src: str, out: str, doctrees: str) -> dict[str, Any]:
         "html",
         status=io.StringIO(),
         warning=io.StringIO(),
-        freshenv=True,
+        freshenv=fresh,
         keep_going=True,
     )
     app.build()
@@ -206,7 +202,7 @@ CHILDREN = {
     "load": lambda a: load(a[0]),
     "jsonloop": lambda a: jsonloop(a[0]),
     "idle": lambda a: idle(),
-    "profile-build": lambda a: profile_build(a[0], a[1], a[2]),
+    "profile-build": lambda a: profile_build(a[0], a[1], a[2], a[3] == "clean"),
     "profile-load": lambda a: profile_load(a[0]),
 }
 
