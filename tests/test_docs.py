@@ -425,6 +425,20 @@ def test_reference_lists_the_allowed_values_of_every_choice_option() -> None:
         assert all(f"{value}," in text or f"{value}." in text for value in values), name
 
 
+def test_provenance_page_describes_the_quoting_the_code_does() -> None:
+    """The examples on the page are what shell_quote writes for them, in both forms."""
+    from sphinxcontrib_cab.reproduce import octal_bytes, shell_quote
+
+    text = (DOCS / "provenance.md").read_text("utf-8")
+    plain, hidden = shell_quote("it's"), shell_quote("left\u202eright")
+    assert not plain.startswith("$") and hidden.startswith("$'")
+    assert f"`it's` becomes `{plain}`" in text
+    assert f"become `{hidden}`" in text
+    assert octal_bytes("!") in shell_quote("!\t")
+    assert f"`!` becomes `{octal_bytes('!')}`" in text
+    assert "Every value is single-quoted" not in text
+
+
 def test_data_contract_shows_every_schema(site: Build) -> None:
     soup = page(site, "guide/data-contract")
     for name in SCHEMAS:

@@ -254,7 +254,8 @@ class DownloadsDirective(SnapshotDirective):
     """The leaderboard of the snapshot as ``<basename>.csv`` and ``<basename>.json`` downloads.
 
     Produces ``table.cab-downloads`` (file as a ``reference.cab-download`` relative to the page,
-    size in bytes, sha256),
+    or just the file name as ``literal.cab-download`` in builders that get no files; size in
+    bytes; sha256),
     ``paragraph.cab-downloads-receipt`` naming the snapshot digest, methodology version and
     snapshot date both files embed, and ``literal_block.cab-downloads-check``: what
     ``sha256sum`` prints for the two files.
