@@ -27,7 +27,8 @@ def _peak_rss_bytes() -> int:
 def build(src: str, out: str, doctrees: str, builder: str, jobs: int) -> dict[str, Any]:
     """One Sphinx build, exactly as ``sphinx-build -b BUILDER -j JOBS`` would run it.
 
-    Records the documents Sphinx decided to (re-)read, from ``env-before-read-docs``.
+    Records the documents Sphinx decided to (re-)read, from ``env-before-read-docs``, and the
+    pages it wrote, from ``html-page-context``.
     """
     from sphinx.application import Sphinx
     from sphinx.util.console import nocolor
@@ -51,12 +52,19 @@ def build(src: str, out: str, doctrees: str, builder: str, jobs: int) -> dict[st
     def note_read(_app: object, _env: object, docnames: list[str]) -> None:
         read.extend(docnames)
 
+    written: list[str] = []
+
+    def note_written(_app: object, pagename: str, *_args: object) -> None:
+        written.append(pagename)
+
     app.connect("env-before-read-docs", note_read, priority=999)
+    app.connect("html-page-context", note_written)
     app.build()
     warnings = [line for line in warning.getvalue().splitlines() if line.strip()]
     return {
         "seconds": time.perf_counter() - started,
         "read": sorted(read),
+        "written": sorted(written),
         "warnings": len(warnings),
         "first_warnings": warnings[:5],
         "status_code": app.statuscode,

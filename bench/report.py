@@ -187,7 +187,14 @@ def _site(results: dict[str, Any]) -> list[str]:
             ],
         ),
         "Documents read: for clean builds, all of them; for no-op rebuilds, the most re-read in "
-        "any repetition.",
+        "any repetition. Pages written by the last no-op rebuild: with cab "
+        f"{len(noop['cab']['written'])}, bare {len(noop['bare']['written'])}, bare with the "
+        f"same pages {len(noop['bare-pages']['written'])}"
+        + (
+            f" (with cab: {', '.join(f'`{d}`' for d in noop['cab']['written'][:10])})."
+            if noop["cab"]["written"]
+            else "."
+        ),
         "",
     ]
     change = site.get("data_change")

@@ -164,7 +164,7 @@ def sphinx_build(src: Path, out: Path, *, clean: bool, jobs: int = 1) -> Sample:
     return sample
 
 
-CACHE = BENCH / "_out" / "cache"
+CACHE = Path(os.environ.get("CAB_BENCH_CACHE") or BENCH / "_out" / "cache")
 """Inputs that are pure functions of their source (generated snapshots, a plain page's HTML)."""
 
 
@@ -377,6 +377,7 @@ def section_site(settings: Settings, work: Path) -> dict[str, Any]:
                 **s.summary(),
                 "reread_max": max(len(x.result["read"]) for x in s.samples),
                 "reread": s.samples[-1].result["read"],
+                "written": s.samples[-1].result["written"],
             }
             for v, s in noop.items()
         },
