@@ -226,7 +226,19 @@ def _comma_list(text: str) -> list[str]:
 
 
 class LeaderboardDirective(SnapshotDirective):
-    """``cab-leaderboard``: returns one pending :class:`leaderboard` node (see the module doc)."""
+    """``cab-leaderboard``: returns one pending :class:`leaderboard` node (see the module doc).
+
+    Options (every one validated; a bad value is a located ``cab.option`` warning naming the
+    allowed values, and the default is used):
+
+    ``:group:`` ``cells`` (default, one row per cell) or ``overview`` (one row per TUI and model);
+    ``:sort:`` ``headline`` (default), ``ships``, ``stays``, ``costs`` or an axis (cells only);
+    ``:order:`` ``desc`` (default) or ``asc``; ``:limit:`` a positive number of rows;
+    ``:columns:`` a comma list (see :data:`CELL_COLUMNS`, :data:`OVERVIEW_COLUMNS`; the sort
+    column is added when missing); filters ``:tui:``, ``:model:``, ``:behavior-mode:``,
+    ``:plugin-stack:``, ``:category:``, ``:task:``, ``:methodology:`` (comma lists of values the
+    snapshot contains); ``:snapshot:`` an older snapshot's date; ``:caption:`` the table caption.
+    """
 
     has_content = False
     option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
