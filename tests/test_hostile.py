@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from hostile.make_hostile import Case
+    from playwright.sync_api import Dialog
 
 
 pytestmark = pytest.mark.slow
@@ -207,6 +208,11 @@ SHOWN_TEXT = """() => {
 }"""
 
 
+def record_dialog(dialog: Dialog, seen: list[str]) -> None:
+    seen.append(dialog.message)
+    dialog.dismiss()
+
+
 @pytest.mark.browser
 def test_no_payload_runs_in_chromium(builds: dict[str, kit.Build]) -> None:
     dialogs: list[str] = []
@@ -218,7 +224,7 @@ def test_no_payload_runs_in_chromium(builds: dict[str, kit.Build]) -> None:
         context.add_init_script(kit.PWNED_TRAP)
         try:
             page = context.new_page()
-            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+            page.on("dialog", lambda dialog: record_dialog(dialog, dialogs))
             page.on("pageerror", lambda error: errors.append(str(error)))
             for path in html_pages(build):
                 page.goto(path.relative_to(build.outdir).as_posix())

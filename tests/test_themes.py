@@ -125,6 +125,6 @@ def test_popover_copy_and_contrast(theme: str, mode: str, workdir: Path) -> None
         assert too_low == [], f"{theme} {mode}: computed contrast below AA: {too_low}"
         shots = kit.ARTIFACTS / "screenshots" / "themes"
         shots.mkdir(parents=True, exist_ok=True)
-        popover.screenshot(path=str(shots / f"{theme}-{mode}-popover.png"))
+        page.screenshot(path=str(shots / f"{theme}-{mode}-popover.png"))
     finally:
         page.context.close()

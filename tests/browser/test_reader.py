@@ -14,6 +14,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from sphinxcontrib_cab.keys import KEY_FIELDS
+
 from . import data, kit
 
 if TYPE_CHECKING:
@@ -130,7 +132,7 @@ def test_copy_buttons_copy_each_key_value(page: Page, keys: set[data.Key]) -> No
     popover = page.locator(POPOVER).first
     popover.locator("summary").click()
     shown = popover_values(popover)
-    key = tuple(shown.get(f.name) for f in data.KEY_FIELDS)
+    key = tuple(shown.get(f.name) for f in KEY_FIELDS)
     assert key in keys, f"the popover's key is not a cell of the data: {shown}"
     copied: list[str] = []
     buttons = popover.locator(COPY)
@@ -166,7 +168,7 @@ def test_copy_reproduce_command_round_trips_through_bash(
         key = data.key_from_arguments(arguments)
         assert key in keys
         assert arguments == data.expected_arguments(key)
-        shown_key = tuple(popover_values(popover).get(f.name) for f in data.KEY_FIELDS)
+        shown_key = tuple(popover_values(popover).get(f.name) for f in KEY_FIELDS)
         assert key == shown_key
         page.keyboard.press("Escape")
         checked += 1
@@ -334,9 +336,7 @@ def test_rows_agree_with_the_data(page: Page, site_data: Path, tmp_path: Path) -
     )
     counts: dict[data.Key, int] = {}
     for record in data.run_records(site_data):
-        key = tuple(
-            None if record.get(f.name) is None else str(record[f.name]) for f in data.KEY_FIELDS
-        )
+        key = tuple(None if record.get(f.name) is None else str(record[f.name]) for f in KEY_FIELDS)
         counts[key] = counts.get(key, 0) + 1
     arguments = kit.bash_arguments_many([command for _, command in rows], tmp_path)
     shown = {}
