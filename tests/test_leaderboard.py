@@ -6,11 +6,13 @@ aggregate.overview, render.format_estimate, reproduce.reproduce_command), never 
 
 from __future__ import annotations
 
+import gzip
 import math
 import pickle
 import re
 import xml.etree.ElementTree as ET
 import zipfile
+from html import escape
 from typing import TYPE_CHECKING
 
 import pytest
@@ -473,3 +475,36 @@ def test_bad_options_fall_back_to_defaults(tmp_path: Path) -> None:
     assert rst_tables[0].select_one("th[aria-sort]")["aria-sort"] == "descending"  # type: ignore[index]
     assert header_labels(rst_tables[1])[:2] == ["TUI", "Headline"]
     assert "[snapshot 1999-01-01 is not available]" in result.page("bad_rst")
+
+
+# -- page weight ---------------------------------------------------------------------------------
+
+
+def plain_table(table: Tag) -> str:
+    """The same visible values as a plain docutils-style table (what a list-table writes)."""
+    rows = [header_labels(table)[: len(body_rows(table)[0])], *body_rows(table)]
+    cells = (
+        "<tr>"
+        + "".join(f"<td><p>{escape(value, quote=False)}</p></td>\n" for value in row)
+        + "</tr>\n"
+        for row in rows
+    )
+    return "<table class='docutils'><tbody>\n" + "".join(cells) + "</tbody></table>"
+
+
+@pytest.mark.slow
+def test_sample_leaderboard_page_stays_light(tmp_path: Path, sample_snapshot: Path) -> None:
+    result = build("leaderboard", tmp_path, snapshot=sample_snapshot)
+    page = result.page("default_rst")
+    snapshot = pinned_snapshot(result)
+    markup = soup(page)
+    board = markup.select_one("div.cab-board")
+    table = markup.select_one("table.cab-leaderboard")
+    assert board is not None and table is not None
+    assert len(table.select("tbody > tr")) == len(snapshot.cells)
+    start, end = page.index('<div class="cab-board">'), page.index("</tbody></table></div>")
+    plain_page = page[:start] + plain_table(table) + page[end:]
+    cab_gzip = len(gzip.compress(page.encode("utf-8"), 6, mtime=0))
+    plain_gzip = len(gzip.compress(plain_page.encode("utf-8"), 6, mtime=0))
+    assert cab_gzip < 300_000
+    assert cab_gzip < 2 * plain_gzip, (cab_gzip, plain_gzip)
