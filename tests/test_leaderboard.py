@@ -136,7 +136,7 @@ def test_default_has_one_row_per_cell_sorted_by_headline(built: Built) -> None:
     assert commands(table) == [reproduce_command(cell.key, command) for cell in expected]
 
 
-def test_overview_groups_per_tui_and_model_sorted_by_costs_ascending(built: Built) -> None:
+def test_overview_groups_per_tui_and_model_costs_default_to_lowest_first(built: Built) -> None:
     snapshot = pinned_snapshot(built)
     groups = overview(snapshot.cells)
     costs = {row.values: mean_or_none(row.costs) for row in groups}

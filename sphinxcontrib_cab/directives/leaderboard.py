@@ -157,6 +157,9 @@ FILTERS: dict[str, str] = {
 
 ORDERS: dict[str, Order] = {"desc": "descending", "asc": "ascending"}
 
+LOWER_IS_BETTER: frozenset[str] = frozenset({"costs", "wall_s", "blast_radius", "tokens"})
+"""Metrics where a smaller value is better: their default ``:order:`` is ``asc``."""
+
 
 # -- the pending node and its data -------------------------------------------------------------
 
@@ -233,7 +236,8 @@ class LeaderboardDirective(SnapshotDirective):
 
     ``:group:`` ``cells`` (default, one row per cell) or ``overview`` (one row per TUI and model);
     ``:sort:`` ``headline`` (default), ``ships``, ``stays``, ``costs`` or an axis (cells only);
-    ``:order:`` ``desc`` (default) or ``asc``; ``:limit:`` a positive number of rows;
+    ``:order:`` ``desc`` or ``asc`` (default: best first, so ``asc`` for costs, wall time,
+    blast radius and tokens); ``:limit:`` a positive number of rows;
     ``:columns:`` a comma list (see :data:`CELL_COLUMNS`, :data:`OVERVIEW_COLUMNS`; the sort
     column is added when missing); filters ``:tui:``, ``:model:``, ``:behavior-mode:``,
     ``:plugin-stack:``, ``:category:``, ``:task:``, ``:methodology:`` (comma lists of values the
@@ -264,7 +268,8 @@ class LeaderboardDirective(SnapshotDirective):
         available = CELL_COLUMNS if group == "cells" else OVERVIEW_COLUMNS
         sortable = CELL_METRICS if group == "cells" else SUMMARY_METRICS
         sort = self.choice("sort", sortable, "headline")
-        order = ORDERS[self.choice("order", tuple(ORDERS), "desc")]
+        best_first = "asc" if sort in LOWER_IS_BETTER else "desc"
+        order = ORDERS[self.choice("order", tuple(ORDERS), best_first)]
         limit = self._limit()
         columns = self._columns(group, available, sort)
         cells = self._filtered_cells(snapshot)
