@@ -20,7 +20,13 @@ copyright = "sphinxcontrib-cab developers; sample data CC-BY-4.0"  # no year: re
 release = "0.1.0"
 version = "0.1"
 
-extensions = ["myst_parser", "sphinx_design", "sphinxcontrib_cab", "furo_wrapper_ids"]
+extensions = [
+    "myst_parser",
+    "sphinx_design",
+    "sphinxcontrib_cab",
+    "furo_wrapper_ids",
+    "toctree_caption_level",
+]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"

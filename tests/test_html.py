@@ -130,7 +130,7 @@ def test_any_value_round_trips_through_the_markup(value: str) -> None:
     assert markup.count("<tr>") == 2 and markup.count("</tr>") == 2  # header row + one row
     header = re.search(r'<th scope="row">(.*?)</th>', markup, re.S)
     assert header is not None and unescape(header.group(1)) == value
-    pre = re.search(r'<pre class="cab-repro">(.*?)</pre>', markup, re.S)
+    pre = re.search(r'<pre class="cab-repro" tabindex="0">(.*?)</pre>', markup, re.S)
     assert pre is not None and unescape(pre.group(1)) == reproduce_command(key)
 
 
