@@ -68,7 +68,8 @@ def visible_text(text: str) -> str:
     """Data prose with every other hidden character (controls, bidi overrides, separators,
     unassigned code points) shown as a ``\\u{...}`` escape, so no data string can reorder the
     page, hide text from readers, or make an XHTML (epub) file invalid."""
-    if not any(is_hidden(char) and char not in PROSE_KEPT for char in text):
+    # isprintable() is the is_hidden() test over the whole string, done in C (see shell_quote)
+    if text.isprintable() or not any(is_hidden(c) and c not in PROSE_KEPT for c in text):
         return text
     return "".join(
         f"\\u{{{ord(char):x}}}" if is_hidden(char) and char not in PROSE_KEPT else char
@@ -92,7 +93,7 @@ def value_literal(value: str) -> nodes.literal:
     """``literal`` of a data value: the value itself when every character is visible, else the
     shell word the reproduce command uses (``$'...'``, class ``cab-escaped``), so what a reader
     sees and copies is unambiguous."""
-    if not any(is_hidden(char) for char in value):
+    if value.isprintable():  # no hidden character (the is_hidden() test, done in C)
         return nodes.literal(value, value)
     try:
         word = shell_quote(value)

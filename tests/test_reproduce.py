@@ -264,3 +264,10 @@ def test_values_argv_cannot_carry_raise(field: str, value: str, reason: str) -> 
         reproduce_command(key)
     assert caught.value.field_name == field
     assert reason in caught.value.reason
+
+
+@given(st.text(st.characters(exclude_categories=())))
+def test_isprintable_is_the_hidden_character_test(value: str) -> None:
+    """shell_quote and render's fast paths rely on str.isprintable() meaning "no hidden
+    character" in the sense of is_hidden()."""
+    assert value.isprintable() == (not any(is_hidden(char) for char in value))
