@@ -138,7 +138,8 @@ def _table_data(board: Board) -> str:
 
 
 POPOVER_OPEN = (
-    '<td><details class="cab-popover"><summary title="Provenance"></summary><pre class="cab-repro" tabindex="0">'
+    '<td><details class="cab-popover"><summary title="Provenance"></summary>'
+    '<pre class="cab-repro" tabindex="0">'
 )
 POPOVER_CLOSE = "</pre></details></td>"
 """Every row repeats these, so they are as short as the contract allows: no wrapper, no cell

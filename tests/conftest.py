@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 pytest_plugins = ["sphinx.testing.fixtures"]
 
@@ -27,3 +31,12 @@ def mini_snapshot() -> Path:
 def sample_snapshot() -> Path:
     """The committed sample snapshot in data/ (3,465 rows)."""
     return REPO / "data"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_chromium_per_session() -> Iterator[None]:
+    """All browser tests share one Playwright driver (tests/browser/kit.py); stop it at the end."""
+    yield
+    from browser import kit
+
+    kit.stop_chromium()

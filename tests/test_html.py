@@ -8,14 +8,13 @@ an HTML parser; build tests check what HTML and non-HTML builders get; the brows
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 from html import unescape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from browser import kit
 from bs4 import BeautifulSoup
 from cab_pages import build, pinned_snapshot, soup
 from hypothesis import given, settings
@@ -234,19 +233,11 @@ def test_provenance_containers_get_copy_buttons(html_build: Built) -> None:
 
 # -- the browser ---------------------------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("no Chromium on this machine")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
+def browser() -> Browser:
+    """The session's one Chromium (tests/browser/kit.py): a second Playwright driver in the same
+    thread would fail, and a missing /usr/bin/chromium fails the test instead of skipping it."""
+    return kit.chromium()
 
 
 @pytest.fixture

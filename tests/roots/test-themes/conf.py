@@ -1,4 +1,4 @@
-"""Every cab directive and role on the mini snapshot; the tests pick the theme with -D html_theme."""
+"""Every cab directive and role on the mini snapshot; tests pick the theme with -D html_theme."""
 
 from __future__ import annotations
 
