@@ -55,7 +55,7 @@ def docs(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """ruff and mypy."""
     session.install("-e", ".[lint,test]")
-    session.run("ruff", "check", "sphinxcontrib_cab", "tests", "tools", "noxfile.py")
+    session.run("ruff", "check", "sphinxcontrib_cab", "tests", "tools", "bench", "docs", "noxfile.py")
     session.run("mypy")
 
 
