@@ -590,9 +590,9 @@ PROVENANCE_WIDTH = 60
 def generic_table(board: Board, used_ids: set[str], *, inline: bool = True) -> list[nodes.Node]:
     """The generic docutils tree of ``board`` (see the module doc).
 
-    ``inline=False`` (the text builder, which re-wraps every table cell and would break the
-    command's lines) numbers the rows in a first ``#`` column and puts each row's provenance
-    after the table instead, headed by that number. Ids already in ``used_ids`` are left out so
+    ``inline=False`` (the text and LaTeX builders, see :class:`ExpandLeaderboardsForText`)
+    numbers the rows in a first ``#`` column and puts each row's provenance after the table
+    instead, headed by that number. Ids already in ``used_ids`` are left out so
     a cell shown twice on a page keeps one anchor.
     """
     provenance_column = board.has_provenance and inline
@@ -675,10 +675,13 @@ class ExpandLeaderboards(SphinxPostTransform):
 
 
 class ExpandLeaderboardsForText(ExpandLeaderboards):
-    """The text builder's variant: provenance after the table (see :func:`generic_table`)."""
+    """The text and LaTeX variant: provenance after the table (see :func:`generic_table`).
+
+    The text writer re-wraps table cells, which breaks commands; LaTeX sets each cell's content
+    in a box, and 1,155 boxes holding a field list and a code block exceed TeX's main memory."""
 
     default_priority = 5
-    formats = ("text",)
+    formats = ("text", "latex")
     inline = False
 
 
