@@ -19,15 +19,17 @@ import itertools
 import json
 import math
 from dataclasses import dataclass, field
+from operator import attrgetter, methodcaller
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from . import aggregate, checks
 from .digest import combine, file_sha256, relative_name
 from .models import FAILURES, Exploit, Meta, RunRecord, Task
 from .snapshot import (
+    AXES,
     NOT_APPLICABLE_CODE,
     CellKey,
     Digest,
@@ -609,6 +611,63 @@ def json_location(path: Path, shown: str, loc: Sequence[str | int]) -> str:
 
 # --------------------------------------------------------------------------- run records
 
+_BATCH_ROWS = 5_000
+"""Run lines validated in one pydantic call: large enough to amortise the call, small in memory."""
+
+_RUN_LIST: TypeAdapter[list[RunRecord]] = TypeAdapter(list[RunRecord])
+_IDENTITY = attrgetter(
+    "tui",
+    "behavior_mode",
+    "model",
+    "task",
+    "plugin_stack",
+    "tui_image_sha",
+    "model_endpoint_sha",
+    "sampling_profile",
+    "task_added_date",
+)
+_EXIT_CODE = attrgetter("exit_code")
+_FAILURE = attrgetter("failure")
+_FAILURE_CODE = {name: code for code, name in enumerate(FAILURES)}
+_DIGESTS = attrgetter("prompt_sha256", "stdout_sha256", "grade_sha256")
+_SCORES = attrgetter("scores")
+_SCORE_GETTERS = tuple((axis, attrgetter("pass_" if axis == "pass" else axis)) for axis in AXES)
+_STARTS_OBJECT = methodcaller("startswith", b"{")
+
+
+def _batch_records(lines: list[bytes]) -> list[RunRecord] | None:
+    """Every line validated in one call, or ``None`` when any line needs a closer look.
+
+    The lines are joined into one JSON array. That is the same as validating each line alone
+    when every line starts with ``{`` and the array has one item per line: a run record holds no
+    arrays, so each inserted comma sits between two top-level items, never inside one.
+    """
+    if not all(map(_STARTS_OBJECT, lines)):
+        return None
+    try:
+        records = _RUN_LIST.validate_json(b"[" + b",".join(lines) + b"]")
+    except ValidationError:
+        return None
+    return records if len(records) == len(lines) else None
+
+
+def _cell_key(identity: tuple[Any, ...]) -> CellKey:
+    tui, mode, model, task, stack, image, endpoint, sampling, added = identity
+    day = added.isoformat() if added is not None else None
+    return CellKey(tui, mode, model, task, stack, image, endpoint, sampling, day)
+
+
+def _interned(
+    records: list[RunRecord], name: str, index: dict[str, int], names: list[str]
+) -> list[int]:
+    """Index into ``names`` of each record's ``name`` field, adding new values in row order."""
+    values: list[str] = list(map(attrgetter(name), records))
+    for value in dict.fromkeys(values):
+        if value not in index:
+            index[value] = len(names)
+            names.append(value)
+    return list(map(index.__getitem__, values))
+
 
 class _RunReader:
     """Reads JSONL run files into one :class:`RunTable`, one validated line at a time."""
@@ -622,6 +681,7 @@ class _RunReader:
         self._key_index: dict[tuple[Any, ...], int] = {}
         self._sweep_index: dict[str, int] = {}
         self._version_index: dict[str, int] = {}
+        self._zone: tuple[dt.tzinfo | None, dt.datetime, int] = (None, _NAIVE_EPOCH, 0)
 
     def forget_keys(self) -> None:
         """Drop the lookup from key fields to key ids once every file is read (it is large)."""
@@ -651,85 +711,81 @@ class _RunReader:
             self.log.add(Subtype.json, "the file is empty: it holds no run rows", shown)
 
     def _rows(self, lines: Iterable[bytes], file_id: int, shown: str) -> bool:
-        # One tight loop with local names: this runs once per row of a million-row snapshot.
-        table = self.table
-        # The validator itself: model_validate_json adds a Python-level wrapper per call.
-        validate = RunRecord.__pydantic_validator__.validate_json
-        key_index = self._key_index
-        sweep_index = self._sweep_index
-        version_index = self._version_index
-        rows_by_key = self.rows_by_key
-        rerun_column = table.rerun
-        failure_code = {name: i for i, name in enumerate(FAILURES)}
-        add_key = table.key_id.append
-        add_sweep = table.sweep_id.append
-        add_version = table.version_id.append
-        add_file = table.file_id.append
-        add_line = table.line.append
-        add_rerun = rerun_column.append
-        add_exit = table.exit_code.append
-        add_failure = table.failure.append
-        add_started = table.started_us.append
-        add_ended = table.ended_us.append
-        hashes = table.hashes
-        from_hex = bytes.fromhex
-        columns = table.scores
-        add_pass = columns["pass"].append
-        add_blast = columns["blast_radius"].append
-        add_wall = columns["wall_s"].append
-        add_refusal = columns["refusal"].append
-        add_integrity = columns["integrity"].append
-        add_tokens = columns["tokens"].append
-        add_composite = columns["composite"].append
-        nan = _NAN
-        not_applicable = NOT_APPLICABLE_CODE
-        one_us = _ONE_MICROSECOND
-        zone: dt.tzinfo | None = None
-        zone_epoch = _NAIVE_EPOCH
-        zone_offset_us = 0
+        """Validate the non-blank lines in batches; ``True`` when the file had any."""
+        numbers: list[int] = []
+        batch: list[bytes] = []
         saw_line = False
+        self._zone = (None, _NAIVE_EPOCH, 0)
         for line_number, raw in enumerate(lines, 1):
             if not raw or raw.isspace():
                 continue
             saw_line = True
+            numbers.append(line_number)
+            batch.append(raw)
+            if len(batch) == _BATCH_ROWS:
+                self._batch(numbers, batch, file_id, shown)
+                numbers, batch = [], []
+        if batch:
+            self._batch(numbers, batch, file_id, shown)
+        return saw_line
+
+    def _batch(self, numbers: list[int], lines: list[bytes], file_id: int, shown: str) -> None:
+        """Validate ``lines`` in one pydantic call; line by line only when that call fails."""
+        records = _batch_records(lines)
+        if records is not None:
+            self._add(numbers, records, file_id, shown)
+            return
+        validate = RunRecord.__pydantic_validator__.validate_json
+        for line_number, raw in zip(numbers, lines, strict=True):
             try:
                 record = validate(raw)
             except ValidationError as error:
                 self.rejected += 1
                 self._rejected_row(raw, error, line_number, shown)
                 continue
-            task_added = record.task_added_date
-            identity = (
-                record.tui,
-                record.behavior_mode,
-                record.model,
-                record.task,
-                record.plugin_stack,
-                record.tui_image_sha,
-                record.model_endpoint_sha,
-                record.sampling_profile,
-                task_added,
-            )
+            self._add([line_number], [record], file_id, shown)
+
+    def _add(self, numbers: list[int], records: list[RunRecord], file_id: int, shown: str) -> None:
+        """Append valid records to the table, leaving out duplicates (warnings in line order)."""
+        table = self.table
+        key_index = self._key_index
+        rows_by_key = self.rows_by_key
+        rerun_column = table.rerun
+        base = len(rerun_column)
+        kept: list[RunRecord] = []
+        kept_lines: list[int] = []
+        kept_keys: list[int] = []
+        kept_reruns: list[int] = []
+        started_column: list[int] = []
+        ended_column: list[int] = []
+        one_us = _ONE_MICROSECOND
+        zone, zone_epoch, zone_offset_us = self._zone
+        for line_number, identity, record in zip(
+            numbers, map(_IDENTITY, records), records, strict=True
+        ):
             key_id = key_index.get(identity)
             rerun = record.rerun
             if key_id is None:
                 key_id = key_index[identity] = len(table.keys)
-                added = task_added.isoformat() if task_added is not None else None
-                table.keys.append(CellKey(*identity[:8], added))
+                table.keys.append(_cell_key(identity))
                 rows_by_key.append([])
             rows = rows_by_key[key_id]
+            duplicate_of = -1
             for other in rows:
-                if rerun_column[other] == rerun:
+                if (rerun_column[other] if other < base else kept_reruns[other - base]) == rerun:
                     duplicate_of = other
                     break
-            else:
-                duplicate_of = -1
             if duplicate_of >= 0:
                 self.rejected += 1
+                where = (
+                    table.location(duplicate_of)
+                    if duplicate_of < base
+                    else f"{shown}:{kept_lines[duplicate_of - base]}"
+                )
                 self.log.add(
                     Subtype.duplicate,
                     f"duplicate run: rerun {rerun} of this cell already appears at "
-                    f"{table.location(duplicate_of)}; this row is left out",
+                    f"{where}; this row is left out",
                     shown,
                     line_number,
                 )
@@ -752,43 +808,47 @@ class _RunReader:
                     shown,
                     line_number,
                 )
-            rows.append(len(rerun_column))
-            add_key(key_id)
-            sweep = sweep_index.get(record.sweep_id)
-            if sweep is None:
-                sweep = sweep_index[record.sweep_id] = len(table.sweeps)
-                table.sweeps.append(record.sweep_id)
-            add_sweep(sweep)
-            version = version_index.get(record.methodology_version)
-            if version is None:
-                version = version_index[record.methodology_version] = len(table.versions)
-                table.versions.append(record.methodology_version)
-            add_version(version)
-            add_file(file_id)
-            add_line(line_number)
-            add_rerun(rerun)
-            add_exit(record.exit_code)
-            failure = record.failure
-            add_failure(-1 if failure is None else failure_code[failure])
-            add_started(started_us)
-            add_ended(ended_us)
-            hashes += from_hex(record.prompt_sha256 + record.stdout_sha256 + record.grade_sha256)
-            scores = record.scores
-            value: float | None = scores.pass_
-            add_pass(nan if value is None else value)
-            value = scores.blast_radius
-            add_blast(nan if value is None else value)
-            value = scores.wall_s
-            add_wall(nan if value is None else value)
-            refusal = scores.refusal
-            add_refusal(nan if refusal is None else not_applicable if refusal == "n/a" else refusal)
-            value = scores.integrity
-            add_integrity(nan if value is None else value)
-            value = scores.tokens
-            add_tokens(nan if value is None else value)
-            value = scores.composite
-            add_composite(nan if value is None else value)
-        return saw_line
+            rows.append(base + len(kept))
+            kept.append(record)
+            kept_lines.append(line_number)
+            kept_keys.append(key_id)
+            kept_reruns.append(rerun)
+            started_column.append(started_us)
+            ended_column.append(ended_us)
+        self._zone = (zone, zone_epoch, zone_offset_us)
+        if not kept:
+            return
+        table.key_id.fromlist(kept_keys)
+        table.line.fromlist(kept_lines)
+        rerun_column.fromlist(kept_reruns)
+        table.started_us.fromlist(started_column)
+        table.ended_us.fromlist(ended_column)
+        table.file_id.extend(itertools.repeat(file_id, len(kept)))
+        table.sweep_id.fromlist(_interned(kept, "sweep_id", self._sweep_index, table.sweeps))
+        table.version_id.fromlist(
+            _interned(kept, "methodology_version", self._version_index, table.versions)
+        )
+        table.exit_code.fromlist(list(map(_EXIT_CODE, kept)))
+        table.failure.fromlist(
+            [-1 if failure is None else _FAILURE_CODE[failure] for failure in map(_FAILURE, kept)]
+        )
+        table.hashes += bytes.fromhex("".join(itertools.chain.from_iterable(map(_DIGESTS, kept))))
+        scores = list(map(_SCORES, kept))
+        nan = _NAN
+        columns = table.scores
+        for axis, getter in _SCORE_GETTERS:
+            if axis == "refusal":
+                not_applicable = NOT_APPLICABLE_CODE
+                columns[axis].fromlist(
+                    [
+                        nan if value is None else not_applicable if value == "n/a" else value
+                        for value in map(getter, scores)
+                    ]
+                )
+            else:
+                columns[axis].fromlist(
+                    [nan if value is None else value for value in map(getter, scores)]
+                )
 
     def _rejected_row(
         self, raw: bytes, error: ValidationError, line_number: int, shown: str
