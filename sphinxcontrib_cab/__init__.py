@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 
-ENV_VERSION = 2
+ENV_VERSION = 3
 """Bump whenever anything cab stores in the build environment changes shape."""
 
 

@@ -1,22 +1,33 @@
 """Sphinx glue for the data layer: configuration -> sources, loading, warnings, dependencies.
 
-At ``builder-inited`` (main process only) the pinned snapshot and every older snapshot listed in its
-``meta.json`` are loaded through the per-process, content-keyed cache of
-:mod:`sphinxcontrib_cab.loader`, and each problem is emitted once as a ``cab`` warning. Directives
-and roles get a snapshot with :func:`snapshot_for`. The parsed snapshots never enter the pickled
-environment: ``env`` holds only, per document, the combined digests of the snapshots it used, and
-``env-get-outdated`` re-reads a document when one of those digests changed (modification times can
-lie after a copy or an archive extraction).
+A build reads the data only when it has to. At ``builder-inited`` the store hashes the source
+files of the pinned snapshot (sha256 of their contents: modification times lie after a copy or
+an archive extraction) and, when that digest is the one the environment recorded, the files of
+every older snapshot it recorded with it; ``env-get-outdated`` compares these digests with the
+ones each document used. The snapshots themselves are parsed, through the per-process,
+content-keyed cache of :mod:`sphinxcontrib_cab.loader`, only
+
+- at ``builder-inited`` when there is no record yet or the pinned snapshot changed (its
+  ``meta.json`` is what lists the older snapshots), or
+- at ``env-before-read-docs`` when any document is to be read: in the main process, before
+  ``-j`` forks its readers, so they all share one load, or
+- on first use (:func:`loaded_for`) by anything else, such as a download missing on disk.
+
+Each problem of a load is emitted once as a ``cab`` warning, by the process that loaded, so a
+rebuild that reads nothing emits no data warnings (as Sphinx does not repeat reST warnings of
+pages it does not re-read). The parsed snapshots never enter the pickled environment: ``env``
+holds per document the combined digests of the snapshots it used, and one small record of where
+the older snapshots live. Neither pydantic nor the loader is imported until a snapshot is parsed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .loader import json_location, load_snapshot_cached, source_paths
-from .snapshot import Problem, Snapshot, SourcePaths
+from .digest import combine, file_sha256, relative_name
+from .snapshot import FileDigest, Problem, Snapshot, SourcePaths
 from .warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
@@ -31,6 +42,9 @@ if TYPE_CHECKING:
 
 ENV_ATTRIBUTE = "cab_snapshot_digests"
 """``env`` attribute: docname -> {snapshot name: combined digest} of the snapshots it used."""
+
+STATE_ATTRIBUTE = "cab_snapshot_state"
+"""``env`` attribute: the :class:`SnapshotState` of the last load (a few short strings)."""
 
 
 @dataclass(frozen=True)
@@ -56,8 +70,33 @@ class LoadedSnapshots:
         return found
 
 
-_LOADED: dict[str, LoadedSnapshots] = {}
-"""Per process: project folder -> snapshots loaded at the last ``builder-inited``."""
+@dataclass(frozen=True)
+class SnapshotState:
+    """What a load found, kept in ``env`` so the next build can tell without parsing whether
+    anything changed: the sources, the pinned snapshot's name and digest, and the folders of
+    the older snapshots it listed (valid as long as the pinned digest, which covers its
+    ``meta.json``, is unchanged)."""
+
+    sources: str
+    pinned_name: str
+    pinned_digest: str
+    older_folders: tuple[tuple[str, str], ...]
+
+
+@dataclass
+class BuildData:
+    """Per process and project: the sources, their current digests and, once parsed, the
+    snapshots."""
+
+    sources: SourcePaths
+    display_base: Path
+    pinned_digest: str = ""
+    digests: dict[str, str] = field(default_factory=dict)
+    loaded: LoadedSnapshots | None = None
+
+
+_BUILDS: dict[str, BuildData] = {}
+"""Per process: project folder -> the data of the build running in it."""
 
 
 def project_base(app_confdir: str | Path | None, srcdir: str | Path) -> Path:
@@ -65,9 +104,24 @@ def project_base(app_confdir: str | Path | None, srcdir: str | Path) -> Path:
     return Path(app_confdir if app_confdir else srcdir).resolve()
 
 
+def _source_paths(root: Path, runs: str, tasks: str, exploits: str, meta: str) -> SourcePaths:
+    # the same value as loader.source_paths, without importing the loader (and pydantic)
+    return SourcePaths(
+        root=root,
+        runs=root / runs,
+        tasks=root / tasks,
+        exploits=root / exploits,
+        meta=root / meta,
+        runs_audit=runs,
+        tasks_audit=tasks,
+        exploits_audit=exploits,
+        meta_audit=meta,
+    )
+
+
 def sources_from_config(base: Path, config: Config) -> SourcePaths:
     """The pinned snapshot's :class:`SourcePaths` from the ``cab_*`` values."""
-    return source_paths(
+    return _source_paths(
         base / config.cab_snapshot_root,
         runs=config.cab_runs_path,
         tasks=config.cab_tasks_path,
@@ -76,8 +130,40 @@ def sources_from_config(base: Path, config: Config) -> SourcePaths:
     )
 
 
+def _older_sources(sources: SourcePaths, folder: Path) -> SourcePaths:
+    return _source_paths(
+        folder,
+        runs=sources.runs_audit,
+        tasks=sources.tasks_audit,
+        exploits=sources.exploits_audit,
+        meta=sources.meta_audit,
+    )
+
+
+def files_digest(sources: SourcePaths) -> str:
+    """The combined digest of a snapshot's files, equal to the one the loader computes, from
+    hashing alone (the same files as :func:`sphinxcontrib_cab.loader.snapshot_files`)."""
+    root = sources.root.resolve()
+    if not root.is_dir():
+        return combine([]).combined
+    files: list[Path] = []
+    if sources.runs.is_dir():
+        files.extend(sorted(p for p in sources.runs.glob("*.jsonl") if p.is_file()))
+    files.extend(p for p in (sources.tasks, sources.exploits, sources.meta) if p.is_file())
+    hashed = []
+    for path in files:
+        resolved = path.resolve()
+        if not resolved.is_relative_to(root):
+            continue
+        sha, size = file_sha256(resolved)
+        hashed.append(FileDigest(relative_name(resolved, root), sha, size))
+    return combine(hashed).combined
+
+
 def load_all(sources: SourcePaths, display_base: Path | None) -> LoadedSnapshots:
     """Load the pinned snapshot and every older snapshot its meta.json lists."""
+    from .loader import json_location, load_snapshot_cached
+
     pinned = load_snapshot_cached(sources, display_base=display_base)
     problems = list(pinned.problems)
     older: dict[str, Snapshot] = {}
@@ -107,13 +193,7 @@ def load_all(sources: SourcePaths, display_base: Path | None) -> LoadedSnapshots
                 )
             )
             continue
-        older_sources = source_paths(
-            folder,
-            runs=sources.runs_audit,
-            tasks=sources.tasks_audit,
-            exploits=sources.exploits_audit,
-            meta=sources.meta_audit,
-        )
+        older_sources = _older_sources(sources, folder)
         snapshot = load_snapshot_cached(older_sources, display_base=display_base, name=name)
         problems.extend(snapshot.problems)
         problems.extend(_listing_problems(reference, snapshot, meta_shown, sources, number))
@@ -125,6 +205,8 @@ def _listing_problems(
     reference: SnapshotRef, snapshot: Snapshot, meta_shown: str, sources: SourcePaths, number: int
 ) -> list[Problem]:
     """Where meta.json's entry for an older snapshot disagrees with that snapshot itself."""
+    from .loader import json_location
+
     name = reference.snapshot_date.isoformat()
     found = []
     if snapshot.meta is not None and snapshot.name != name:
@@ -159,8 +241,55 @@ def _registry_key(srcdir: str | Path) -> str:
     return str(Path(srcdir).resolve())
 
 
+def _sources_key(sources: SourcePaths, display_base: Path) -> str:
+    return repr((sources, str(display_base)))
+
+
+def _load(env: BuildEnvironment, data: BuildData) -> LoadedSnapshots:
+    """Parse every snapshot (cached per process), emit its problems, record its state."""
+    loaded = load_all(data.sources, display_base=data.display_base)
+    data.loaded = loaded
+    data.digests = loaded.digests()
+    data.pinned_digest = loaded.pinned.digest.combined
+    root = data.sources.root.resolve()
+    folders = tuple(
+        sorted(
+            (name, str(snapshot.sources.root.resolve().relative_to(root)))
+            for name, snapshot in loaded.older.items()
+        )
+    )
+    state = SnapshotState(
+        _sources_key(data.sources, data.display_base),
+        loaded.pinned.name,
+        loaded.pinned.digest.combined,
+        folders,
+    )
+    setattr(env, STATE_ATTRIBUTE, state)
+    for problem in loaded.problems:
+        warn(problem.message, problem.subtype, problem.location)
+    return loaded
+
+
 def loaded_for(env: BuildEnvironment) -> LoadedSnapshots | None:
-    return _LOADED.get(_registry_key(env.srcdir))
+    """The parsed snapshots of this build, parsed now if no one needed them before."""
+    data = _BUILDS.get(_registry_key(env.srcdir))
+    if data is None:
+        return None
+    if data.loaded is None:
+        return _load(env, data)
+    return data.loaded
+
+
+def current_digests(env: BuildEnvironment) -> dict[str, str]:
+    """Snapshot name -> combined digest of its files as they are now (without parsing)."""
+    data = _BUILDS.get(_registry_key(env.srcdir))
+    return dict(data.digests) if data is not None else {}
+
+
+def pinned_digest(env: BuildEnvironment) -> str | None:
+    """The combined digest of the pinned snapshot's files as they are now (without parsing)."""
+    data = _BUILDS.get(_registry_key(env.srcdir))
+    return data.pinned_digest if data is not None else None
 
 
 def _digests(env: BuildEnvironment) -> dict[str, dict[str, str]]:
@@ -208,11 +337,25 @@ def snapshot_for(
 
 def _on_builder_inited(app: Sphinx) -> None:
     base = project_base(app.confdir, app.srcdir)
-    loaded = load_all(sources_from_config(base, app.config), display_base=base)
-    _LOADED[_registry_key(app.srcdir)] = loaded
+    sources = sources_from_config(base, app.config)
+    data = BuildData(sources, base, pinned_digest=files_digest(sources))
+    _BUILDS[_registry_key(app.srcdir)] = data
     _digests(app.env)
-    for problem in loaded.problems:
-        warn(problem.message, problem.subtype, problem.location)
+    state: SnapshotState | None = getattr(app.env, STATE_ATTRIBUTE, None)
+    pinned_digest = data.pinned_digest
+    if (
+        state is None
+        or state.sources != _sources_key(data.sources, base)
+        or state.pinned_digest != pinned_digest
+    ):
+        _load(app.env, data)
+        return
+    root = data.sources.root.resolve()
+    data.digests = {
+        name: files_digest(_older_sources(data.sources, root / folder))
+        for name, folder in state.older_folders
+    }
+    data.digests[state.pinned_name] = pinned_digest
 
 
 def _on_env_get_outdated(
@@ -222,10 +365,7 @@ def _on_env_get_outdated(
     changed: set[str],
     removed: set[str],
 ) -> list[str]:
-    loaded = loaded_for(env)
-    if loaded is None:
-        return []
-    current = loaded.digests()
+    current = current_digests(env)
     outdated = []
     for docname, used in _digests(env).items():
         if docname in removed or docname in changed or docname in added:
@@ -233,6 +373,12 @@ def _on_env_get_outdated(
         if any(current.get(name) != digest for name, digest in used.items()):
             outdated.append(docname)
     return sorted(outdated)
+
+
+def _on_env_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    # In the main process, before -j forks its readers: they inherit the parsed snapshots.
+    if docnames:
+        loaded_for(env)
 
 
 def _on_env_purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
@@ -250,8 +396,10 @@ def _on_env_merge_info(
 
 
 def setup_store(app: Sphinx) -> None:
-    """Connects the loader to the build: builder-inited, env-get-outdated, purge and merge."""
+    """Connects the store to the build: builder-inited, env-get-outdated, env-before-read-docs,
+    purge and merge."""
     app.connect("builder-inited", _on_builder_inited)
     app.connect("env-get-outdated", _on_env_get_outdated)
+    app.connect("env-before-read-docs", _on_env_before_read_docs)
     app.connect("env-purge-doc", _on_env_purge_doc)
     app.connect("env-merge-info", _on_env_merge_info)

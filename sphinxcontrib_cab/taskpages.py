@@ -10,7 +10,9 @@ When ``cab_task_pages`` names a folder (relative to the source folder), ``builde
 
 The catalogue is the one the store loaded for this build (the handler runs after the store's).
 
-A page is written only when its text changed, so Sphinx does not re-read unchanged pages. Every
+A page is written only when its text changed, so Sphinx does not re-read unchanged pages. The
+environment keeps the pinned snapshot's digest the pages were made from and each page's sha256:
+while both still hold, the snapshot is not parsed just to regenerate the same pages. Every
 generated file starts with :data:`MARKER`; a generated file whose task left the catalogue is
 deleted, and files without the marker are never touched. Task ids are validated by the data contract
 (``<category>/<slug>`` of lowercase letters, digits and dashes), which is what lets them appear in
@@ -19,12 +21,13 @@ generated source text; every other task value is rendered by the directives from
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from .store import loaded_for
+from .store import loaded_for, pinned_digest
 from .warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
@@ -229,6 +232,13 @@ def generate_task_pages(app: Sphinx) -> None:
             Subtype.config,
         )
         return
+    digest = pinned_digest(app.env)
+    made_from = (digest, str(folder), syntax)
+    recorded: tuple[tuple[str | None, str, str], dict[str, str]] | None = getattr(
+        app.env, ENV_ATTRIBUTE, None
+    )
+    if recorded is not None and recorded[0] == made_from and _unchanged(folder, recorded[1]):
+        return
     loaded = loaded_for(app.env)
     if loaded is None or not loaded.pinned.tasks:
         # An empty or unreadable catalogue is reported by the store; keep the old pages rather
@@ -236,7 +246,29 @@ def generate_task_pages(app: Sphinx) -> None:
         return
     snapshot = loaded.pinned
     with_cells = {cell.key.task for cell in snapshot.cells}
-    sync_pages(folder, wanted_pages(snapshot.tasks, syntax, with_cells))
+    pages = wanted_pages(snapshot.tasks, syntax, with_cells)
+    sync_pages(folder, pages)
+    hashes = {relative: _sha256(text.encode("utf-8")) for relative, text in pages.items()}
+    setattr(app.env, ENV_ATTRIBUTE, (made_from, hashes))
+
+
+ENV_ATTRIBUTE = "cab_task_pages"
+"""``env`` attribute: ((pinned digest, folder, syntax), {page: sha256}) of the last generation."""
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _unchanged(folder: Path, hashes: dict[str, str]) -> bool:
+    """True when every recorded page is on disk with the recorded bytes."""
+    for relative, expected in hashes.items():
+        try:
+            if _sha256((folder / relative).read_bytes()) != expected:
+                return False
+        except OSError:
+            return False
+    return True
 
 
 def setup_task_pages(app: Sphinx) -> None:

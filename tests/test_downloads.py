@@ -209,3 +209,33 @@ def test_builders_without_the_files_name_them_as_text(
     elif builder == "latex":
         assert "\\sphinxhref{leaderboard" not in page and "\\href{leaderboard" not in page
     app.cleanup()
+
+
+@pytest.mark.sphinx("html", testroot="downloads")
+def test_rebuild_writes_only_missing_or_changed_files(
+    make_app: Callable[..., SphinxTestApp], tmp_path: Path, rootdir: Path, mini_snapshot: Path
+) -> None:
+    srcdir = _project(tmp_path, rootdir, mini_snapshot, "rebuild")
+    app = make_app("html", srcdir=srcdir)
+    app.build()
+    app.cleanup()
+    before = _downloads(app.outdir, "index")
+    csv_file = app.outdir / "leaderboard.csv"
+    json_file = app.outdir / "leaderboard.json"
+    json_mtime = json_file.stat().st_mtime_ns
+    csv_file.unlink()
+
+    app = make_app("html", srcdir=srcdir)
+    read: list[str] = []
+    app.connect("env-before-read-docs", lambda _app, _env, docnames: read.extend(docnames))
+    app.build()
+    app.cleanup()
+    assert read == []
+    assert _downloads(app.outdir, "index") == before  # the deleted file is back, same bytes
+    assert json_file.stat().st_mtime_ns == json_mtime  # the intact one was not rewritten
+
+    json_file.write_bytes(b"tampered")
+    app = make_app("html", srcdir=srcdir)
+    app.build()
+    app.cleanup()
+    assert _downloads(app.outdir, "index") == before

@@ -12,7 +12,7 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
 
-from sphinxcontrib_cab import loader
+from sphinxcontrib_cab import loader, store
 from sphinxcontrib_cab.snapshot import Snapshot
 from sphinxcontrib_cab.store import ENV_ATTRIBUTE
 
@@ -134,3 +134,60 @@ def test_parallel_build_merges_digests(make_app: MakeApp, project: Path, tmp_pat
     assert read == sorted([*DOCS_USING_DATA, "plain"])
     assert getattr(app.env, ENV_ATTRIBUTE) == serial
     assert page_text(app, "index").count("rows: 36") == 1
+
+
+def _parsed_this_build(app: SphinxTestApp) -> bool:
+    """Whether this build parsed the snapshots (rather than only hashing their files)."""
+    return store._BUILDS[str(Path(app.srcdir).resolve())].loaded is not None
+
+
+def test_files_digest_is_the_loaders_digest(project: Path) -> None:
+    for root in (project / "data", project / "data/snapshots/2026-05-27", project / "missing"):
+        sources = loader.source_paths(root)
+        expected = loader.digest_of(loader.snapshot_files(sources) if root.is_dir() else [], root)
+        assert store.files_digest(sources) == expected.combined
+
+
+def test_noop_rebuild_hashes_but_does_not_parse(make_app: MakeApp, project: Path) -> None:
+    first, _ = build(make_app, project, freshenv=True)
+    assert _parsed_this_build(first)
+    app, read = build(make_app, project)
+    assert read == []
+    assert not _parsed_this_build(app)
+    assert store.current_digests(app.env) == {
+        "2026-06-20": getattr(app.env, ENV_ATTRIBUTE)["index"]["2026-06-20"],
+        "2026-05-27": getattr(app.env, ENV_ATTRIBUTE)["older"]["2026-05-27"],
+    }
+    # a change to a page that uses no data reads the data again before reading that page
+    (project / "plain.rst").write_text((project / "plain.rst").read_text() + "\nMore text.\n")
+    app, read = build(make_app, project)
+    assert read == ["plain"]
+    assert _parsed_this_build(app)
+
+
+def test_data_warnings_once_per_build_that_reads(
+    make_app: MakeApp, project: Path, tmp_path: Path
+) -> None:
+    shutil.copyfile(BAD / "bad-hash.jsonl", project / "data/results/published/bad-hash.jsonl")
+    expected = [
+        "data/results/published/bad-hash.jsonl:1: WARNING: row left out: 'grade_sha256' is not a "
+        'sha256 digest (64 lowercase hex digits): got "89beb1aa725ff27450818a2dd1ab3b039d122009" '
+        "[cab.sha256]"
+    ]
+    parallel_project = tmp_path / "parallel"
+    shutil.copytree(project, parallel_project)
+    app, _ = build(make_app, project, freshenv=True)
+    assert [w for w in warnings_of(app) if w.startswith("data/")] == expected
+    # nothing re-read: no page's warnings are repeated, nor the data's
+    app, read = build(make_app, project)
+    assert read == []
+    assert warnings_of(app) == []
+    # a page re-read: the data is read again and its problems reported again, once
+    (project / "plain.rst").write_text((project / "plain.rst").read_text() + "\nMore text.\n")
+    app, read = build(make_app, project)
+    assert read == ["plain"]
+    assert warnings_of(app) == expected
+    # under -j the main process reads the data before the readers fork: one warning, not one
+    # per reader
+    app, _ = build(make_app, parallel_project, freshenv=True, parallel=4)
+    assert [w for w in warnings_of(app) if w.startswith("data/")] == expected

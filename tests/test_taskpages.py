@@ -178,3 +178,29 @@ def test_build_generates_reads_and_prunes(
     assert f"task/{added['category']}/index" in read
     index = (project / "task" / added["category"] / "index.rst").read_text("utf-8")
     assert "brand-new-task" not in index
+
+
+@pytest.mark.sphinx("html", testroot="taskpages")
+def test_unchanged_data_regenerates_only_missing_pages(
+    make_app: Callable[..., SphinxTestApp], project: Path
+) -> None:
+    from sphinxcontrib_cab import store
+
+    _build(make_app, project)
+    pages = sorted((project / "task").rglob("*.rst"))
+    mtimes = {p: p.stat().st_mtime_ns for p in pages}
+
+    # same data, pages intact: the snapshot is only hashed, no page is written or read
+    app, read = _build(make_app, project)
+    assert store._BUILDS[str(project.resolve())].loaded is None
+    assert read == []
+    assert {p: p.stat().st_mtime_ns for p in pages} == mtimes
+
+    # a generated page deleted or edited by hand: both come back as generated
+    original = pages[0].read_text("utf-8")
+    pages[0].unlink()
+    pages[-1].write_text("edited\n", encoding="utf-8")
+    app, read = _build(make_app, project)
+    assert app.warning.getvalue() == ""
+    assert pages[0].read_text("utf-8") == original
+    assert pages[-1].read_text("utf-8").startswith(f".. {MARKER}")

@@ -1,16 +1,17 @@
 """``cab-downloads``: the leaderboard as CSV and JSON files, with their sha256 tied to the receipt.
 
-While a page is read, the directive serialises every cell of the snapshot to deterministic bytes,
-shows each file's size and sha256, links ``<basename>.csv`` and ``<basename>.json`` relative to
-the page, and records (docname -> snapshot name and basename) in the environment, purged and
-merged like any per-document data under ``-j``. At ``build-finished`` the main process writes
-the files next to each page's HTML output (``html``, ``dirhtml``; the site root for
-``singlehtml``), rewriting a file only when its bytes changed; two pages whose different files
-would land on the same path get a ``cab.option`` warning instead. Nothing is collected in the write
-phase, and the bytes do not depend on where the source, doctree or output folders are. EPUB
-gets no files (readers cannot open them, and unknown media types make the EPUB builder warn), and
-neither do latex, text or man: for every builder that does not write the files a post-transform
-turns each file link into its plain file name, so no output carries a dead link.
+While a page is read, the directive serialises every cell of the snapshot to deterministic bytes
+(built once per snapshot digest and process), shows each file's size and sha256, links
+``<basename>.csv`` and ``<basename>.json`` relative to the page, and records (docname -> snapshot
+name, basename and the two files' sha256) in the environment, purged and merged like any
+per-document data under ``-j``. At ``build-finished`` the main process writes the files next to
+each page's HTML output (``html``, ``dirhtml``; the site root for ``singlehtml``), in sorted page
+order, only when the file on disk lacks the recorded sha256; two pages whose different files
+would land on the same path get a ``cab.option`` warning instead. Nothing is collected in the
+write phase, and the bytes do not depend on where the source, doctree or output folders are.
+EPUB gets no files (readers cannot open them, and unknown media types make the EPUB builder
+warn), and neither do latex, text or man: for every builder that does not write the files a
+post-transform turns each file link into its plain file name, so no output carries a dead link.
 """
 
 from __future__ import annotations
@@ -80,8 +81,11 @@ def _estimate_values(estimate: Estimate | None) -> tuple[float | None, ...]:
     return (_number(estimate.mean), _number(estimate.low), _number(estimate.high))
 
 
-def cell_record(cell: Cell) -> dict[str, Any]:
-    """One exported row: key values, category, version, run counts and every estimate."""
+COLUMNS: tuple[str, ...] = columns()
+
+
+def cell_values(cell: Cell) -> list[Any]:
+    """One exported row's values in the order of :data:`COLUMNS`."""
     values: list[Any] = list(cell.key.values())
     values += [
         cell.category,
@@ -91,9 +95,15 @@ def cell_record(cell: Cell) -> dict[str, Any]:
     ]
     for name in SUMMARIES:
         values += _estimate_values(getattr(cell, name))
+    axes = cell.axes
     for axis in AXES:
-        values += _estimate_values(cell.axes.get(axis))
-    return dict(zip(columns(), values, strict=True))
+        values += _estimate_values(axes.get(axis))
+    return values
+
+
+def cell_record(cell: Cell) -> dict[str, Any]:
+    """One exported row: key values, category, version, run counts and every estimate."""
+    return dict(zip(COLUMNS, cell_values(cell), strict=True))
 
 
 def receipt(snapshot: Snapshot) -> dict[str, Any]:
@@ -109,16 +119,17 @@ def receipt(snapshot: Snapshot) -> dict[str, Any]:
     }
 
 
+def _json_from_rows(snapshot: Snapshot, rows: list[list[Any]]) -> bytes:
+    head = json.dumps({"receipt": receipt(snapshot), "columns": list(COLUMNS)}, ensure_ascii=False)
+    encoder = json.JSONEncoder(ensure_ascii=False)
+    body = ",\n".join(encoder.encode(row) for row in rows)
+    return (head[:-1] + ',\n"rows": [\n' + body + "\n]}\n").encode("utf-8")
+
+
 def json_bytes(snapshot: Snapshot) -> bytes:
     """The leaderboard as JSON: ``{"receipt": {...}, "columns": [...], "rows": [[...], ...]}``,
     one row per cell with its values in the order of ``columns``, one row per line."""
-    head = json.dumps(
-        {"receipt": receipt(snapshot), "columns": list(columns())}, ensure_ascii=False
-    )
-    rows = ",\n".join(
-        json.dumps(list(cell_record(cell).values()), ensure_ascii=False) for cell in snapshot.cells
-    )
-    return (head[:-1] + ',\n"rows": [\n' + rows + "\n]}\n").encode("utf-8")
+    return _json_from_rows(snapshot, [cell_values(cell) for cell in snapshot.cells])
 
 
 def _csv_value(value: Any) -> str:
@@ -129,17 +140,20 @@ def _csv_value(value: Any) -> str:
     return str(value)
 
 
-def csv_bytes(snapshot: Snapshot) -> bytes:
-    """The leaderboard as CSV, after ``#`` comment lines carrying the receipt."""
+def _csv_from_rows(snapshot: Snapshot, rows: list[list[Any]]) -> bytes:
     buffer = io.StringIO()
     for key, value in receipt(snapshot).items():
         buffer.write(f"# {key}: {_csv_value(value)}\n")
     buffer.write("# an empty value means the cell did not record it\n")
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns())
-    for cell in snapshot.cells:
-        writer.writerow([_csv_value(value) for value in cell_record(cell).values()])
+    writer.writerow(COLUMNS)
+    writer.writerows([_csv_value(value) for value in row] for row in rows)
     return buffer.getvalue().encode("utf-8")
+
+
+def csv_bytes(snapshot: Snapshot) -> bytes:
+    """The leaderboard as CSV, after ``#`` comment lines carrying the receipt."""
+    return _csv_from_rows(snapshot, [cell_values(cell) for cell in snapshot.cells])
 
 
 # -- files ------------------------------------------------------------------------------------
@@ -149,26 +163,47 @@ def csv_bytes(snapshot: Snapshot) -> bytes:
 class DownloadFile:
     name: str
     data: bytes
+    sha256: str
 
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+
+_CONTENTS: dict[str, tuple[tuple[bytes, str], tuple[bytes, str]]] = {}
+"""Per process: snapshot digest -> (CSV bytes, sha256) and (JSON bytes, sha256), built once."""
+
+
+def _contents(snapshot: Snapshot) -> tuple[tuple[bytes, str], tuple[bytes, str]]:
+    key = snapshot.digest.combined
+    found = _CONTENTS.get(key)
+    if found is None:
+        rows = [cell_values(cell) for cell in snapshot.cells]
+        csv_data = _csv_from_rows(snapshot, rows)
+        json_data = _json_from_rows(snapshot, rows)
+        found = (
+            (csv_data, hashlib.sha256(csv_data).hexdigest()),
+            (json_data, hashlib.sha256(json_data).hexdigest()),
+        )
+        _CONTENTS[key] = found
+    return found
 
 
 def download_files(snapshot: Snapshot, stem: str) -> tuple[DownloadFile, DownloadFile]:
-    """The two files of one ``cab-downloads``: ``<stem>.csv`` and ``<stem>.json``."""
+    """The two files of one ``cab-downloads``: ``<stem>.csv`` and ``<stem>.json`` (their bytes
+    are built once per snapshot digest and process)."""
+    (csv_data, csv_sha), (json_data, json_sha) = _contents(snapshot)
     return (
-        DownloadFile(f"{stem}.csv", csv_bytes(snapshot)),
-        DownloadFile(f"{stem}.json", json_bytes(snapshot)),
+        DownloadFile(f"{stem}.csv", csv_data, csv_sha),
+        DownloadFile(f"{stem}.json", json_data, json_sha),
     )
 
 
 ENV_ATTRIBUTE = "cab_downloads"
-"""``env`` attribute: docname -> [(snapshot name, basename)] of the downloads the page links."""
+"""``env`` attribute: docname -> [(snapshot name, basename, CSV sha256, JSON sha256)] of the
+downloads the page links."""
+
+Recorded = tuple[str, str, str, str]
 
 
-def _recorded(env: BuildEnvironment) -> dict[str, list[tuple[str, str]]]:
-    found: dict[str, list[tuple[str, str]]] | None = getattr(env, ENV_ATTRIBUTE, None)
+def _recorded(env: BuildEnvironment) -> dict[str, list[Recorded]]:
+    found: dict[str, list[Recorded]] | None = getattr(env, ENV_ATTRIBUTE, None)
     if found is None:
         found = {}
         setattr(env, ENV_ATTRIBUTE, found)
@@ -181,7 +216,7 @@ def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
 
 def _merge(app: Sphinx, env: BuildEnvironment, docnames: Iterable[str], other: Any) -> None:
     mine = _recorded(env)
-    theirs: dict[str, list[tuple[str, str]]] = getattr(other, ENV_ATTRIBUTE, {})
+    theirs: dict[str, list[Recorded]] = getattr(other, ENV_ATTRIBUTE, {})
     for docname in docnames:
         if docname in theirs:
             mine[docname] = list(theirs[docname])
@@ -212,8 +247,19 @@ def writes_downloads(builder_class: type[Builder]) -> bool:
     )
 
 
+def _on_disk(path: Path, sha256: str) -> bool:
+    """True when ``path`` holds bytes with this sha256."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() == sha256
+    except OSError:
+        return False
+
+
 def write_downloads(app: Sphinx, exception: Exception | None) -> None:
-    """``build-finished``: write every recorded download next to its page (HTML builders)."""
+    """``build-finished``: write every recorded download next to its page (HTML builders).
+
+    A file already on disk with the recorded sha256 is left alone, so a rebuild that changed
+    nothing neither parses the snapshot nor serialises it again."""
     builder = app.builder
     if exception is not None or not isinstance(builder, StandaloneHTMLBuilder):
         return
@@ -221,33 +267,35 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
         return
     from ..store import loaded_for
 
-    loaded = loaded_for(app.env)
-    if loaded is None:
-        return
     found = app.env.found_docs
     written: dict[Path, tuple[str, str]] = {}
     for docname, wanted in sorted(_recorded(app.env).items()):
         if docname not in found:
             continue
         folder = page_folder(builder, docname)
-        for snapshot_name, stem in wanted:
-            snapshot = loaded.get(snapshot_name)
-            if snapshot is None:
-                continue
-            for file in download_files(snapshot, stem):
-                target = folder / file.name
+        for snapshot_name, stem, *hashes in wanted:
+            for suffix, sha256 in zip(("csv", "json"), hashes, strict=True):
+                name = f"{stem}.{suffix}"
+                target = folder / name
                 earlier = written.get(target)
-                if earlier is not None and earlier[1] != file.sha256:
+                if earlier is not None and earlier[1] != sha256:
                     warn(
-                        f"cab-downloads: {file.name} would overwrite the different file of "
+                        f"cab-downloads: {name} would overwrite the different file of "
                         f"page {earlier[0]!r} in the same output folder; give one of them "
                         "another :basename:",
                         Subtype.option,
                         (docname, None),
                     )
                     continue
-                written[target] = (docname, file.sha256)
-                write_if_changed(target, file.data)
+                written[target] = (docname, sha256)
+                if earlier is not None or _on_disk(target, sha256):
+                    continue
+                loaded = loaded_for(app.env)
+                snapshot = loaded.get(snapshot_name) if loaded is not None else None
+                if snapshot is None:
+                    continue
+                files = {file.name: file for file in download_files(snapshot, stem)}
+                write_if_changed(target, files[name].data)
 
 
 class DownloadsDirective(SnapshotDirective):
@@ -290,7 +338,9 @@ class DownloadsDirective(SnapshotDirective):
         if snapshot is None:
             return self.unavailable()
         files = download_files(snapshot, stem)
-        _recorded(self.env).setdefault(self.env.docname, []).append((snapshot.name, stem))
+        _recorded(self.env).setdefault(self.env.docname, []).append(
+            (snapshot.name, stem, files[0].sha256, files[1].sha256)
+        )
         table = self._table()
         body = table.next_node(nodes.tbody)
         assert body is not None
