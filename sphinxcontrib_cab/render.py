@@ -62,19 +62,29 @@ def format_estimate(estimate: Estimate | None, digits: int = 2) -> str:
 PROSE_KEPT = frozenset("\t\n\u200c\u200d")
 """Hidden characters prose keeps as they are: tab, newline, and the joiners emoji and many
 scripts need."""
+INLINE_KEPT = frozenset("\u200c\u200d")
+"""Hidden characters a value inside a line of prose keeps: only the joiners."""
 
 
-def visible_text(text: str) -> str:
+def visible_text(text: str, kept: frozenset[str] = PROSE_KEPT) -> str:
     """Data prose with every other hidden character (controls, bidi overrides, separators,
     unassigned code points) shown as a ``\\u{...}`` escape, so no data string can reorder the
-    page, hide text from readers, or make an XHTML (epub) file invalid."""
+    page, hide text from readers, or make an XHTML (epub) file invalid. ``kept`` names the hidden
+    characters left as they are (tab, newline and the zero-width joiners in prose)."""
     # isprintable() is the is_hidden() test over the whole string, done in C (see shell_quote)
-    if text.isprintable() or not any(is_hidden(c) and c not in PROSE_KEPT for c in text):
+    if text.isprintable() or not any(is_hidden(c) and c not in kept for c in text):
         return text
     return "".join(
-        f"\\u{{{ord(char):x}}}" if is_hidden(char) and char not in PROSE_KEPT else char
+        f"\\u{{{ord(char):x}}}" if is_hidden(char) and char not in kept else char
         for char in text
     )
+
+
+def visible_inline(text: str) -> str:
+    """:func:`visible_text` for a value set inside a line of prose (a role): tabs and newlines
+    are escaped too, since a line break there would split the sentence (and a blank line inside
+    an inline element ends LaTeX's macro argument)."""
+    return visible_text(text, INLINE_KEPT)
 
 
 def without_smartquotes(node: ElementT) -> ElementT:

@@ -27,7 +27,13 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxRole
 
 from .keys import MISSING_MARK
-from .render import format_count, format_estimate, problem_marker, visible_text
+from .render import (
+    format_count,
+    format_estimate,
+    problem_marker,
+    visible_inline,
+    without_smartquotes,
+)
 from .snapshot import AXES
 from .warnings_ import Subtype, warn
 
@@ -148,8 +154,9 @@ class CabRole(SphinxRole):
         rendered = self.render(snapshot, text)
         if rendered is None:
             return [self.problem()], []
-        shown = visible_text(rendered)
-        return [nodes.inline(self.rawtext, shown, classes=["cab-value", self.css_class])], []
+        shown = visible_inline(rendered)
+        value = nodes.inline(self.rawtext, shown, classes=["cab-value", self.css_class])
+        return [without_smartquotes(value)], []
 
     def render(self, snapshot: Snapshot, text: str) -> str | None:
         raise NotImplementedError

@@ -35,7 +35,7 @@ from ..render import (
     format_count,
     text_node,
     value_literal,
-    visible_text,
+    visible_inline,
     without_smartquotes,
 )
 from ..snapshot import format_timestamp
@@ -242,7 +242,7 @@ def exploit_node(exploit: Exploit, snapshot: Snapshot) -> nodes.container:
         classes=["cab-exploit", f"cab-exploit-{exploit.status}"],
         ids=[nodes.make_id(f"cab-exploit-{exploit.id}")],
     )
-    heading = visible_text(f"{exploit.id}: {exploit.title}")
+    heading = visible_inline(f"{exploit.id}: {exploit.title}")
     container += nodes.rubric(heading, heading)
     fields = nodes.field_list(classes=["cab-exploit-fields"])
     fields += text_field("id", exploit.id, literal=True)

@@ -14,6 +14,8 @@ cab_snapshot_root = "data"
 cab_task_pages = "task"
 html_theme = "alabaster"
 html_last_updated_fmt: str | None = None
+# xelatex reads UTF-8 natively; pdflatex would need a declaration for every hostile code point.
+latex_engine = "xelatex"
 latex_documents = [("index", "hostile.tex", "cab hostile input", author, "manual")]
 man_pages = [("index", "hostile", "cab hostile input", [author], 7)]
 texinfo_documents = [("index", "hostile", "cab hostile input", author, "hostile", "", "", False)]
