@@ -14,21 +14,46 @@ nox.options.default_venv_backend = "venv"
 CHROMIUM = "/usr/bin/chromium"
 
 
-def _ensure_chromium(session: nox.Session) -> None:
-    """Browser tests drive Debian's Chromium; install it when missing and we may."""
-    if os.path.exists(CHROMIUM):
-        return
+TEX_PACKAGES = (
+    "latexmk",
+    "texlive-xetex",
+    "texlive-latex-recommended",
+    "texlive-latex-extra",
+    "texlive-fonts-recommended",
+    "fonts-freefont-otf",
+)
+"""Debian packages that let the tests compile the LaTeX output to PDF with xelatex."""
+
+
+def _apt_install(session: nox.Session, packages: tuple[str, ...]) -> bool:
     if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
         session.run("apt-get", "update", "-qq", external=True)
-        session.run("apt-get", "install", "-y", "-qq", "chromium", external=True)
-    else:
-        session.warn(f"{CHROMIUM} is missing: browser tests will fail (install Debian's chromium)")
+        session.run(
+            "apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages, external=True
+        )
+        return True
+    return False
+
+
+def _ensure_system_tools(session: nox.Session) -> None:
+    """Browser tests drive Debian's Chromium and the PDF tests run xelatex: install both when
+    missing and we may (as root with apt-get); never download a browser of a test tool's own."""
+    wanted: tuple[str, ...] = ()
+    if not os.path.exists(CHROMIUM):
+        wanted += ("chromium",)
+    if not (shutil.which("xelatex") and shutil.which("latexmk")):
+        wanted += TEX_PACKAGES
+    if wanted and not _apt_install(session, wanted):
+        session.warn(
+            f"missing {', '.join(wanted)}: browser tests fail without {CHROMIUM}; "
+            "PDF compile tests skip (and say so) without xelatex and latexmk"
+        )
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
     """Run the whole test suite: unit, Sphinx builds, builders, themes, browser."""
-    _ensure_chromium(session)
+    _ensure_system_tools(session)
     session.install("-e", ".[test]")
     session.run("pytest", *session.posargs)
 
@@ -55,7 +80,9 @@ def docs(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """ruff and mypy."""
     session.install("-e", ".[lint,test]")
-    session.run("ruff", "check", "sphinxcontrib_cab", "tests", "tools", "bench", "docs", "noxfile.py")
+    session.run(
+        "ruff", "check", "sphinxcontrib_cab", "tests", "tools", "bench", "docs", "noxfile.py"
+    )
     session.run("mypy")
 
 
