@@ -18,8 +18,9 @@ import gc
 import itertools
 import json
 import math
+import operator
 from dataclasses import dataclass, field
-from operator import attrgetter, methodcaller
+from operator import attrgetter, itemgetter, methodcaller
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
@@ -628,6 +629,11 @@ _IDENTITY = attrgetter(
     "sampling_profile",
     "task_added_date",
 )
+_RERUN = attrgetter("rerun")
+_STARTED = attrgetter("started_at")
+_ENDED = attrgetter("ended_at")
+_TZINFO = attrgetter("tzinfo")
+_FIRST = itemgetter(0)
 _EXIT_CODE = attrgetter("exit_code")
 _FAILURE = attrgetter("failure")
 _FAILURE_CODE = {name: code for code, name in enumerate(FAILURES)}
@@ -651,6 +657,15 @@ def _batch_records(lines: list[bytes]) -> list[RunRecord] | None:
     except ValidationError:
         return None
     return records if len(records) == len(lines) else None
+
+
+def _position(kept_index: int, dropped: list[int]) -> int:
+    """Position in the batch of its ``kept_index``-th kept record, given the dropped positions."""
+    position = kept_index
+    for gone in dropped:
+        if gone <= position:
+            position += 1
+    return position
 
 
 def _cell_key(identity: tuple[Any, ...]) -> CellKey:
@@ -760,82 +775,23 @@ class _RunReader:
     def _add(self, numbers: list[int], records: list[RunRecord], file_id: int, shown: str) -> None:
         """Append valid records to the table, leaving out duplicates (warnings in line order)."""
         table = self.table
-        key_index = self._key_index
-        rows_by_key = self.rows_by_key
-        rerun_column = table.rerun
-        base = len(rerun_column)
-        kept: list[RunRecord] = []
-        kept_lines: list[int] = []
-        kept_keys: list[int] = []
-        kept_reruns: list[int] = []
-        started_column: list[int] = []
-        ended_column: list[int] = []
-        one_us = _ONE_MICROSECOND
-        zone, zone_epoch, zone_offset_us = self._zone
-        for line_number, identity, record in zip(
-            numbers, map(_IDENTITY, records), records, strict=True
-        ):
-            key_id = key_index.get(identity)
-            rerun = record.rerun
-            if key_id is None:
-                key_id = key_index[identity] = len(table.keys)
-                table.keys.append(_cell_key(identity))
-                rows_by_key.append([])
-            rows = rows_by_key[key_id]
-            duplicate_of = -1
-            for other in rows:
-                if (rerun_column[other] if other < base else kept_reruns[other - base]) == rerun:
-                    duplicate_of = other
-                    break
-            if duplicate_of >= 0:
-                self.rejected += 1
-                where = (
-                    table.location(duplicate_of)
-                    if duplicate_of < base
-                    else f"{shown}:{kept_lines[duplicate_of - base]}"
-                )
-                self.log.add(
-                    Subtype.duplicate,
-                    f"duplicate run: rerun {rerun} of this cell already appears at "
-                    f"{where}; this row is left out",
-                    shown,
-                    line_number,
-                )
-                continue
-            started = record.started_at
-            ended = record.ended_at
-            if started.tzinfo is not zone or ended.tzinfo is not zone:
-                if started.tzinfo is not ended.tzinfo:
-                    ended = _in_zone(ended, started.tzinfo)
-                zone, zone_epoch, zone_offset_us = _zone(started)
-            # Same tzinfo object on both sides: datetime subtracts wall clocks without calling
-            # utcoffset(), which is the slow part; the zone's fixed offset is applied once.
-            started_us = (started - zone_epoch) // one_us - zone_offset_us
-            ended_us = (ended - zone_epoch) // one_us - zone_offset_us
-            if ended_us < started_us:
-                self.log.add(
-                    Subtype.date,
-                    f"ended_at {format_timestamp(ended_us)} is before started_at "
-                    f"{format_timestamp(started_us)} (row kept)",
-                    shown,
-                    line_number,
-                )
-            rows.append(base + len(kept))
-            kept.append(record)
-            kept_lines.append(line_number)
-            kept_keys.append(key_id)
-            kept_reruns.append(rerun)
-            started_column.append(started_us)
-            ended_column.append(ended_us)
-        self._zone = (zone, zone_epoch, zone_offset_us)
-        if not kept:
+        notes: list[tuple[int, Subtype, str]] = []
+        dropped = self._keys_and_reruns(numbers, records, shown, notes)
+        if dropped:
+            gone = set(dropped)
+            records = [r for i, r in enumerate(records) if i not in gone]
+            numbers = [n for i, n in enumerate(numbers) if i not in gone]
+        if records:
+            started_column, ended_column = self._times(numbers, records, notes)
+        for line_number, subtype, message in sorted(notes, key=_FIRST):
+            self.log.add(subtype, message, shown, line_number)
+        if not records:
             return
-        table.key_id.fromlist(kept_keys)
-        table.line.fromlist(kept_lines)
-        rerun_column.fromlist(kept_reruns)
+        table.line.fromlist(numbers)
         table.started_us.fromlist(started_column)
         table.ended_us.fromlist(ended_column)
-        table.file_id.extend(itertools.repeat(file_id, len(kept)))
+        table.file_id.extend(itertools.repeat(file_id, len(records)))
+        kept = records
         table.sweep_id.fromlist(_interned(kept, "sweep_id", self._sweep_index, table.sweeps))
         table.version_id.fromlist(
             _interned(kept, "methodology_version", self._version_index, table.versions)
@@ -861,6 +817,115 @@ class _RunReader:
                 columns[axis].fromlist(
                     [nan if value is None else value for value in map(getter, scores)]
                 )
+
+    def _keys_and_reruns(
+        self,
+        numbers: list[int],
+        records: list[RunRecord],
+        shown: str,
+        notes: list[tuple[int, Subtype, str]],
+    ) -> list[int]:
+        """Append key id and rerun of each record that is no duplicate; positions left out."""
+        table = self.table
+        keys = table.keys
+        key_index = self._key_index
+        find_key = key_index.get
+        rows_by_key = self.rows_by_key
+        rerun_column = table.rerun
+        add_rerun = rerun_column.append
+        add_key = table.key_id.append
+        base = next_row = len(rerun_column)
+        dropped: list[int] = []
+        for position, identity, rerun in zip(
+            itertools.count(), map(_IDENTITY, records), map(_RERUN, records)
+        ):
+            key_id = find_key(identity)
+            if key_id is None:
+                key_id = key_index[identity] = len(keys)
+                keys.append(_cell_key(identity))
+                rows_by_key.append([next_row])
+            else:
+                rows = rows_by_key[key_id]
+                for other in rows:
+                    if rerun_column[other] == rerun:
+                        break
+                else:
+                    other = -1
+                if other >= 0:
+                    dropped.append(position)
+                    self.rejected += 1
+                    where = (
+                        table.location(other)
+                        if other < base
+                        else f"{shown}:{numbers[_position(other - base, dropped)]}"
+                    )
+                    notes.append(
+                        (
+                            numbers[position],
+                            Subtype.duplicate,
+                            f"duplicate run: rerun {rerun} of this cell already appears at "
+                            f"{where}; this row is left out",
+                        )
+                    )
+                    continue
+                rows.append(next_row)
+            add_key(key_id)
+            add_rerun(rerun)
+            next_row += 1
+        return dropped
+
+    def _times(
+        self, numbers: list[int], records: list[RunRecord], notes: list[tuple[int, Subtype, str]]
+    ) -> tuple[list[int], list[int]]:
+        """Start and end of each record in microseconds since the epoch (UTC)."""
+        starts: list[dt.datetime] = list(map(_STARTED, records))
+        ends: list[dt.datetime] = list(map(_ENDED, records))
+        zones = set(map(_TZINFO, starts))
+        zones.update(map(_TZINFO, ends))
+        if len(zones) == 1:
+            zone = zones.pop()
+            if zone is not self._zone[0]:
+                self._zone = _zone(starts[0])
+            _, epoch, offset_us = self._zone
+            one_us = _ONE_MICROSECOND
+            # Same tzinfo object on both sides: datetime subtracts wall clocks without calling
+            # utcoffset(), which is the slow part; the zone's fixed offset is applied once.
+            started_column = [(moment - epoch) // one_us - offset_us for moment in starts]
+            ended_column = [(moment - epoch) // one_us - offset_us for moment in ends]
+        else:
+            started_column, ended_column = self._mixed_times(starts, ends)
+        if not all(map(operator.le, started_column, ended_column)):
+            for line_number, started_us, ended_us in zip(
+                numbers, started_column, ended_column, strict=True
+            ):
+                if ended_us < started_us:
+                    notes.append(
+                        (
+                            line_number,
+                            Subtype.date,
+                            f"ended_at {format_timestamp(ended_us)} is before started_at "
+                            f"{format_timestamp(started_us)} (row kept)",
+                        )
+                    )
+        return started_column, ended_column
+
+    def _mixed_times(
+        self, starts: list[dt.datetime], ends: list[dt.datetime]
+    ) -> tuple[list[int], list[int]]:
+        """:meth:`_times` for records whose timestamps do not all share one tzinfo."""
+        zone, zone_epoch, zone_offset_us = self._zone
+        one_us = _ONE_MICROSECOND
+        started_column: list[int] = []
+        ended_column: list[int] = []
+        for started, ended in zip(starts, ends, strict=True):
+            if started.tzinfo is not zone or ended.tzinfo is not zone:
+                if started.tzinfo is not ended.tzinfo:
+                    ended = _in_zone(ended, started.tzinfo)
+                zone, zone_epoch, zone_offset_us = _zone(started)
+            started_column.append((started - zone_epoch) // one_us - zone_offset_us)
+            ended_column.append((ended - zone_epoch) // one_us - zone_offset_us)
+        self._zone = (zone, zone_epoch, zone_offset_us)
+        return started_column, ended_column
 
     def _rejected_row(
         self, raw: bytes, error: ValidationError, line_number: int, shown: str
