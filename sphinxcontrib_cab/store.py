@@ -337,25 +337,23 @@ def snapshot_for(
 
 def _on_builder_inited(app: Sphinx) -> None:
     base = project_base(app.confdir, app.srcdir)
-    sources = sources_from_config(base, app.config)
-    data = BuildData(sources, base, pinned_digest=files_digest(sources))
+    data = BuildData(sources_from_config(base, app.config), base)
     _BUILDS[_registry_key(app.srcdir)] = data
     _digests(app.env)
     state: SnapshotState | None = getattr(app.env, STATE_ATTRIBUTE, None)
-    pinned_digest = data.pinned_digest
-    if (
-        state is None
-        or state.sources != _sources_key(data.sources, base)
-        or state.pinned_digest != pinned_digest
-    ):
-        _load(app.env, data)
+    if state is None or state.sources != _sources_key(data.sources, base):
+        _load(app.env, data)  # a fresh environment reads every page: parse now, hash once
+        return
+    data.pinned_digest = files_digest(data.sources)
+    if state.pinned_digest != data.pinned_digest:
+        _load(app.env, data)  # its meta.json may list other older snapshots
         return
     root = data.sources.root.resolve()
     data.digests = {
         name: files_digest(_older_sources(data.sources, root / folder))
         for name, folder in state.older_folders
     }
-    data.digests[state.pinned_name] = pinned_digest
+    data.digests[state.pinned_name] = data.pinned_digest
 
 
 def _on_env_get_outdated(
