@@ -14,6 +14,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from .vocabulary import CATEGORIES as CATEGORIES
+from .vocabulary import FAILURES as FAILURES
+from .vocabulary import SEVERITIES as SEVERITIES
+from .vocabulary import Category, Failure, Severity
+
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 """A bare sha256 digest: 64 lowercase hex digits."""
 
@@ -26,14 +31,6 @@ ImageDigest = Annotated[str, StringConstraints(pattern=IMAGE_DIGEST.pattern)]
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 Binary = Literal[0, 1]
 
-Category = Literal["integrity", "mutations", "polyglot"]
-CATEGORIES: tuple[Category, ...] = ("integrity", "mutations", "polyglot")
-
-Failure = Literal["rate_limit", "handshake", "timeout"]
-FAILURES: tuple[Failure, ...] = ("rate_limit", "handshake", "timeout")
-
-Severity = Literal["critical", "high", "medium", "low"]
-SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low")
 
 NOT_APPLICABLE = "n/a"
 

@@ -22,8 +22,8 @@ from sphinx.util.docutils import SphinxDirective
 from .aggregate import DEFINITIONS
 from .config import CONFIG_CHOICES, CONFIG_VALUES
 from .keys import KEY_FIELDS
-from .models import SCHEMAS
 from .render import checked_choice
+from .vocabulary import SCHEMA_NAMES
 from .warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
@@ -299,13 +299,17 @@ def role_entries(registry: dict[str, Any]) -> list[nodes.Node]:
 
 def schema_text(name: str) -> str:
     """The JSON Schema of one source, deterministic (sorted keys, two-space indent)."""
+    from .models import SCHEMAS
+
     schema = SCHEMAS[name].model_json_schema(by_alias=True)
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False)
 
 
 def schema_blocks(only: str | None) -> list[nodes.Node]:
     result: list[nodes.Node] = []
-    for name in sorted(SCHEMAS):
+    from .models import SCHEMAS
+
+    for name in SCHEMA_NAMES:
         if only is not None and name != only:
             continue
         result.append(nodes.rubric(name, name, ids=[f"cab-schema-{name}"]))
@@ -363,7 +367,7 @@ class ReferenceDirective(SphinxDirective):
         "only": directives.unchanged,
     }
     option_choices: ClassVar[dict[str, tuple[str, ...]]] = {
-        "schema": ("all", *sorted(SCHEMAS)),
+        "schema": ("all", *SCHEMA_NAMES),
         "only": tuple(DEFINITIONS),
     }
     option_docs: ClassVar[dict[str, str]] = {

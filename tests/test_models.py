@@ -102,3 +102,11 @@ def test_every_source_has_a_schema() -> None:
     for model in SCHEMAS.values():
         schema = model.model_json_schema()
         assert schema.get("additionalProperties") is False
+
+
+def test_vocabulary_names_every_schema() -> None:
+    """reference.py lists schemas from the pydantic-free vocabulary; it must match the models."""
+    from sphinxcontrib_cab.models import SCHEMAS
+    from sphinxcontrib_cab.vocabulary import SCHEMA_NAMES
+
+    assert tuple(sorted(SCHEMAS)) == SCHEMA_NAMES

@@ -29,7 +29,6 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 
 from ..keys import MISSING_MARK
-from ..models import SEVERITIES
 from ..render import (
     SnapshotDirective,
     format_count,
@@ -39,6 +38,7 @@ from ..render import (
     without_smartquotes,
 )
 from ..snapshot import format_timestamp
+from ..vocabulary import SEVERITIES
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

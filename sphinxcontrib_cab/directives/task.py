@@ -13,7 +13,6 @@ from docutils.parsers.rst import directives
 from sphinx import addnodes
 
 from ..keys import MISSING_MARK
-from ..models import CATEGORIES
 from ..render import (
     SnapshotDirective,
     format_count,
@@ -22,6 +21,7 @@ from ..render import (
     visible_text,
     without_smartquotes,
 )
+from ..vocabulary import CATEGORIES
 from ..warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
