@@ -16,7 +16,7 @@ import operator
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .keys import KEY_FIELD_NAMES
 from .snapshot import AXES, NOT_APPLICABLE_CODE, Cell, CellKey, Estimate
@@ -104,6 +104,8 @@ AXIS_RANGES: dict[str, tuple[float, float]] = {
     "composite": (0.0, 1.0),
 }
 """The possible range of each axis; intervals are clipped to it."""
+
+_T = TypeVar("_T")
 
 _DISCRETE_AXES = frozenset({"pass", "refusal", "integrity", "blast_radius"})
 """Axes whose per-cell values repeat a lot, so their estimates are computed once and shared."""
@@ -224,93 +226,230 @@ def build_cells(
     """One :class:`Cell` per key of ``table``, sorted by key.
 
     ``rows_by_key[k]`` lists the row indices of key ``k`` (``table.keys[k]``).
+
+    Work is done column by column over groups of cells with the same number of runs (almost
+    always three), so the per-cell Python work is only building the :class:`Cell` itself.
     """
     keys = table.keys
-    order = sorted(range(len(keys)), key=lambda k: key_sort_value(keys[k]))
-    reruns = table.rerun
-    version_ids = table.version_id
-    versions = table.versions
-    version_rank = _version_ranks(versions)
-    failure_codes = table.failure
-    columns = [
-        (axis, table.scores[axis], *AXIS_RANGES[axis], axis in _DISCRETE_AXES) for axis in AXES
+    sort_values = [
+        values if None not in values else tuple([v or "" for v in values])
+        for values in map(_key_values, keys)
     ]
-    # Discrete axes take few distinct value tuples: compute each estimate once and share it.
-    discrete_cache: dict[tuple[str, tuple[float, ...]], Estimate | None] = {}
-    stays_cache: dict[tuple[float, ...], Estimate | None] = {}
+    order = sorted(range(len(keys)), key=sort_values.__getitem__)
+    live = [k for k in order if rows_by_key[k]]
+    groups = [
+        _group_rows(table, [rows_by_key[live[p]] for p in positions], size, positions)
+        for size, positions in _positions_by_size(live, rows_by_key).items()
+    ]
+    count = len(live)
+    per_axis = [_scatter(groups, count, _axis_estimates(groups, table, axis)) for axis in AXES]
+    pass_values = _scatter(groups, count, [g.pass_values for g in groups])
+    stays_of = {values: stays(values) for values in dict.fromkeys(pass_values)}
+    runs = _scatter(groups, count, [g.rows for g in groups])
+    failures = _scatter(groups, count, [_failures(table, g) for g in groups])
+    newest = _scatter(groups, count, [_newest_versions(table, g) for g in groups])
     categories: dict[str, str] = {}
-    not_applicable = NOT_APPLICABLE_CODE
     cells = []
-    for key_index in order:
-        rows: Sequence[int] = rows_by_key[key_index]
-        if not rows:
-            continue
-        if len(rows) > 1 and any(reruns[a] > reruns[b] for a, b in itertools.pairwise(rows)):
-            rows = sorted(rows, key=reruns.__getitem__)
-        # itemgetter picks a cell's values out of a column in one C call.
-        pick = operator.itemgetter(*rows) if len(rows) > 1 else _single(rows[0])
+    for key_index, axes, rows, values, failed, version in zip(
+        live, zip(*per_axis, strict=True), runs, pass_values, failures, newest, strict=True
+    ):
         key = keys[key_index]
-        estimates: list[Estimate | None] = []
-        pass_values: tuple[float, ...] = ()
-        for axis, column, low, high, discrete in columns:
-            values: tuple[float, ...] = pick(column)
-            total = sum(values)
-            # NaN is "not recorded" (it makes the sum NaN); the refusal "n/a" code is negative.
-            if total != total or (axis == "refusal" and min(values) < 0.0):
-                values = tuple([v for v in values if v == v and v != not_applicable])
-                total = sum(values)
-            if discrete:
-                cache_key = (axis, values)
-                if cache_key in discrete_cache:
-                    estimates.append(discrete_cache[cache_key])
-                else:
-                    found = discrete_cache[cache_key] = _estimate(values, total, low, high)
-                    estimates.append(found)
-                if axis == "pass":
-                    pass_values = values
-            else:
-                estimates.append(_estimate(values, total, low, high))
-        if pass_values not in stays_cache:
-            stays_cache[pass_values] = stays(pass_values)
-        axes = AxisEstimates(estimates)
-        failures: tuple[tuple[str, int], ...] = ()
-        if max(pick(failure_codes)) >= 0:
-            counted = Counter(
-                table.failure_names[failure_codes[i]] for i in rows if failure_codes[i] >= 0
-            )
-            failures = tuple(sorted(counted.items()))
-        if len(versions) == 1:
-            newest = versions[0]
-        else:
-            newest = versions[max(pick(version_ids), key=version_rank.__getitem__)]
         category = categories.get(key.task)
         if category is None:
             category = categories[key.task] = category_of(key.task)
+        text = "\x1f".join(sort_values[key_index])
         cells.append(
             Cell(
                 key=key,
                 category=category,
-                methodology_version=newest,
-                runs=tuple(rows),
-                axes=axes,
-                headline=estimates[_COMPOSITE],
-                ships=estimates[_PASS],
-                stays=stays_cache[pass_values],
-                costs=estimates[_WALL],
-                failures=failures,
-                anchor=cell_anchor(key),
+                methodology_version=version,
+                runs=rows,
+                axes=AxisEstimates(axes),
+                headline=axes[_COMPOSITE],
+                ships=axes[_PASS],
+                stays=stays_of[values],
+                costs=axes[_WALL],
+                failures=failed,
+                anchor="cab-cell-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12],
             )
         )
     return tuple(cells)
 
 
-def _single(row: int) -> Callable[[Sequence[float]], tuple[float, ...]]:
-    """Like ``itemgetter(row)`` but always returning a tuple."""
+_key_values = operator.attrgetter(*KEY_FIELD_NAMES)
 
-    def pick(column: Sequence[float]) -> tuple[float, ...]:
-        return (column[row],)
 
-    return pick
+@dataclass(slots=True)
+class _SizeGroup:
+    """The cells that have ``size`` runs: their positions in key order and rows by rerun."""
+
+    size: int
+    positions: list[int]
+    rows: list[tuple[int, ...]]
+    flat: list[int]
+    """``rows`` concatenated: one column gather per axis serves the whole group."""
+    pass_values: list[tuple[float, ...]]
+
+
+def _positions_by_size(
+    live: Sequence[int], rows_by_key: Sequence[Sequence[int]]
+) -> dict[int, list[int]]:
+    by_size: dict[int, list[int]] = {}
+    for position, key_index in enumerate(live):
+        size = len(rows_by_key[key_index])
+        if size in by_size:
+            by_size[size].append(position)
+        else:
+            by_size[size] = [position]
+    return by_size
+
+
+def _group_rows(
+    table: RunTable, row_lists: list[Sequence[int]], size: int, positions: list[int]
+) -> _SizeGroup:
+    flat = list(itertools.chain.from_iterable(row_lists))
+    rows = _chunks(flat, size)
+    if size > 1:
+        reruns = table.rerun
+        rerun_rows = _chunks(list(map(reruns.__getitem__, flat)), size)
+        unordered = [i for i, found in enumerate(rerun_rows) if list(found) != sorted(found)]
+        for i in unordered:
+            rows[i] = tuple(sorted(rows[i], key=reruns.__getitem__))
+        if unordered:
+            flat = list(itertools.chain.from_iterable(rows))
+    return _SizeGroup(size, positions, rows, flat, [])
+
+
+def _chunks(column: list[Any], size: int) -> list[tuple[Any, ...]]:
+    """``column`` cut into consecutive tuples of ``size`` items."""
+    return list(zip(*[iter(column)] * size, strict=True))
+
+
+def _recorded(
+    groups: list[_SizeGroup], column: Sequence[float], axis: str
+) -> list[tuple[list[tuple[float, ...]], list[float], list[int]]]:
+    """Per group: each cell's recorded values of ``column``, their sums, and the cells filtered.
+
+    NaN is "not recorded" (it makes the sum NaN); the refusal "n/a" code is negative.
+    """
+    found = []
+    for group in groups:
+        values: list[tuple[float, ...]] = _chunks(
+            list(map(column.__getitem__, group.flat)), group.size
+        )
+        totals: list[float] = list(map(sum, values))
+        filtered = [i for i, total in enumerate(totals) if total != total]
+        if axis == "refusal":
+            negative = [i for i, lowest in enumerate(map(min, values)) if lowest < 0.0]
+            filtered = sorted({*filtered, *negative})
+        for i in filtered:
+            kept = tuple([v for v in values[i] if v == v and v != NOT_APPLICABLE_CODE])
+            values[i] = kept
+            totals[i] = sum(kept)
+        found.append((values, totals, filtered))
+    return found
+
+
+def _axis_estimates(
+    groups: list[_SizeGroup], table: RunTable, axis: str
+) -> list[list[Estimate | None]]:
+    low, high = AXIS_RANGES[axis]
+    recorded = _recorded(groups, table.scores[axis], axis)
+    if axis == "pass":
+        for group, (values, _, _) in zip(groups, recorded, strict=True):
+            group.pass_values = values
+    if axis in _DISCRETE_AXES:
+        # Few distinct value tuples: compute each estimate once and share it.
+        shared: dict[tuple[float, ...], Estimate | None] = {}
+        for values, _, _ in recorded:
+            for distinct in dict.fromkeys(values):
+                if distinct not in shared:
+                    shared[distinct] = _estimate(distinct, sum(distinct), low, high)
+        return [list(map(shared.__getitem__, values)) for values, _, _ in recorded]
+    found = []
+    for group, (values, totals, filtered) in zip(groups, recorded, strict=True):
+        if group.size == 3:
+            estimates = _estimates_of_three(values, totals, low, high)
+            for i in filtered:
+                estimates[i] = _estimate(values[i], totals[i], low, high)
+        else:
+            estimates = [
+                _estimate(v, total, low, high) for v, total in zip(values, totals, strict=True)
+            ]
+        found.append(estimates)
+    return found
+
+
+def _estimates_of_three(
+    values: list[tuple[float, ...]], totals: list[float], low_bound: float, high_bound: float
+) -> list[Estimate | None]:
+    """:func:`_estimate` of many three-value tuples, with the very same arithmetic.
+
+    Entries whose tuple is not three values long come out wrong and must be recomputed.
+    """
+    found: list[Estimate | None] = []
+    append = found.append
+    sqrt = math.sqrt
+    t_2 = _T_2
+    for cell_values, total in zip(values, totals, strict=True):
+        if len(cell_values) != 3:
+            append(None)
+            continue
+        first, second, third = cell_values
+        mean = total / 3
+        deviation_1 = first - mean
+        deviation_2 = second - mean
+        deviation_3 = third - mean
+        squares = deviation_1 * deviation_1 + deviation_2 * deviation_2 + deviation_3 * deviation_3
+        half_width = t_2 * sqrt(squares / 6.0)
+        low = mean - half_width
+        high = mean + half_width
+        append(
+            Estimate(
+                mean,
+                low if low > low_bound else low_bound,
+                high if high < high_bound else high_bound,
+                3,
+            )
+        )
+    return found
+
+
+def _failures(table: RunTable, group: _SizeGroup) -> list[tuple[tuple[str, int], ...]]:
+    codes = table.failure
+    names = table.failure_names
+    worst = map(max, _chunks(list(map(codes.__getitem__, group.flat)), group.size))
+    found: list[tuple[tuple[str, int], ...]] = []
+    for rows, code in zip(group.rows, worst, strict=True):
+        if code < 0:
+            found.append(())
+        else:
+            counted = Counter(names[codes[i]] for i in rows if codes[i] >= 0)
+            found.append(tuple(sorted(counted.items())))
+    return found
+
+
+def _newest_versions(table: RunTable, group: _SizeGroup) -> list[str]:
+    versions = table.versions
+    if len(versions) == 1:
+        return [versions[0]] * len(group.rows)
+    rank_of = _version_ranks(versions)
+    by_rank = [""] * len(versions)
+    for version_id, rank in enumerate(rank_of):
+        by_rank[rank] = versions[version_id]
+    ranks = [rank_of[v] for v in map(table.version_id.__getitem__, group.flat)]
+    return [by_rank[r] for r in map(max, _chunks(ranks, group.size))]
+
+
+def _scatter(groups: list[_SizeGroup], count: int, per_group: list[list[_T]]) -> list[_T]:
+    """Per-group lists merged back into one list in key order."""
+    if len(groups) == 1:
+        return per_group[0]
+    merged: list[Any] = [None] * count
+    for group, items in zip(groups, per_group, strict=True):
+        for position, item in zip(group.positions, items, strict=True):
+            merged[position] = item
+    return merged
 
 
 _COMPOSITE = AXES.index("composite")
