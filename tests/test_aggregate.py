@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import math
+import random
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -13,15 +15,18 @@ from sphinxcontrib_cab.aggregate import (
     DEFINITIONS,
     NORMAL_975,
     T_975,
+    axis_estimate,
+    build_cells,
     cell_anchor,
     estimate,
+    key_sort_value,
     overview,
     stays,
     t_quantile,
     version_sort_key,
 )
 from sphinxcontrib_cab.loader import load_snapshot, source_paths
-from sphinxcontrib_cab.snapshot import AXES, CellKey, Estimate
+from sphinxcontrib_cab.snapshot import AXES, NOT_APPLICABLE_CODE, CellKey, Estimate, RunTable
 
 MINI = Path(__file__).parent / "snapshots" / "mini"
 
@@ -183,3 +188,77 @@ def test_overview_groups_cells() -> None:
     assert [(r.values, r.cells) for r in by_tui] == [(("aider",), 6), (("opencode",), 6)]
     with pytest.raises(ValueError):
         overview(snap.cells, by=("colour",))
+
+
+def _reference_cell(table: RunTable, key_index: int, rows: list[int]) -> tuple[object, ...]:
+    """Every field of one cell, computed the plain way, one run at a time."""
+    ordered = sorted(rows, key=lambda i: table.rerun[i])
+    axes = []
+    for axis in AXES:
+        column = table.scores[axis]
+        values = [column[i] for i in ordered]
+        kept = [v for v in values if v == v and not (axis == "refusal" and v < 0.0)]
+        axes.append(axis_estimate(axis, kept))
+    passes = [table.scores["pass"][i] for i in ordered]
+    failures = Counter(
+        table.failure_names[table.failure[i]] for i in ordered if table.failure[i] >= 0
+    )
+    versions = [table.versions[table.version_id[i]] for i in ordered]
+    key = table.keys[key_index]
+    return (
+        key,
+        key.task.split("/", 1)[0],
+        max(versions, key=version_sort_key),
+        tuple(ordered),
+        tuple(axes),
+        stays([v for v in passes if v == v]),
+        tuple(sorted(failures.items())),
+        cell_anchor(key),
+    )
+
+
+def test_cells_match_a_plain_computation_on_irregular_runs() -> None:
+    """Cells of one to five runs, reruns out of order, unrecorded and n/a scores, failures."""
+    chance = random.Random(20260527)
+    table = RunTable()
+    table.versions = ["0.9", "0.10", "0.2"]
+    table.failure_names = ("handshake", "rate_limit", "timeout")
+    rows_by_key: list[list[int]] = []
+    for key_number in range(60):
+        sha = None if key_number % 4 == 0 else f"sha{key_number % 3}"
+        table.keys.append(
+            CellKey(
+                f"tui{key_number % 3}", "default", f"model{key_number % 5}",
+                f"cat{key_number % 2}/task{key_number}", "none", sha, None, "greedy", None,
+            )
+        )  # fmt: skip
+        reruns = list(range(1, chance.choice([0, 1, 2, 3, 3, 3, 4, 5]) + 1))
+        chance.shuffle(reruns)
+        rows_by_key.append([])
+        for rerun in reruns:
+            rows_by_key[-1].append(len(table.rerun))
+            table.rerun.append(rerun)
+            table.version_id.append(chance.randrange(3))
+            table.failure.append(chance.choice([-1, -1, -1, 0, 1, 2]))
+            for axis in AXES:
+                value = chance.choice([0.0, 1.0, 1.0, chance.random(), math.nan])
+                if axis == "refusal" and chance.random() < 0.3:
+                    value = NOT_APPLICABLE_CODE
+                table.scores[axis].append(value)
+    cells = build_cells(table, rows_by_key, lambda task: task.split("/", 1)[0])
+    expected = sorted(
+        (_reference_cell(table, k, rows) for k, rows in enumerate(rows_by_key) if rows),
+        key=lambda fields: key_sort_value(fields[0]),  # type: ignore[arg-type]
+    )
+    found = [
+        (
+            c.key, c.category, c.methodology_version, c.runs, tuple(c.axes.values()),
+            c.stays, c.failures, c.anchor,
+        )
+        for c in cells
+    ]  # fmt: skip
+    assert [c.headline for c in cells] == [c.axes["composite"] for c in cells]
+    assert [c.ships for c in cells] == [c.axes["pass"] for c in cells]
+    assert [c.costs for c in cells] == [c.axes["wall_s"] for c in cells]
+    assert {len(c.runs) for c in cells} == {1, 2, 3, 4, 5}
+    assert found == expected
