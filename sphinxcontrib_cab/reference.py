@@ -22,7 +22,7 @@ from sphinx.util.docutils import SphinxDirective
 from .aggregate import DEFINITIONS
 from .config import CONFIG_CHOICES, CONFIG_VALUES
 from .keys import KEY_FIELDS
-from .render import checked_choice
+from .render import checked_choice, table_frame
 from .vocabulary import SCHEMA_NAMES
 from .warnings_ import Subtype, warn
 
@@ -100,25 +100,9 @@ def table(
     rows: Iterable[Sequence[nodes.Element]],
 ) -> nodes.table:
     """``table.cab-table.cab-prose.cab-reference`` with a caption and one header row."""
-    result = nodes.table(classes=["cab-table", "cab-prose", "cab-reference"])
-    result += nodes.title(title, title)
-    group = nodes.tgroup(cols=len(headers))
-    result += group
-    for width in widths:
-        group += nodes.colspec(colwidth=width)
-    head = nodes.thead()
-    header_row = nodes.row()
-    for header in headers:
-        header_row += nodes.entry("", nodes.paragraph(header, header))
-    head += header_row
-    group += head
-    body = nodes.tbody()
+    result, body = table_frame(title, headers, widths, ["cab-prose", "cab-reference"])
     for cells in rows:
-        row = nodes.row()
-        for cell in cells:
-            row += nodes.entry("", cell)
-        body += row
-    group += body
+        body += nodes.row("", *(nodes.entry("", cell) for cell in cells))
     return result
 
 

@@ -19,7 +19,7 @@ from .reproduce import UnreproducibleValue, is_hidden, reproduce_command, shell_
 from .warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from .models import VersionEntry
     from .snapshot import Cell, CellKey, Estimate, Snapshot
@@ -85,6 +85,25 @@ def visible_inline(text: str) -> str:
     are escaped too, since a line break there would split the sentence (and a blank line inside
     an inline element ends LaTeX's macro argument)."""
     return visible_text(text, INLINE_KEPT)
+
+
+def table_frame(
+    title: str, headers: Sequence[str], widths: Sequence[int], classes: Sequence[str]
+) -> tuple[nodes.table, nodes.tbody]:
+    """An empty ``table.cab-table`` (plus ``classes``) with its caption, column widths and one
+    header row; returns the table and the ``tbody`` to append rows to."""
+    table = nodes.table(classes=["cab-table", *classes])
+    table += nodes.title(title, title)
+    group = nodes.tgroup(cols=len(headers))
+    table += group
+    for width in widths:
+        group += nodes.colspec(colwidth=width)
+    head = nodes.thead()
+    head += nodes.row("", *(nodes.entry("", nodes.paragraph(h, h)) for h in headers))
+    group += head
+    body = nodes.tbody()
+    group += body
+    return table, body
 
 
 def without_smartquotes(node: ElementT) -> ElementT:

@@ -12,6 +12,7 @@ from ..keys import KEY_FIELD_NAMES, MISSING_MARK, PROVENANCE_FIELDS
 from ..render import (
     SnapshotDirective,
     format_count,
+    table_frame,
     text_node,
     value_literal,
     visible_text,
@@ -48,21 +49,8 @@ def _missing() -> nodes.paragraph:
 def _table(
     title: str, headers: tuple[str, ...], widths: tuple[int, ...], classes: list[str]
 ) -> tuple[nodes.table, nodes.tbody]:
-    table = without_smartquotes(nodes.table(classes=["cab-table", *classes]))
-    table += nodes.title(title, title)
-    group = nodes.tgroup(cols=len(headers))
-    table += group
-    for width in widths:
-        group += nodes.colspec(colwidth=width)
-    head = nodes.thead()
-    row = nodes.row()
-    for header in headers:
-        row += nodes.entry("", _paragraph(header))
-    head += row
-    group += head
-    body = nodes.tbody()
-    group += body
-    return table, body
+    table, body = table_frame(title, headers, widths, classes)
+    return without_smartquotes(table), body
 
 
 def _row(*cells: nodes.Element) -> nodes.row:

@@ -16,6 +16,7 @@ from ..keys import MISSING_MARK
 from ..render import (
     SnapshotDirective,
     format_count,
+    table_frame,
     text_node,
     value_literal,
     visible_text,
@@ -166,21 +167,8 @@ def _entry(*children: nodes.Element) -> nodes.entry:
 def _table(
     title: str, headers: tuple[str, ...], widths: tuple[int, ...]
 ) -> tuple[nodes.table, nodes.tbody]:
-    table = without_smartquotes(nodes.table(classes=["cab-table", "cab-prose", "cab-task-index"]))
-    table += nodes.title(title, title)
-    group = nodes.tgroup(cols=len(headers))
-    table += group
-    for width in widths:
-        group += nodes.colspec(colwidth=width)
-    head = nodes.thead()
-    row = nodes.row()
-    for header in headers:
-        row += _entry(nodes.paragraph(header, header))
-    head += row
-    group += head
-    body = nodes.tbody()
-    group += body
-    return table, body
+    table, body = table_frame(title, headers, widths, ["cab-prose", "cab-task-index"])
+    return without_smartquotes(table), body
 
 
 class TaskIndexDirective(SnapshotDirective):
