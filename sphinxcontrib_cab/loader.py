@@ -1174,17 +1174,7 @@ def source_paths(
     meta: str = "site/src/data/meta.json",
 ) -> SourcePaths:
     """The :class:`SourcePaths` of a snapshot at ``root`` with the given sub-paths."""
-    return SourcePaths(
-        root=root,
-        runs=root / runs,
-        tasks=root / tasks,
-        exploits=root / exploits,
-        meta=root / meta,
-        runs_audit=runs,
-        tasks_audit=tasks,
-        exploits_audit=exploits,
-        meta_audit=meta,
-    )
+    return SourcePaths.under(root, runs, tasks, exploits, meta)
 
 
 __all__ = [

@@ -275,6 +275,29 @@ class SourcePaths:
     exploits_audit: str = "results/exploits/_catalog.yaml"
     meta_audit: str = "site/src/data/meta.json"
 
+    @classmethod
+    def under(
+        cls,
+        root: Path,
+        runs: str = "results/published",
+        tasks: str = "site/src/data/tasks.json",
+        exploits: str = "results/exploits/_catalog.yaml",
+        meta: str = "site/src/data/meta.json",
+    ) -> SourcePaths:
+        """The sources of a snapshot at ``root``, with sub-paths as configured (kept as the
+        audit paths readers see)."""
+        return cls(
+            root=root,
+            runs=root / runs,
+            tasks=root / tasks,
+            exploits=root / exploits,
+            meta=root / meta,
+            runs_audit=runs,
+            tasks_audit=tasks,
+            exploits_audit=exploits,
+            meta_audit=meta,
+        )
+
 
 @dataclass(frozen=True)
 class Snapshot:

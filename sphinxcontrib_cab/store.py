@@ -104,24 +104,9 @@ def project_base(app_confdir: str | Path | None, srcdir: str | Path) -> Path:
     return Path(app_confdir if app_confdir else srcdir).resolve()
 
 
-def _source_paths(root: Path, runs: str, tasks: str, exploits: str, meta: str) -> SourcePaths:
-    # the same value as loader.source_paths, without importing the loader (and pydantic)
-    return SourcePaths(
-        root=root,
-        runs=root / runs,
-        tasks=root / tasks,
-        exploits=root / exploits,
-        meta=root / meta,
-        runs_audit=runs,
-        tasks_audit=tasks,
-        exploits_audit=exploits,
-        meta_audit=meta,
-    )
-
-
 def sources_from_config(base: Path, config: Config) -> SourcePaths:
     """The pinned snapshot's :class:`SourcePaths` from the ``cab_*`` values."""
-    return _source_paths(
+    return SourcePaths.under(
         base / config.cab_snapshot_root,
         runs=config.cab_runs_path,
         tasks=config.cab_tasks_path,
@@ -131,7 +116,7 @@ def sources_from_config(base: Path, config: Config) -> SourcePaths:
 
 
 def _older_sources(sources: SourcePaths, folder: Path) -> SourcePaths:
-    return _source_paths(
+    return SourcePaths.under(
         folder,
         runs=sources.runs_audit,
         tasks=sources.tasks_audit,
