@@ -90,6 +90,7 @@ def normalise(text: str) -> str:
 
 HIDDEN = frozenset({"Cc", "Cf", "Cn", "Co", "Cs", "Zl", "Zp", "Zs"})
 PROSE_KEEPS = frozenset("\t\n\u200c\u200d")
+INLINE_KEEPS = frozenset("\u200c\u200d")
 
 
 def hidden(char: str) -> bool:
@@ -99,11 +100,12 @@ def hidden(char: str) -> bool:
 def display_forms(value: str) -> set[str]:
     """The ways a data value may literally appear: as itself; in prose with each hidden
     character (control, format, separator) written ``\\u{hex}`` (tab, newline and the joiners
-    kept); or as a literal in the shell word the reproduce command uses."""
+    kept); inside a line (a role, a heading) the same with tab and newline escaped too; or as a
+    literal in the shell word the reproduce command uses."""
     forms = {value}
-    forms.add(
-        "".join(f"\\u{{{ord(c):x}}}" if hidden(c) and c not in PROSE_KEEPS else c for c in value)
-    )
+    for kept in (PROSE_KEEPS, INLINE_KEEPS):
+        escaped = (f"\\u{{{ord(c):x}}}" if hidden(c) and c not in kept else c for c in value)
+        forms.add("".join(escaped))
     if any(hidden(c) for c in value):
         forms.add(shell_quote(value))
     return forms
