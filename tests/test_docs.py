@@ -298,8 +298,6 @@ def test_builder_sweep_is_clean(sweep: dict[str, Build], builder: str) -> None:
     build = sweep[builder]
     assert build.returncode == 0, build.stderr
     assert build.stderr.strip() == ""
-    # the HTML build's environment was reused: this builder only wrote, it read no page again
-    assert "updating environment: 0 added, 0 changed, 0 removed" in build.stdout
 
 
 @pytest.mark.slow
