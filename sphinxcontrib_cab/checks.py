@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable
+from operator import attrgetter
 from typing import TYPE_CHECKING, TypeVar
 
 from .aggregate import version_sort_key
@@ -163,6 +164,9 @@ def _describe_selector(selector: CellSelector) -> str:
     return ", ".join(given) if given else "every cell"
 
 
+_KEY = attrgetter("key")
+
+
 class _CellIndex:
     """field -> value -> indices of the cells with that value, built per field on first use."""
 
@@ -188,8 +192,13 @@ class _CellIndex:
         index = self._by_field.get(name)
         if index is None:
             index = {}
-            for number, cell in enumerate(self._cells):
-                index.setdefault(getattr(cell.key, name), []).append(number)
+            values = map(attrgetter(name), map(_KEY, self._cells))
+            for number, value in enumerate(values):
+                found = index.get(value)
+                if found is None:
+                    index[value] = [number]
+                else:
+                    found.append(number)
             self._by_field[name] = index
         return index
 

@@ -24,7 +24,7 @@ from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from . import aggregate, checks
 from .digest import combine, file_sha256, relative_name
@@ -616,7 +616,8 @@ _BATCH_ROWS = 100
 """Run lines validated, then appended to the table columns, together (measured: the records of
 a larger batch fall out of the CPU caches before their columns are filled)."""
 
-_VALIDATE_RUN = RunRecord.__pydantic_validator__.validate_json
+_RECORD_ENDS = (b"}\n", b"}\r\n", b"}")
+_VALIDATE_RUNS = TypeAdapter(list[RunRecord]).validate_json
 _IDENTITY = attrgetter(
     "tui",
     "behavior_mode",
@@ -642,11 +643,24 @@ _SCORE_GETTERS = tuple((axis, attrgetter("pass_" if axis == "pass" else axis)) f
 
 
 def _batch_records(lines: list[bytes]) -> list[RunRecord] | None:
-    """Every line validated on its own, or ``None`` when any line needs a closer look."""
+    """Every line validated, or ``None`` when any line needs a closer look.
+
+    The lines are validated as one JSON array, ``[line,line,...]``: one call into pydantic per
+    batch instead of one per line halves the cost per row (measured in ``bench/``). Joining must
+    not let a record straddle two lines, so the batch is only accepted when each line starts with
+    ``{``, ends with ``}`` (then its newline), and the array holds exactly one record per line.
+    Then no record can span a comma we insert: after it, inside an object, JSON requires a key,
+    not ``{``; inside a string, the line's own newline would be a raw control character; and no
+    run-record field accepts an array (a test keeps it so). So each line is exactly one record.
+    """
+    for line in lines:
+        if not line.startswith(b"{") or not line.endswith(_RECORD_ENDS):
+            return None
     try:
-        return list(map(_VALIDATE_RUN, lines))
+        records = _VALIDATE_RUNS(b"[" + b",".join(lines) + b"]")
     except ValidationError:
         return None
+    return records if len(records) == len(lines) else None
 
 
 def _position(kept_index: int, dropped: list[int]) -> int:

@@ -75,8 +75,7 @@ def visible_text(text: str, kept: frozenset[str] = PROSE_KEPT) -> str:
     if text.isprintable() or not any(is_hidden(c) and c not in kept for c in text):
         return text
     return "".join(
-        f"\\u{{{ord(char):x}}}" if is_hidden(char) and char not in kept else char
-        for char in text
+        f"\\u{{{ord(char):x}}}" if is_hidden(char) and char not in kept else char for char in text
     )
 
 

@@ -233,6 +233,7 @@ def test_provenance_containers_get_copy_buttons(html_build: Built) -> None:
 
 # -- the browser ---------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def browser() -> Browser:
     """The session's one Chromium (tests/browser/kit.py): a second Playwright driver in the same

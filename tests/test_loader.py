@@ -499,3 +499,47 @@ def test_timestamps_are_stored_as_utc(
     ]
     row = snap.runs.row(index)
     assert (row.started_at, row.ended_at) == (started_utc, ended_utc)
+
+
+# ------------------------------------------------------------- lines are validated in batches
+
+
+def _crafted(lines: list[str], case: str) -> list[str]:
+    if case == "two records on line 1":
+        return [lines[0] + ", " + lines[1], *lines[2:]]
+    # Joined with a comma, lines 1 and 2 would form one valid record and line 3 two: as many
+    # records as lines, so only the check of where each line starts and ends tells them apart.
+    scores_end = lines[0].index("}") + 1
+    head, tail = lines[0][:scores_end], lines[0][scores_end:].removeprefix(", ")
+    return [head, tail, lines[1] + ", " + lines[2], *lines[3:]]
+
+
+BATCH_CASES = {
+    "two records on line 1": (
+        [(1, "row left out: not valid JSON: trailing characters at column 934")],
+        "34 valid run rows were read from results/published (1 row left out as invalid)",
+    ),
+    "one record cut over lines 1 and 2, two records on line 3": (
+        [
+            (1, "row left out: not valid JSON: EOF while parsing an object at line 2 column 0"),
+            (2, "row left out: not valid JSON: trailing characters at column 22"),
+            (3, "row left out: not valid JSON: trailing characters at column 934"),
+        ],
+        "33 valid run rows were read from results/published (3 rows left out as invalid)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BATCH_CASES))
+def test_batched_lines_cannot_merge_into_records(tmp_path: Path, case: str) -> None:
+    """Lines are validated as one JSON array per batch; a line holding two records, or a
+    record cut over two lines, must still be reported at its own line and left out."""
+    root = snapshot_with(tmp_path)
+    path = root / RUNS / "expansion-20260616.jsonl"
+    path.write_text("\n".join(_crafted(path.read_text().splitlines(), case)) + "\n")
+    snap = load_snapshot(source_paths(root), display_base=root)
+    rows, count = BATCH_CASES[case]
+    assert [(p.location, p.subtype.qualified, p.message) for p in snap.problems] == [
+        *((f"{RUNS}/expansion-20260616.jsonl:{line}", "cab.json", text) for line, text in rows),
+        ("site/src/data/meta.json:5", "cab.row-count", f"meta.json says row_count 36, but {count}"),
+    ]

@@ -110,3 +110,20 @@ def test_vocabulary_names_every_schema() -> None:
     from sphinxcontrib_cab.vocabulary import SCHEMA_NAMES
 
     assert tuple(sorted(SCHEMAS)) == SCHEMA_NAMES
+
+
+def test_no_run_record_field_accepts_an_array() -> None:
+    """The loader validates a batch of lines as one JSON array and relies on this: with no array
+    anywhere in a run record, no record can straddle the comma put between two lines."""
+
+    def types(node: object) -> list[str]:
+        if isinstance(node, dict):
+            found = [node["type"]] if isinstance(node.get("type"), str) else []
+            return found + [t for value in node.values() for t in types(value)]
+        if isinstance(node, list):
+            return [t for value in node for t in types(value)]
+        return []
+
+    found = set(types(RunRecord.model_json_schema()))
+    assert "object" in found
+    assert "array" not in found
