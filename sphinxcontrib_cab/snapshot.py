@@ -8,6 +8,7 @@ aggregated once at load time (:mod:`sphinxcontrib_cab.aggregate`).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import operator
 from array import array
@@ -68,9 +69,12 @@ class Estimate:
 _key_values = operator.attrgetter(*KEY_FIELD_NAMES)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class CellKey:
-    """The 9-field canonical key; a provenance field is ``None`` when the runs did not record it."""
+    """The 9-field canonical key; a provenance field is ``None`` when the runs did not record it.
+
+    Never mutated; not ``frozen`` for the construction cost explained at :class:`Estimate`.
+    """
 
     tui: str
     behavior_mode: str
@@ -90,6 +94,15 @@ class CellKey:
 
     def items(self) -> tuple[tuple[str, str | None], ...]:
         return tuple((name, getattr(self, name)) for name in KEY_FIELD_NAMES)
+
+    def anchor(self) -> str:
+        """``cab-cell-`` + the first 12 hex digits of sha256 of the values joined by U+001F.
+
+        Computed when a page asks for it, not stored: a million-row snapshot has a third of a
+        million cells, and hashing every key up front was 5% of loading it (``bench/``).
+        """
+        text = "\x1f".join([v or "" for v in _key_values(self)])
+        return "cab-cell-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
     def missing(self) -> tuple[str, ...]:
         """Names of the provenance fields this cell did not record."""
@@ -117,8 +130,11 @@ class Cell:
     costs: Estimate | None
     failures: tuple[tuple[str, int], ...]
     """(failure kind, count) for runs that failed to complete, sorted by kind."""
-    anchor: str
-    """A stable HTML id for the cell, derived from its key."""
+
+    @property
+    def anchor(self) -> str:
+        """A stable HTML id for the cell, derived from its key (:meth:`CellKey.anchor`)."""
+        return self.key.anchor()
 
 
 @dataclass(frozen=True, slots=True)
