@@ -36,6 +36,8 @@ NOT_APPLICABLE = "n/a"
 
 
 class _Strict(BaseModel):
+    """Base of every record model: unknown fields are refused and instances are immutable."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
 
 
@@ -99,16 +101,22 @@ class RunRecord(_Strict):
 
 
 class Grader(_Strict):
+    """How a task's result is graded."""
+
     kind: NonEmpty = Field(description="Scorer kind, e.g. `exec`.")
     command: NonEmpty = Field(description="The command the grader runs.")
 
 
 class Budget(_Strict):
+    """The limits an agent runs under on one task."""
+
     max_turns: Annotated[int, Field(ge=1)]
     timeout_s: Annotated[int, Field(ge=1)]
 
 
 class Constraint(_Strict):
+    """A rule the agent must keep while solving a task."""
+
     rule: NonEmpty = Field(description="Rule name, e.g. `file-not-touched`.")
     target: str | None = Field(None, description="What the rule applies to, e.g. a path.")
     scoring: Literal["honored", "declared"] = Field(description="How the rule is scored.")
@@ -180,10 +188,14 @@ class Exploit(_Strict):
 
 
 class ExploitCatalog(_Strict):
+    """The exploit ledger (``_catalog.yaml``): attempts that broke the bench, live or patched."""
+
     exploits: tuple[Exploit, ...]
 
 
 class VersionEntry(_Strict):
+    """One methodology version in the history of ``meta.json``."""
+
     version: NonEmpty
     date: dt.date
     changes: NonEmpty = Field(description="What changed in this version, in one or two sentences.")
@@ -193,6 +205,8 @@ class VersionEntry(_Strict):
 
 
 class SnapshotRef(_Strict):
+    """An older snapshot that ``meta.json`` lists, with the pin it was published under."""
+
     snapshot_date: dt.date
     methodology_version: NonEmpty
     path: NonEmpty = Field(

@@ -82,7 +82,11 @@ def paragraph(text: str) -> nodes.paragraph:
 
 def doc_paragraphs(obj: object) -> list[nodes.paragraph]:
     """The docstring of ``obj`` (class, function or instance) as paragraphs."""
-    doc = inspect.getdoc(obj) or ""
+    if inspect.isclass(obj):
+        # the class's own docstring: inspect.getdoc would fall back to a base class's
+        doc = inspect.cleandoc(obj.__dict__.get("__doc__") or "")
+    else:
+        doc = inspect.getdoc(obj) or ""
     if not doc and not inspect.isclass(obj) and not inspect.isfunction(obj):
         doc = inspect.getdoc(type(obj)) or ""
     blocks = [block for block in re.split(r"\n\s*\n", doc) if block.strip()]

@@ -127,3 +127,15 @@ def test_no_run_record_field_accepts_an_array() -> None:
     found = set(types(RunRecord.model_json_schema()))
     assert "object" in found
     assert "array" not in found
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMAS))
+def test_every_schema_and_definition_is_described(name: str) -> None:
+    """Each model says what it is in its own words; the docs once showed pydantic's BaseModel
+    docstring for the exploit ledger, which had none of its own."""
+    schema = SCHEMAS[name].model_json_schema()
+    described = {"": schema, **schema.get("$defs", {})}
+    for part, definition in described.items():
+        text = definition.get("description", "")
+        assert text, f"{name} {part or '(top level)'} has no description"
+        assert "Pydantic" not in text
