@@ -91,7 +91,9 @@ def _machine(results: dict[str, Any]) -> list[str]:
                 ["run", f"{mode}, {results['date_utc']} UTC, wall time {results['wall_s']:.0f} s"],
                 [
                     "repetitions",
-                    f"site {settings['site_reps']}, page {settings['page_reps']}, "
+                    f"site {settings['site_reps']} (no-op rebuilds "
+                    f"{settings.get('noop_reps', settings['site_reps'])}), "
+                    f"page {settings['page_reps']}, "
                     f"data {settings['data_reps']} (1M rows: at most 3)",
                 ],
             ],
