@@ -366,6 +366,23 @@ class Located:
     shown: str
     positions: dict[str, Position]
 
+    def first_of(
+        self, record_id: str, position: Position, kind: str, source: str, log: ProblemLog
+    ) -> bool:
+        """Note where ``record_id`` is; ``False``, with a duplicate warning, when it already was."""
+        first = self.positions.get(record_id)
+        if first is not None:
+            log.add(
+                Subtype.duplicate,
+                f"{kind} '{record_id}' appears twice in {source} (first at line {first.line}); "
+                "this entry is left out",
+                self.shown,
+                position.line,
+            )
+            return False
+        self.positions[record_id] = position
+        return True
+
     def at(self, record_id: str, *loc: str | int) -> str:
         position = self.positions.get(record_id)
         if position is None:
@@ -402,17 +419,9 @@ def read_tasks(path: Path, shown: str, log: ProblemLog) -> tuple[tuple[Task, ...
         if task is None:
             rejected += 1
             continue
-        if task.id in located.positions:
-            log.add(
-                Subtype.duplicate,
-                f"task '{task.id}' appears twice in the catalogue (first at line "
-                f"{located.positions[task.id].line}); this entry is left out",
-                shown,
-                position.line,
-            )
+        if not located.first_of(task.id, position, "task", "the catalogue", log):
             rejected += 1
             continue
-        located.positions[task.id] = position
         tasks.append(task)
     return tuple(tasks), located, rejected
 
@@ -527,17 +536,9 @@ def read_exploits(
         if exploit is None:
             rejected += 1
             continue
-        if exploit.id in located.positions:
-            log.add(
-                Subtype.duplicate,
-                f"exploit '{exploit.id}' appears twice in the ledger (first at line "
-                f"{located.positions[exploit.id].line}); this entry is left out",
-                shown,
-                position.line,
-            )
+        if not located.first_of(exploit.id, position, "exploit", "the ledger", log):
             rejected += 1
             continue
-        located.positions[exploit.id] = position
         exploits.append(exploit)
     return tuple(exploits), located, rejected
 
