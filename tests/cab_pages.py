@@ -120,6 +120,18 @@ def check_regression(name: str, actual: str) -> None:
     assert actual == expected, f"{path} differs (CAB_REGENERATE=1 rewrites it)"
 
 
+SYNTAXES = ("rst", "backtick", "colon")
+"""Each test page exists three times: ``<case>_rst``, and MyST with ``` and ::: fences."""
+
+
+def same_body_in_every_syntax(built: Built, case: str) -> str:
+    """The page body of ``case``, after checking that all :data:`SYNTAXES` render it alike."""
+    bodies = {syntax: built.body(f"{case}_{syntax}") for syntax in SYNTAXES}
+    assert bodies["backtick"] == bodies["rst"]
+    assert bodies["colon"] == bodies["rst"]
+    return bodies["rst"]
+
+
 _BUILDS: dict[tuple[str, str], Built] = {}
 _WORKDIR: list[Path] = []
 
