@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from pydantic import TypeAdapter
 
 from .config import CONFIG_VALUES
-from .loader import digest_of, snapshot_files, source_paths
+from .digest import snapshot_digest
+from .loader import source_paths
 from .models import SCHEMAS, Task
 from .store import load_all
 
@@ -86,7 +87,7 @@ def command_digest(arguments: argparse.Namespace) -> int:
     if not sources.root.is_dir():
         print(f"error: {sources.root} is not a folder", file=sys.stderr)
         return 2
-    digest = digest_of(snapshot_files(sources), sources.root)
+    digest = snapshot_digest(sources)
     for item in digest.files:
         print(f"{item.sha256}  {item.path}")
     print(f"combined sha256: {digest.combined}")

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from pathlib import Path
 
+    from .snapshot import SourcePaths
+
 _CHUNK = 1 << 20
 
 
@@ -62,8 +64,30 @@ def combine(files: Iterable[FileDigest]) -> Digest:
 
 def digest_files(paths: Iterable[Path], root: Path) -> Digest:
     """Hash every file in ``paths`` and combine them, with paths relative to ``root``."""
+    base = root.resolve()
     hashed = []
     for path in paths:
         sha, size = file_sha256(path)
-        hashed.append(FileDigest(path=relative_name(path, root), sha256=sha, size=size))
+        hashed.append(FileDigest(path=relative_name(path.resolve(), base), sha256=sha, size=size))
     return combine(hashed)
+
+
+def inside(path: Path, root: Path) -> bool:
+    """True when ``path`` resolves to a place inside ``root`` (symlinks followed)."""
+    return path.resolve().is_relative_to(root.resolve())
+
+
+def snapshot_files(sources: SourcePaths) -> list[Path]:
+    """Every source file of the snapshot that exists inside its root, run files sorted by name."""
+    if not sources.root.is_dir():
+        return []
+    files: list[Path] = []
+    if sources.runs.is_dir():
+        files.extend(sorted(p for p in sources.runs.glob("*.jsonl") if p.is_file()))
+    files.extend(p for p in (sources.tasks, sources.exploits, sources.meta) if p.is_file())
+    return [p for p in files if inside(p, sources.root)]
+
+
+def snapshot_digest(sources: SourcePaths) -> Digest:
+    """The :class:`Digest` of a snapshot's files, from hashing alone (nothing is parsed)."""
+    return digest_files(snapshot_files(sources), sources.root)

@@ -27,14 +27,14 @@ import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from . import aggregate, checks
-from .digest import combine, file_sha256, relative_name
+from .digest import digest_files, snapshot_digest, snapshot_files
+from .digest import inside as _inside
 from .models import FAILURES, Exploit, Meta, RunRecord, Task
 from .snapshot import (
     AXES,
     NOT_APPLICABLE_CODE,
     CellKey,
     Digest,
-    FileDigest,
     Problem,
     RunTable,
     Snapshot,
@@ -972,19 +972,6 @@ class _RunReader:
 # --------------------------------------------------------------------------- the snapshot
 
 
-def _inside(path: Path, root: Path) -> bool:
-    return path.resolve().is_relative_to(root.resolve())
-
-
-def snapshot_files(sources: SourcePaths) -> list[Path]:
-    """Every source file of the snapshot that exists, run files sorted by name."""
-    files: list[Path] = []
-    if sources.runs.is_dir():
-        files.extend(sorted(p for p in sources.runs.glob("*.jsonl") if p.is_file()))
-    files.extend(p for p in (sources.tasks, sources.exploits, sources.meta) if p.is_file())
-    return [p for p in files if _inside(p, sources.root)]
-
-
 def _check_sources(sources: SourcePaths, display: _Display, log: ProblemLog) -> bool:
     """Report missing sources and sources outside the root; ``False`` when nothing can be read."""
     root = sources.root
@@ -1115,7 +1102,7 @@ def _load(
 
     files = tuple(snapshot_files(sources)) if readable else ()
     if digest is None:
-        digest = digest_of(files, root)
+        digest = digest_files(files, root)
     snapshot_name = meta.snapshot_date.isoformat() if meta is not None else (name or root.name)
     return Snapshot(
         name=snapshot_name,
@@ -1157,14 +1144,6 @@ def _split_location(location: str) -> tuple[str, int | None]:
     return location, None
 
 
-def digest_of(files: Sequence[Path], root: Path) -> Digest:
-    hashed = []
-    for path in files:
-        sha, size = file_sha256(path)
-        hashed.append(FileDigest(relative_name(path.resolve(), root.resolve()), sha, size))
-    return combine(hashed)
-
-
 # --------------------------------------------------------------------------- cache
 
 _PARSES = 0
@@ -1184,9 +1163,7 @@ def load_snapshot_cached(
     The cache keeps one snapshot per source set and display base, keyed on file contents (not
     modification times, which copies and archives do not preserve).
     """
-    root = sources.root
-    files = snapshot_files(sources) if root.is_dir() else []
-    digest = digest_of(files, root)
+    digest = snapshot_digest(sources)
     cache_key = (sources, str(display_base.resolve()) if display_base is not None else None)
     cached = _CACHE.get(cache_key)
     if cached is not None and cached[0] == digest.combined:
@@ -1200,21 +1177,13 @@ def clear_cache() -> None:
     _CACHE.clear()
 
 
-def source_paths(
-    root: Path,
-    runs: str = "results/published",
-    tasks: str = "site/src/data/tasks.json",
-    exploits: str = "results/exploits/_catalog.yaml",
-    meta: str = "site/src/data/meta.json",
-) -> SourcePaths:
-    """The :class:`SourcePaths` of a snapshot at ``root`` with the given sub-paths."""
-    return SourcePaths.under(root, runs, tasks, exploits, meta)
+source_paths = SourcePaths.under
+"""The :class:`SourcePaths` of a snapshot at a root, with the given sub-paths."""
 
 
 __all__ = [
     "ProblemLog",
     "clear_cache",
-    "digest_of",
     "json_location",
     "load_snapshot",
     "load_snapshot_cached",

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .digest import combine, file_sha256, relative_name
-from .snapshot import FileDigest, Problem, Snapshot, SourcePaths
+from .digest import snapshot_digest
+from .snapshot import Problem, Snapshot, SourcePaths
 from .warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
@@ -123,26 +123,6 @@ def _older_sources(sources: SourcePaths, folder: Path) -> SourcePaths:
         exploits=sources.exploits_audit,
         meta=sources.meta_audit,
     )
-
-
-def files_digest(sources: SourcePaths) -> str:
-    """The combined digest of a snapshot's files, equal to the one the loader computes, from
-    hashing alone (the same files as :func:`sphinxcontrib_cab.loader.snapshot_files`)."""
-    root = sources.root.resolve()
-    if not root.is_dir():
-        return combine([]).combined
-    files: list[Path] = []
-    if sources.runs.is_dir():
-        files.extend(sorted(p for p in sources.runs.glob("*.jsonl") if p.is_file()))
-    files.extend(p for p in (sources.tasks, sources.exploits, sources.meta) if p.is_file())
-    hashed = []
-    for path in files:
-        resolved = path.resolve()
-        if not resolved.is_relative_to(root):
-            continue
-        sha, size = file_sha256(resolved)
-        hashed.append(FileDigest(relative_name(resolved, root), sha, size))
-    return combine(hashed).combined
 
 
 def load_all(sources: SourcePaths, display_base: Path | None) -> LoadedSnapshots:
@@ -329,13 +309,13 @@ def _on_builder_inited(app: Sphinx) -> None:
     if state is None or state.sources != _sources_key(data.sources, base):
         _load(app.env, data)  # a fresh environment reads every page: parse now, hash once
         return
-    data.pinned_digest = files_digest(data.sources)
+    data.pinned_digest = snapshot_digest(data.sources).combined
     if state.pinned_digest != data.pinned_digest:
         _load(app.env, data)  # its meta.json may list other older snapshots
         return
     root = data.sources.root.resolve()
     data.digests = {
-        name: files_digest(_older_sources(data.sources, root / folder))
+        name: snapshot_digest(_older_sources(data.sources, root / folder)).combined
         for name, folder in state.older_folders
     }
     data.digests[state.pinned_name] = data.pinned_digest

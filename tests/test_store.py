@@ -13,6 +13,7 @@ from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
 
 from sphinxcontrib_cab import loader, store
+from sphinxcontrib_cab.digest import snapshot_digest
 from sphinxcontrib_cab.snapshot import Snapshot
 from sphinxcontrib_cab.store import ENV_ATTRIBUTE
 
@@ -141,11 +142,12 @@ def _parsed_this_build(app: SphinxTestApp) -> bool:
     return store._BUILDS[str(Path(app.srcdir).resolve())].loaded is not None
 
 
-def test_files_digest_is_the_loaders_digest(project: Path) -> None:
+def test_hashed_digest_is_the_loaders_digest(project: Path) -> None:
+    """What the store hashes without parsing equals the digest a parsed snapshot carries."""
     for root in (project / "data", project / "data/snapshots/2026-05-27", project / "missing"):
         sources = loader.source_paths(root)
-        expected = loader.digest_of(loader.snapshot_files(sources) if root.is_dir() else [], root)
-        assert store.files_digest(sources) == expected.combined
+        expected = loader.load_snapshot(sources).digest
+        assert snapshot_digest(sources).combined == expected.combined
 
 
 def test_noop_rebuild_hashes_but_does_not_parse(make_app: MakeApp, project: Path) -> None:
