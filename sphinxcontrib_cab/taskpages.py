@@ -22,11 +22,11 @@ generated source text; every other task value is rendered by the directives from
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from .files import write_if_changed
 from .store import loaded_for, pinned_digest
 from .warnings_ import Subtype, warn
 
@@ -159,16 +159,10 @@ def sync_pages(folder: Path, pages: dict[str, str]) -> SyncResult:
     written: list[str] = []
     unchanged: list[str] = []
     for relative, text in sorted(pages.items()):
-        target = folder / relative
-        data = text.encode("utf-8")
-        if target.is_file() and target.read_bytes() == data:
+        if write_if_changed(folder / relative, text.encode("utf-8")):
+            written.append(relative)
+        else:
             unchanged.append(relative)
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(target.name + ".cab-tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
-        written.append(relative)
     deleted = _delete_stale(folder, set(pages))
     return SyncResult(tuple(written), tuple(unchanged), tuple(deleted))
 

@@ -20,7 +20,6 @@ import csv
 import hashlib
 import io
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +30,7 @@ from docutils.parsers.rst import directives
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from ..files import write_if_changed
 from ..keys import KEY_FIELD_NAMES
 from ..render import SnapshotDirective, format_count, value_literal, without_smartquotes
 from ..snapshot import AXES
@@ -220,15 +220,6 @@ def _merge(app: Sphinx, env: BuildEnvironment, docnames: Iterable[str], other: A
     for docname in docnames:
         if docname in theirs:
             mine[docname] = list(theirs[docname])
-
-
-def write_if_changed(path: Path, data: bytes) -> None:
-    if path.is_file() and path.read_bytes() == data:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
 
 
 def page_folder(builder: StandaloneHTMLBuilder, docname: str) -> Path:
