@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import operator
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -203,12 +202,10 @@ _AXIS_INDEX = {axis: i for i, axis in enumerate(AXES)}
 
 def key_sort_value(key: CellKey) -> tuple[str, ...]:
     """Sort key of a cell key: field by field, a missing value as the empty string (first)."""
-    return tuple([v or "" for v in key.values()])
-
-
-def cell_anchor(key: CellKey) -> str:
-    """The cell's HTML id: :meth:`CellKey.anchor`."""
-    return key.anchor()
+    values = key.values()
+    if None in values:
+        return tuple([v or "" for v in values])
+    return values  # type: ignore[return-value]  # no None in it
 
 
 def version_sort_key(version: str) -> tuple[tuple[int, int | str], ...]:
@@ -254,10 +251,7 @@ def build_cells(
         category = categories.get(key.task)
         if category is None:
             category = categories[key.task] = category_of(key.task)
-        key_values = _key_values(key)
-        if None in key_values:
-            key_values = tuple([v or "" for v in key_values])
-        sort_values.append(key_values)
+        sort_values.append(key_sort_value(key))
         # Positional: keyword arguments made each Cell() about three times as slow to build.
         cells.append(
             Cell(
@@ -275,9 +269,6 @@ def build_cells(
         )
     order = sorted(range(count), key=sort_values.__getitem__)
     return tuple(map(cells.__getitem__, order))
-
-
-_key_values = operator.attrgetter(*KEY_FIELD_NAMES)
 
 
 @dataclass(slots=True)

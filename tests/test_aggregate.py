@@ -17,7 +17,6 @@ from sphinxcontrib_cab.aggregate import (
     T_975,
     axis_estimate,
     build_cells,
-    cell_anchor,
     estimate,
     key_sort_value,
     overview,
@@ -106,7 +105,7 @@ def test_anchor_is_sha256_of_the_joined_key() -> None:
     joined = "\x1f".join(
         ["opencode", "conv", "m", "polyglot/x", "conv-vanilla", "", "", "", "2026-05-01"]
     )
-    assert cell_anchor(key) == "cab-cell-" + hashlib.sha256(joined.encode()).hexdigest()[:12]
+    assert key.anchor() == "cab-cell-" + hashlib.sha256(joined.encode()).hexdigest()[:12]
 
 
 def test_version_order_is_numeric() -> None:
@@ -138,7 +137,7 @@ def test_cells_are_sorted_and_computed_from_their_rows() -> None:
         assert cell.headline == cell.axes["composite"]
         assert cell.ships == cell.axes["pass"]
         assert cell.costs == cell.axes["wall_s"]
-        assert cell.anchor == cell_anchor(cell.key)
+        assert cell.anchor == cell.key.anchor()
     assert len({c.anchor for c in snap.cells}) == len(snap.cells)
 
 
@@ -213,7 +212,7 @@ def _reference_cell(table: RunTable, key_index: int, rows: list[int]) -> tuple[o
         tuple(axes),
         stays([v for v in passes if v == v]),
         tuple(sorted(failures.items())),
-        cell_anchor(key),
+        key.anchor(),
     )
 
 
