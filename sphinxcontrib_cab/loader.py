@@ -453,21 +453,29 @@ def _python_tags(node: yaml.Node) -> list[yaml.Node]:
     return found
 
 
-def _fast_yaml_node(text: str) -> yaml.Node | None:
-    """The document's node tree from libyaml's safe parser when PyYAML has it (over ten times faster
-    than the pure-Python one), else ``None``; also ``None`` on any error or an empty document,
-    so the pure-Python parser, whose messages the warnings quote, reports those."""
-    safe_loader = getattr(yaml, "CSafeLoader", None)
-    if safe_loader is None:
-        return None
-    loader = safe_loader(text)
+def _single_node(loader_class: Any, text: str) -> yaml.Node | None:
+    loader = loader_class(text)
     try:
         node: yaml.Node | None = loader.get_single_node()
-    except yaml.YAMLError:
-        return None
     finally:
         loader.dispose()
     return node
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The document's node tree (``None`` when empty); raises :class:`yaml.YAMLError`.
+
+    libyaml's safe parser composes it when PyYAML has one (over ten times faster than the
+    pure-Python parser); on any error the pure-Python parser runs again, because the warnings
+    quote its messages.
+    """
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            return _single_node(fast, text)
+        except yaml.YAMLError:
+            pass
+    return _single_node(yaml.SafeLoader, text)
 
 
 def _construct(node: yaml.Node) -> Any:
@@ -486,11 +494,8 @@ def read_exploits(
     located = Located(shown, {})
     if text is None:
         return (), located, 0
-    root = _fast_yaml_node(text)
-    loader = yaml.SafeLoader(text)
     try:
-        if root is None:
-            root = loader.get_single_node()
+        root = _compose(text)
     except yaml.MarkedYAMLError as error:
         message, line = _yaml_error(error)
         log.add(Subtype.yaml, message, shown, line)
@@ -498,8 +503,6 @@ def read_exploits(
     except yaml.YAMLError as error:
         log.add(Subtype.yaml, f"not valid YAML: {error}", shown)
         return (), located, 0
-    finally:
-        loader.dispose()
     if root is None:
         log.add(
             Subtype.yaml,
