@@ -71,6 +71,131 @@ def build(src: str, out: str, doctrees: str, builder: str, jobs: int) -> dict[st
     }
 
 
+ATTRIBUTION_PARTS = ("setup", "data", "directives", "post_transforms", "other_handlers")
+"""The buckets of cab's own time in :func:`attribute_build`, in the order the report shows."""
+
+
+def attribute_build(src: str, out: str, doctrees: str) -> dict[str, Any]:
+    """A clean serial HTML build, its time split with plain timers (no profiler) into cab's own
+    code, garbage collection and everything else (Sphinx, docutils, the theme and the parsers).
+
+    cab's own code is timed at its entry points, outermost call only:
+
+    * ``setup``: ``setup_extension`` of cab (importing the package and registering everything);
+    * ``data``: the ``builder-inited`` handler (imports pydantic and the data layer, loads every
+      snapshot);
+    * ``directives``: ``run`` of every cab directive and role;
+    * ``post_transforms``: ``run`` of every cab post-transform;
+    * ``other_handlers``: every other cab event handler.
+
+    Node visitors are not timed: each writes one prepared string and is counted with Sphinx.
+    Garbage collection is timed with ``gc.callbacks``, so a collection that runs inside cab's code
+    is counted in both; ``gc_inside_cab`` says how much that was.
+    """
+    import functools
+    import gc
+    import inspect
+
+    from sphinx.application import Sphinx
+    from sphinx.events import EventManager
+    from sphinx.util.console import nocolor
+
+    nocolor()
+    own = dict.fromkeys(ATTRIBUTION_PARTS, 0.0)
+    depth = [0]
+    collection = {"seconds": 0.0, "inside_cab": 0.0, "started": 0.0}
+
+    def timed(part: str, function: Any) -> Any:
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if depth[0]:
+                return function(*args, **kwargs)
+            depth[0] += 1
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+                own[part] += time.perf_counter() - started
+
+        return wrapper
+
+    def on_collection(phase: str, _info: dict[str, int]) -> None:
+        if phase == "start":
+            collection["started"] = time.perf_counter()
+            return
+        spent = time.perf_counter() - collection["started"]
+        collection["seconds"] += spent
+        if depth[0]:
+            collection["inside_cab"] += spent
+
+    def wrap_entry_points() -> None:
+        from docutils.parsers.rst import Directive
+        from sphinx.transforms.post_transforms import SphinxPostTransform
+        from sphinx.util.docutils import SphinxRole
+
+        for name, module in list(sys.modules.items()):
+            if not name.startswith(CAB_PACKAGE):
+                continue
+            for value in list(vars(module).values()):
+                if not inspect.isclass(value) or value.__module__ != name:
+                    continue
+                if "run" not in value.__dict__:
+                    continue
+                if issubclass(value, SphinxPostTransform):
+                    part = "post_transforms"
+                elif issubclass(value, (Directive, SphinxRole)):
+                    part = "directives"
+                else:
+                    continue
+                value.run = timed(part, value.__dict__["run"])
+
+    connect = EventManager.connect
+
+    def timed_connect(self: EventManager, name: str, callback: Any, priority: int) -> int:
+        if getattr(callback, "__module__", "").startswith(CAB_PACKAGE):
+            part = "data" if name == "builder-inited" else "other_handlers"
+            callback = timed(part, callback)
+        return connect(self, name, callback, priority)
+
+    setup_extension = Sphinx.setup_extension
+
+    def timed_setup_extension(self: Sphinx, extname: str) -> None:
+        if not extname.startswith(CAB_PACKAGE) or depth[0]:
+            setup_extension(self, extname)
+            return
+        timed("setup", setup_extension)(self, extname)
+        wrap_entry_points()
+
+    EventManager.connect = timed_connect  # type: ignore[method-assign]
+    Sphinx.setup_extension = timed_setup_extension  # type: ignore[method-assign]
+    gc.callbacks.append(on_collection)
+    started = time.perf_counter()
+    try:
+        app = Sphinx(
+            src,
+            src,
+            out,
+            doctrees,
+            "html",
+            status=io.StringIO(),
+            warning=io.StringIO(),
+            freshenv=True,
+        )
+        app.build()
+    finally:
+        gc.callbacks.remove(on_collection)
+        EventManager.connect = connect  # type: ignore[method-assign]
+        Sphinx.setup_extension = setup_extension  # type: ignore[method-assign]
+    return {
+        "seconds": time.perf_counter() - started,
+        "cab_own": own,
+        "gc": collection["seconds"],
+        "gc_inside_cab": collection["inside_cab"],
+        "status_code": app.statuscode,
+    }
+
+
 def _source_paths(root: Path) -> Any:
     """The configured defaults of the four sources, under ``root`` (the conf.py defaults)."""
     from sphinxcontrib_cab.config import CONFIG_VALUES
@@ -207,6 +332,7 @@ def profile_load(root: str) -> dict[str, Any]:
 
 CHILDREN = {
     "build": lambda a: build(a[0], a[1], a[2], a[3], int(a[4])),
+    "attribute-build": lambda a: attribute_build(a[0], a[1], a[2]),
     "load": lambda a: load(a[0]),
     "jsonloop": lambda a: jsonloop(a[0]),
     "idle": lambda a: idle(),

@@ -92,7 +92,8 @@ def _machine(results: dict[str, Any]) -> list[str]:
                 [
                     "repetitions",
                     f"site {settings['site_reps']} (no-op rebuilds "
-                    f"{settings.get('noop_reps', settings['site_reps'])}), "
+                    f"{settings.get('noop_reps', settings['site_reps'])}, attribution builds "
+                    f"{settings.get('attribution_reps', 0)}), "
                     f"page {settings['page_reps']}, "
                     f"data {settings['data_reps']} (1M rows: at most 3)",
                 ],
@@ -223,7 +224,46 @@ def _site(results: dict[str, Any]) -> list[str]:
         f"bare {site['warnings']['bare']}, bare with the same pages "
         f"{site['warnings']['bare-pages']}."
     )
-    return [*lines, ""]
+    return [*lines, "", *_attribution(site.get("attribution"))]
+
+
+_ATTRIBUTION_ROWS = (
+    ("cab_setup", "cab: extension setup (importing the package, registering everything)"),
+    ("cab_data", "cab: `builder-inited` (importing pydantic, loading and checking every snapshot)"),
+    ("cab_directives", "cab: directives and roles (reading)"),
+    ("cab_post_transforms", "cab: post-transforms (writing)"),
+    ("cab_other_handlers", "cab: other event handlers"),
+    ("gc_outside_cab", "garbage collection, outside cab's code"),
+    ("rest", "everything else: Sphinx, docutils, MyST, the theme, the search index"),
+    ("total", "total"),
+)
+
+
+def _attribution(found: dict[str, Any] | None) -> list[str]:
+    if not found:
+        return []
+    cab, bare = found["cab"], found["bare-pages"]
+    rows = [
+        [label, _s(cab[key]), _s(bare[key]), f"{cab[key] - bare[key]:+.2f} s"]
+        for key, label in _ATTRIBUTION_ROWS
+    ]
+    return [
+        "## Where the extra time of the clean build goes",
+        "",
+        f"Clean builds of each site ({found['repetitions']} more of each), timed inside the "
+        "process (the "
+        "interpreter's start and Sphinx's own import are not included) with plain timers, no "
+        "profiler: cab's code at its entry points (outermost call only), garbage collection from "
+        "`gc.callbacks`. Medians per part, so the parts need not add up exactly to the total.",
+        "",
+        *_table(["part", "with cab", "bare, same pages", "difference"], rows),
+        f"In-process, the cab site takes {_x(found['ratio'])} of the bare site with the same "
+        f"pages. Without cab's own code (every cab row above set to zero) it would still take "
+        f"{_s(cab['without_cab_code'])}, {_x(found['ratio_without_cab_code'])} of it: that part "
+        "is Sphinx and docutils processing the content cab puts on the pages, and collecting "
+        "the garbage it leaves.",
+        "",
+    ]
 
 
 def _page(results: dict[str, Any]) -> list[str]:

@@ -42,6 +42,7 @@ REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(1, str(REPO))  # measure the package of this tree, even when run from a copy
 
+from children import ATTRIBUTION_PARTS  # noqa: E402
 from projects import (  # noqa: E402
     cab_project,
     copy_site,
@@ -67,13 +68,14 @@ class Settings:
     data_sizes: tuple[int, ...]
     big_cells: int
     noop_reps: int
+    attribution_reps: int
     jobs: int = 2
 
     @classmethod
     def make(cls, quick: bool) -> Settings:
         if quick:
-            return cls(True, 2, 3, 2, (10_000, 100_000), 10_000, 3)
-        return cls(False, 4, 7, 3, (10_000, 100_000, 1_000_000), 10_000, 11)
+            return cls(True, 2, 3, 2, (10_000, 100_000), 10_000, 3, 1)
+        return cls(False, 4, 7, 3, (10_000, 100_000, 1_000_000), 10_000, 11, 3)
 
 
 @dataclass
@@ -370,6 +372,17 @@ def section_site(settings: Settings, work: Path) -> dict[str, Any]:
         for variant in rotate(list(noop), rep):
             noop[variant].add(sphinx_build(sources[variant], outs[variant], clean=False))
 
+    # where the extra time of the clean build goes: timers at cab's entry points, no profiler
+    attributed: dict[str, list[dict[str, Any]]] = {"cab": [], "bare-pages": []}
+    for rep in range(settings.attribution_reps):
+        log(f"site: attribution build {rep + 1}/{settings.attribution_reps}")
+        for variant in rotate(list(attributed), rep):
+            out = work / "attribution" / variant
+            if out.exists():
+                shutil.rmtree(out)
+            sample = run_child("attribute-build", sources[variant], out / "html", out / "doctrees")
+            attributed[variant].append(sample.result)
+
     def ratio(a: Series, b: Series) -> float:
         return a.median / b.median
 
@@ -399,6 +412,7 @@ def section_site(settings: Settings, work: Path) -> dict[str, Any]:
             "changed": {**data_change.summary(), "reread": data_change.samples[-1].result["read"]},
         },
         "parallel_identical_output": _compare(outputs.get("cab", {}), outputs.get("cab-j2", {})),
+        "attribution": attribution(attributed["cab"], attributed["bare-pages"]),
         "ratios": {
             "overhead": ratio(clean["cab"], clean["bare"]),
             "overhead_cpu": ratio_cpu(clean["cab"], clean["bare"]),
@@ -410,6 +424,43 @@ def section_site(settings: Settings, work: Path) -> dict[str, Any]:
             "noop_same_pages_cpu": ratio_cpu(noop["cab"], noop["bare-pages"]),
             "parallel_j2_over_j1": ratio(clean["cab-j2"], clean["cab"]),
         },
+    }
+
+
+def _split(sample: dict[str, Any]) -> dict[str, float]:
+    """One attribution build as disjoint parts that add up to its total."""
+    own = sample["cab_own"]
+    gc_outside = sample["gc"] - sample["gc_inside_cab"]
+    parts = {f"cab_{name}": own[name] for name in ATTRIBUTION_PARTS}
+    cab_total = sum(parts.values())
+    return {
+        **parts,
+        "cab_total": cab_total,
+        "gc_outside_cab": gc_outside,
+        "rest": sample["seconds"] - cab_total - gc_outside,
+        "total": sample["seconds"],
+        "without_cab_code": sample["seconds"] - cab_total,
+    }
+
+
+def attribution(cab: list[dict[str, Any]], bare: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Medians of each part of the attribution builds (see ``children.attribute_build``), and
+    the ratio the cab site would have against the bare one if cab's own code took no time."""
+    if not cab or not bare:
+        return None
+    cab_parts = [_split(s) for s in cab]
+    bare_parts = [_split(s) for s in bare]
+
+    def medians(parts: list[dict[str, float]]) -> dict[str, float]:
+        return {k: statistics.median(p[k] for p in parts) for k in parts[0]}
+
+    with_cab, without = medians(cab_parts), medians(bare_parts)
+    return {
+        "repetitions": len(cab),
+        "cab": with_cab,
+        "bare-pages": without,
+        "ratio": with_cab["total"] / without["total"],
+        "ratio_without_cab_code": with_cab["without_cab_code"] / without["total"],
     }
 
 
