@@ -780,7 +780,8 @@ class _RunReader:
                 continue
             saw_line = True
             try:
-                record = validate(raw)
+                # without its line ending, so a cut record is reported on its own line
+                record = validate(raw.rstrip(b"\r\n"))
             except ValidationError as error:
                 self.rejected += 1
                 self._rejected_row(raw, error, line_number, shown)

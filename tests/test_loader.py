@@ -521,7 +521,7 @@ BATCH_CASES = {
     ),
     "one record cut over lines 1 and 2, two records on line 3": (
         [
-            (1, "row left out: not valid JSON: EOF while parsing an object at line 2 column 0"),
+            (1, "row left out: not valid JSON: EOF while parsing an object at column 902"),
             (2, "row left out: not valid JSON: trailing characters at column 22"),
             (3, "row left out: not valid JSON: trailing characters at column 934"),
         ],
