@@ -93,7 +93,7 @@ def _machine(results: dict[str, Any]) -> list[str]:
                     "repetitions",
                     f"site {settings['site_reps']} (no-op rebuilds "
                     f"{settings.get('noop_reps', settings['site_reps'])}, attribution builds "
-                    f"{settings.get('attribution_reps', 0)}), "
+                    f"{settings['attribution_reps']}), "
                     f"page {settings['page_reps']}, "
                     f"data {settings['data_reps']} (1M rows: at most 3)",
                 ],

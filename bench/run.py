@@ -813,6 +813,7 @@ def main(argv: list[str] | None = None) -> int:
             "quick": settings.quick,
             "site_reps": settings.site_reps,
             "noop_reps": settings.noop_reps,
+            "attribution_reps": settings.attribution_reps,
             "page_reps": settings.page_reps,
             "data_reps": settings.data_reps,
             "data_sizes": list(settings.data_sizes),
