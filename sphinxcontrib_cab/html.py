@@ -1,4 +1,4 @@
-"""The HTML-only step: leaderboard tables with popovers, copy buttons and sort attributes.
+"""The HTML-only step: leaderboards (popovers, copy buttons, sort attributes) and task specs.
 
 :class:`HtmlStructure` is a :class:`~sphinx.transforms.post_transforms.SphinxPostTransform` with
 ``formats = ("html",)``, so html, dirhtml, singlehtml and epub get it and no other builder does.
@@ -6,6 +6,9 @@ It
 
 * replaces each pending :class:`~sphinxcontrib_cab.directives.leaderboard.leaderboard` by a
   :class:`cab_html` node holding the finished, escaped markup of the table (written below);
+* replaces each pending :class:`~sphinxcontrib_cab.directives.task.task_spec` by a ``raw`` HTML
+  node holding the table Sphinx would write for its generic tree (:func:`spec_html`); ``raw``
+  because the search index reads the words of raw HTML, and a task's summary should be found;
 * adds a :class:`cab_copy_button` after each key value and each reproduce command of every other
   ``container.cab-cell-provenance`` (the ``cab-provenance`` directive's cell, for example).
 
@@ -32,7 +35,9 @@ command, so every value stays readable; the legend says once what a missing flag
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 import shlex
 from html import escape
 from typing import TYPE_CHECKING, Any
@@ -41,14 +46,17 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from .directives.leaderboard import Board, BoardRow, leaderboard, legend_text
+from .directives.task import Items, Paragraph, Spec, Value, Words, task_spec
 from .keys import KEY_FIELDS, MISSING_MARK
-from .render import value_literal
+from .render import literal_word, value_literal, visible_text
 from .reproduce import UnreproducibleValue, reproduce_command
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.highlighting import PygmentsBridge
     from sphinx.writers.html5 import HTML5Translator
 
+    from .directives.task import Block, Inline
     from .snapshot import CellKey
 
 EMIT_DATA_SORT = False
@@ -263,20 +271,103 @@ def add_copy_buttons(container: nodes.container) -> None:
             )
 
 
+# -- task specs ------------------------------------------------------------------------------------
+
+_WORDS_AND_SPACES = re.compile(r"\S+| +")
+
+
+def code(value: str) -> str:
+    """A data value as Sphinx writes an inline literal: each word in a ``span.pre`` (no line break
+    inside it), breaks allowed between words; ``cab-escaped`` when hidden characters were
+    escaped (:func:`~sphinxcontrib_cab.render.literal_word`)."""
+    word, escaped = literal_word(value)
+    classes = "docutils literal notranslate" + (" cab-escaped" if escaped else "")
+    parts = []
+    for token in _WORDS_AND_SPACES.findall(word):
+        if token.strip():
+            parts.append(f'<span class="pre">{text(token)}</span>')
+        else:  # keep a run of spaces; its last one may break
+            parts.append("&#160;" * (len(token) - 1) + " ")
+    return f'<code class="{classes}">{"".join(parts)}</code>'
+
+
+def _inline_html(part: Inline) -> str:
+    if isinstance(part, Value):
+        return code(part.text)
+    if isinstance(part, Words):
+        return text(visible_text(part.text))
+    return (
+        f'<span class="cab-missing">{MISSING_MARK}</span>'
+        f'<span class="cab-missing-note"> ({text(part.reason)})</span>'
+    )
+
+
+def _paragraph_html(paragraph: Paragraph) -> str:
+    return "<p>" + "".join(_inline_html(part) for part in paragraph.parts) + "</p>"
+
+
+def _block_html(block: Block, highlighter: PygmentsBridge, location: nodes.Node) -> str:
+    if isinstance(block, Paragraph):
+        return _paragraph_html(block)
+    if isinstance(block, Items):
+        classes = " ".join((*block.classes, "simple"))
+        items = "".join(f"<li>{_paragraph_html(item)}</li>\n" for item in block.items)
+        return f'<ul class="{classes}">\n{items}</ul>\n'
+    # tab and newline stay; any other hidden character is shown as an escape (Pygments escapes
+    # the markup characters)
+    highlighted = highlighter.highlight_block(
+        visible_text(block.text), block.language, location=location
+    )
+    return (
+        f'<div class="cab-task-setup highlight-{attr(block.language)} notranslate">'
+        f"{highlighted}</div>\n"
+    )
+
+
+@functools.cache
+def html_highlighter() -> PygmentsBridge:
+    """Pygments for code blocks in finished HTML. Its markup (CSS classes, not colours) is what
+    the HTML builder's own highlighter writes; the builder's stylesheet colours both."""
+    from sphinx.highlighting import PygmentsBridge
+
+    return PygmentsBridge("html")
+
+
+def spec_html(spec: Spec, highlighter: PygmentsBridge, location: nodes.Node) -> str:
+    """``table.cab-task-spec`` as Sphinx would write the generic tree of
+    :func:`~sphinxcontrib_cab.directives.task.spec_table` (without the caption's permalink)."""
+    rows = []
+    for number, (name, value) in enumerate(spec.rows):
+        rows.append(
+            f'<tr class="row-{"even" if number % 2 == 0 else "odd"}">'
+            f"<td><p>{code(name)}</p></td>\n"
+            f"<td>{_block_html(value, highlighter, location)}</td>\n</tr>\n"
+        )
+    return (
+        '<table class="cab-table cab-prose cab-task-spec docutils align-default">\n'
+        f'<caption><span class="caption-text">{text(visible_text(spec.caption))}</span></caption>\n'
+        '<thead>\n<tr class="row-odd"><th class="head"><p>Field</p></th>\n'
+        '<th class="head"><p>Value</p></th>\n</tr>\n</thead>\n'
+        "<tbody>\n" + "".join(rows) + "</tbody>\n</table>\n"
+    )
+
+
 class HtmlStructure(SphinxPostTransform):
-    """Leaderboards to finished HTML; copy buttons on other provenance containers."""
+    """Leaderboards and task specs to finished HTML; copy buttons on other provenance
+    containers."""
 
     default_priority = 5  # before leaderboard's generic expansion (6)
     formats = ("html",)
 
     def run(self, **kwargs: Any) -> None:
         pending = list(self.document.findall(leaderboard))
+        specs = list(self.document.findall(task_spec))
         containers = [
             node
             for node in self.document.findall(nodes.container)
             if "cab-cell-provenance" in node["classes"]
         ]
-        if not pending and not containers:
+        if not pending and not specs and not containers:
             return
         for container in containers:
             add_copy_buttons(container)
@@ -284,6 +375,11 @@ class HtmlStructure(SphinxPostTransform):
             replacement = cab_html(html=board_html(node["board"]))
             replacement.source, replacement.line = node.source, node.line
             node.replace_self(replacement)
+        for spec in specs:
+            # raw, not cab_html: the search index reads the words of raw HTML
+            table = nodes.raw("", spec_html(spec["spec"], html_highlighter(), spec), format="html")
+            table.source, table.line = spec.source, spec.line
+            spec.replace_self(table)
 
 
 # -- visitors ------------------------------------------------------------------------------------

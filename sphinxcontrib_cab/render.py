@@ -117,17 +117,23 @@ def text_node(text: str) -> nodes.Text:
     return nodes.Text(visible_text(text))
 
 
-def value_literal(value: str) -> nodes.literal:
-    """``literal`` of a data value: the value itself when every character is visible, else the
-    shell word the reproduce command uses (``$'...'``, class ``cab-escaped``), so what a reader
-    sees and copies is unambiguous."""
+def literal_word(value: str) -> tuple[str, bool]:
+    """How a data value reads as a literal, and whether it had to be escaped: the value itself
+    when every character is visible, else the shell word the reproduce command uses
+    (``$'...'``), so what a reader sees and copies is unambiguous."""
     if value.isprintable():  # no hidden character (the is_hidden() test, done in C)
-        return nodes.literal(value, value)
+        return value, False
     try:
-        word = shell_quote(value)
+        return shell_quote(value), True
     except UnicodeEncodeError:  # a lone surrogate: no shell word exists
-        word = visible_text(value)
-    return nodes.literal(word, word, classes=["cab-escaped"])
+        return visible_text(value), True
+
+
+def value_literal(value: str) -> nodes.literal:
+    """``literal`` of a data value (see :func:`literal_word`); class ``cab-escaped`` when the
+    value had to be escaped."""
+    word, escaped = literal_word(value)
+    return nodes.literal(word, word, classes=["cab-escaped"] if escaped else [])
 
 
 # -- missing fields ----------------------------------------------------------------------------
