@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 
-ENV_VERSION = 3
+ENV_VERSION = 4
 """Bump whenever anything cab stores in the build environment changes shape."""
 
 
@@ -25,10 +25,12 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from .html import setup_html
     from .roles import setup_roles
     from .store import setup_store
+    from .tables import setup_tables
     from .taskpages import setup_task_pages
 
     register_config(app)
     setup_store(app)
+    setup_tables(app)
     setup_directives(app)
     setup_roles(app)
     setup_html(app)

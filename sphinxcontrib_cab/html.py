@@ -6,9 +6,9 @@ It
 
 * replaces each pending :class:`~sphinxcontrib_cab.directives.leaderboard.leaderboard` by a
   :class:`cab_html` node holding the finished, escaped markup of the table (written below);
-* replaces each pending :class:`~sphinxcontrib_cab.directives.task.task_spec` by a ``raw`` HTML
-  node holding the table Sphinx would write for its generic tree (:func:`spec_html`); ``raw``
-  because the search index reads the words of raw HTML, and a task's summary should be found;
+* replaces each pending :class:`~sphinxcontrib_cab.tables.data_table` by the table Sphinx would
+  write for its generic tree, as ``raw`` HTML (:func:`table_nodes`); ``raw`` because the search
+  index reads the words of raw HTML, and a task's summary should be found;
 * adds a :class:`cab_copy_button` after each key value and each reproduce command of every other
   ``container.cab-cell-provenance`` (the ``cab-provenance`` directive's cell, for example).
 
@@ -46,18 +46,18 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from .directives.leaderboard import Board, BoardRow, leaderboard, legend_text
-from .directives.task import Items, Paragraph, Spec, Value, Words, task_spec
 from .keys import KEY_FIELDS, MISSING_MARK
 from .render import literal_word, value_literal, visible_text
 from .reproduce import UnreproducibleValue, reproduce_command
+from .tables import DataTable, Items, Link, Paragraph, Value, Words, data_table, inline_nodes
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.highlighting import PygmentsBridge
     from sphinx.writers.html5 import HTML5Translator
 
-    from .directives.task import Block, Inline
     from .snapshot import CellKey
+    from .tables import Block, Inline
 
 EMIT_DATA_SORT = False
 """Whether body cells carry ``data-sort``. Off: every sortable value is the number the cell
@@ -271,13 +271,13 @@ def add_copy_buttons(container: nodes.container) -> None:
             )
 
 
-# -- task specs ------------------------------------------------------------------------------------
+# -- data tables ----------------------------------------------------------------------------------
 
 _WORDS_AND_SPACES = re.compile(r"\S+| +")
 
 
 def code(value: str) -> str:
-    """A data value as Sphinx writes an inline literal: each word in a ``span.pre`` (no line break
+    """A value as Sphinx writes an inline literal: each word in a ``span.pre`` (no line break
     inside it), breaks allowed between words; ``cab-escaped`` when hidden characters were
     escaped (:func:`~sphinxcontrib_cab.render.literal_word`)."""
     word, escaped = literal_word(value)
@@ -291,39 +291,6 @@ def code(value: str) -> str:
     return f'<code class="{classes}">{"".join(parts)}</code>'
 
 
-def _inline_html(part: Inline) -> str:
-    if isinstance(part, Value):
-        return code(part.text)
-    if isinstance(part, Words):
-        return text(visible_text(part.text))
-    return (
-        f'<span class="cab-missing">{MISSING_MARK}</span>'
-        f'<span class="cab-missing-note"> ({text(part.reason)})</span>'
-    )
-
-
-def _paragraph_html(paragraph: Paragraph) -> str:
-    return "<p>" + "".join(_inline_html(part) for part in paragraph.parts) + "</p>"
-
-
-def _block_html(block: Block, highlighter: PygmentsBridge, location: nodes.Node) -> str:
-    if isinstance(block, Paragraph):
-        return _paragraph_html(block)
-    if isinstance(block, Items):
-        classes = " ".join((*block.classes, "simple"))
-        items = "".join(f"<li>{_paragraph_html(item)}</li>\n" for item in block.items)
-        return f'<ul class="{classes}">\n{items}</ul>\n'
-    # tab and newline stay; any other hidden character is shown as an escape (Pygments escapes
-    # the markup characters)
-    highlighted = highlighter.highlight_block(
-        visible_text(block.text), block.language, location=location
-    )
-    return (
-        f'<div class="cab-task-setup highlight-{attr(block.language)} notranslate">'
-        f"{highlighted}</div>\n"
-    )
-
-
 @functools.cache
 def html_highlighter() -> PygmentsBridge:
     """Pygments for code blocks in finished HTML. Its markup (CSS classes, not colours) is what
@@ -333,27 +300,92 @@ def html_highlighter() -> PygmentsBridge:
     return PygmentsBridge("html")
 
 
-def spec_html(spec: Spec, highlighter: PygmentsBridge, location: nodes.Node) -> str:
-    """``table.cab-task-spec`` as Sphinx would write the generic tree of
-    :func:`~sphinxcontrib_cab.directives.task.spec_table` (without the caption's permalink)."""
-    rows = []
-    for number, (name, value) in enumerate(spec.rows):
-        rows.append(
-            f'<tr class="row-{"even" if number % 2 == 0 else "odd"}">'
-            f"<td><p>{code(name)}</p></td>\n"
-            f"<td>{_block_html(value, highlighter, location)}</td>\n</tr>\n"
+class _TableWriter:
+    """Writes one :class:`~sphinxcontrib_cab.tables.DataTable` as Sphinx would write its generic
+    tree (without the caption's permalink): ``raw`` HTML fragments, and between them a real
+    ``pending_xref`` (in an ``inline``) for each link, so links resolve like any other."""
+
+    def __init__(self, location: nodes.Node) -> None:
+        self.location = location
+        self.markup: list[str] = []
+        self.written: list[nodes.Node] = []
+
+    def flush(self) -> None:
+        if self.markup:
+            raw = nodes.raw("", "".join(self.markup), format="html")
+            raw.source, raw.line = self.location.source, self.location.line
+            self.written.append(raw)
+            self.markup = []
+
+    def inline(self, part: Inline) -> None:
+        if isinstance(part, Value):
+            self.markup.append(code(part.text))
+        elif isinstance(part, Words):
+            self.markup.append(text(visible_text(part.text)))
+        elif isinstance(part, Link):
+            self.flush()
+            self.written.append(nodes.inline("", "", *inline_nodes(part)))
+        else:
+            self.markup.append(f'<span class="cab-missing">{MISSING_MARK}</span>')
+            if part.reason:
+                self.markup.append(f'<span class="cab-missing-note"> ({text(part.reason)})</span>')
+
+    def paragraph(self, paragraph: Paragraph) -> None:
+        self.markup.append("<p>")
+        for part in paragraph.parts:
+            self.inline(part)
+        self.markup.append("</p>")
+
+    def block(self, block: Block) -> None:
+        if isinstance(block, Paragraph):
+            self.paragraph(block)
+        elif isinstance(block, Items):
+            self.markup.append(f'<ul class="{attr(" ".join((*block.classes, "simple")))}">\n')
+            for item in block.items:
+                self.markup.append("<li>")
+                self.paragraph(item)
+                self.markup.append("</li>\n")
+            self.markup.append("</ul>\n")
+        else:
+            # tab and newline stay, any other hidden character is shown as an escape; Pygments
+            # escapes the markup characters
+            highlighted = html_highlighter().highlight_block(
+                visible_text(block.text), block.language, location=self.location
+            )
+            classes = " ".join((*block.classes, f"highlight-{block.language}", "notranslate"))
+            self.markup.append(f'<div class="{attr(classes)}">{highlighted}</div>\n')
+
+    def table(self, table: DataTable) -> list[nodes.Node]:
+        classes = " ".join(("cab-table", *table.classes, "docutils", "align-default"))
+        self.markup.append(
+            f'<table class="{attr(classes)}">\n'
+            f'<caption><span class="caption-text">{text(table.caption)}</span></caption>\n'
+            '<thead>\n<tr class="row-odd">'
         )
-    return (
-        '<table class="cab-table cab-prose cab-task-spec docutils align-default">\n'
-        f'<caption><span class="caption-text">{text(visible_text(spec.caption))}</span></caption>\n'
-        '<thead>\n<tr class="row-odd"><th class="head"><p>Field</p></th>\n'
-        '<th class="head"><p>Value</p></th>\n</tr>\n</thead>\n'
-        "<tbody>\n" + "".join(rows) + "</tbody>\n</table>\n"
-    )
+        self.markup.extend(
+            f'<th class="head"><p>{text(label)}</p></th>\n' for label in table.header
+        )
+        self.markup.append("</tr>\n</thead>\n<tbody>\n")
+        for number, cells in enumerate(table.rows):
+            self.markup.append(f'<tr class="row-{"even" if number % 2 == 0 else "odd"}">')
+            for cell in cells:
+                self.markup.append("<td>")
+                for block in cell:
+                    self.block(block)
+                self.markup.append("</td>\n")
+            self.markup.append("</tr>\n")
+        self.markup.append("</tbody>\n</table>\n")
+        self.flush()
+        return self.written
+
+
+def table_nodes(table: DataTable, location: nodes.Node) -> list[nodes.Node]:
+    """``table`` as finished HTML: ``raw`` fragments, and a ``pending_xref`` per link."""
+    return _TableWriter(location).table(table)
 
 
 class HtmlStructure(SphinxPostTransform):
-    """Leaderboards and task specs to finished HTML; copy buttons on other provenance
+    """Leaderboards and data tables to finished HTML; copy buttons on other provenance
     containers."""
 
     default_priority = 5  # before leaderboard's generic expansion (6)
@@ -361,13 +393,13 @@ class HtmlStructure(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         pending = list(self.document.findall(leaderboard))
-        specs = list(self.document.findall(task_spec))
+        tables = list(self.document.findall(data_table))
         containers = [
             node
             for node in self.document.findall(nodes.container)
             if "cab-cell-provenance" in node["classes"]
         ]
-        if not pending and not specs and not containers:
+        if not pending and not tables and not containers:
             return
         for container in containers:
             add_copy_buttons(container)
@@ -375,11 +407,9 @@ class HtmlStructure(SphinxPostTransform):
             replacement = cab_html(html=board_html(node["board"]))
             replacement.source, replacement.line = node.source, node.line
             node.replace_self(replacement)
-        for spec in specs:
+        for table in tables:
             # raw, not cab_html: the search index reads the words of raw HTML
-            table = nodes.raw("", spec_html(spec["spec"], html_highlighter(), spec), format="html")
-            table.source, table.line = spec.source, spec.line
-            spec.replace_self(table)
+            table.replace_self(table_nodes(table["table"], table))
 
 
 # -- visitors ------------------------------------------------------------------------------------

@@ -22,7 +22,8 @@ from sphinx.util.docutils import SphinxDirective
 from .aggregate import DEFINITIONS
 from .config import CONFIG_CHOICES, CONFIG_VALUES
 from .keys import KEY_FIELDS
-from .render import checked_choice, table_frame
+from .render import checked_choice
+from .tables import Cell, DataTable, Inline, Value, Words, data_table, pending_table, words
 from .vocabulary import SCHEMA_NAMES
 from .warnings_ import Subtype, warn
 
@@ -93,21 +94,49 @@ def doc_paragraphs(obj: object) -> list[nodes.paragraph]:
     return [paragraph(block) for block in blocks] or [paragraph("(not documented)")]
 
 
-def literal_paragraph(text: str) -> nodes.paragraph:
-    return nodes.paragraph("", "", nodes.literal(text, text))
+def inline_parts(text: str) -> tuple[Inline, ...]:
+    """:func:`inline_nodes` as table parts: words, and a value for each piece of code."""
+    result: list[Inline] = []
+    position = 0
+    for match in _INLINE.finditer(text):
+        if match.start() > position:
+            result.append(Words(text[position : match.start()]))
+        result.append(Value(next(group for group in match.groups() if group is not None)))
+        position = match.end()
+    if position < len(text):
+        result.append(Words(text[position:]))
+    return tuple(result)
+
+
+def prose(text: str) -> Cell:
+    """A table cell of prose (whitespace squeezed, code as literals)."""
+    return words(*inline_parts(" ".join(text.split())))
+
+
+def code(text: str) -> Cell:
+    return words(Value(text))
+
+
+def plain(text: str) -> Cell:
+    return words(Words(text))
 
 
 def table(
     title: str,
     headers: tuple[str, ...],
     widths: tuple[int, ...],
-    rows: Iterable[Sequence[nodes.Element]],
-) -> nodes.table:
-    """``table.cab-table.cab-prose.cab-reference`` with a caption and one header row."""
-    result, body = table_frame(title, headers, widths, ["cab-prose", "cab-reference"])
-    for cells in rows:
-        body += nodes.row("", *(nodes.entry("", cell) for cell in cells))
-    return result
+    rows: Iterable[Sequence[Cell]],
+) -> data_table:
+    """A pending ``table.cab-table.cab-prose.cab-reference`` (see :mod:`.tables`)."""
+    return pending_table(
+        DataTable(
+            caption=title,
+            header=headers,
+            widths=widths,
+            classes=("cab-prose", "cab-reference"),
+            rows=tuple(tuple(cells) for cells in rows),
+        )
+    )
 
 
 # -- options -------------------------------------------------------------------------------------
@@ -175,7 +204,7 @@ def _role_registry() -> dict[str, Any]:
 # -- topics --------------------------------------------------------------------------------------
 
 
-def config_table() -> nodes.table:
+def config_table() -> data_table:
     rows = []
     for value in CONFIG_VALUES:
         kind = " or ".join(t.__name__ for t in value.types)
@@ -185,11 +214,11 @@ def config_table() -> nodes.table:
             description += " Allowed: " + ", ".join(f"``{choice}``" for choice in choices) + "."
         rows.append(
             [
-                literal_paragraph(value.name),
-                nodes.paragraph(kind, kind),
-                literal_paragraph(repr(value.default)),
-                literal_paragraph(value.rebuild),
-                paragraph(description),
+                code(value.name),
+                plain(kind),
+                code(repr(value.default)),
+                code(value.rebuild),
+                prose(description),
             ]
         )
     return table(
@@ -200,11 +229,8 @@ def config_table() -> nodes.table:
     )
 
 
-def warnings_table() -> nodes.table:
-    rows = [
-        [literal_paragraph(subtype.qualified), paragraph(subtype.description)]
-        for subtype in Subtype
-    ]
+def warnings_table() -> data_table:
+    rows = [[code(subtype.qualified), prose(subtype.description)] for subtype in Subtype]
     return table(
         "Warning subtypes (each also a suppress_warnings entry)",
         ("Subtype", "Emitted when"),
@@ -213,17 +239,17 @@ def warnings_table() -> nodes.table:
     )
 
 
-def keys_table() -> nodes.table:
+def keys_table() -> data_table:
     rows = []
     for position, field in enumerate(KEY_FIELDS, start=1):
         rows.append(
             [
-                nodes.paragraph(str(position), str(position)),
-                literal_paragraph(field.name),
-                nodes.paragraph(field.label, field.label),
-                nodes.paragraph(field.group, field.group),
-                literal_paragraph(field.flag),
-                paragraph(field.meaning),
+                plain(str(position)),
+                code(field.name),
+                plain(field.label),
+                plain(field.group),
+                code(field.flag),
+                prose(field.meaning),
             ]
         )
     return table(
@@ -261,10 +287,7 @@ def directive_entries(registry: dict[str, Any]) -> list[nodes.Node]:
         docs: dict[str, str] = getattr(cls, "option_docs", None) or {}
         if spec:
             rows = [
-                [
-                    literal_paragraph(f":{option}:"),
-                    paragraph(describe_option(option, converter, choices, docs)),
-                ]
+                [code(f":{option}:"), prose(describe_option(option, converter, choices, docs))]
                 for option, converter in sorted(spec.items())
             ]
             result.append(table(f"Options of {name}", ("Option", "Accepts"), (25, 75), rows))
@@ -324,7 +347,7 @@ def definition_entries(only: tuple[str, ...] | None) -> nodes.definition_list:
     return items
 
 
-def axes_table() -> nodes.table:
+def axes_table() -> data_table:
     """``table.cab-reference``: every score axis with its meaning from the data contract."""
     from .models import Scores
     from .snapshot import AXES
@@ -334,7 +357,7 @@ def axes_table() -> nodes.table:
     for axis in AXES:
         info = by_alias.get(axis)
         meaning = info.description if info is not None and info.description else ""
-        rows.append([literal_paragraph(axis), paragraph(meaning or "(not documented)")])
+        rows.append([code(axis), prose(meaning or "(not documented)")])
     return table("Score axes of a run", ("Axis", "Meaning"), (20, 80), rows)
 
 

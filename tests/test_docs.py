@@ -394,6 +394,7 @@ def test_reference_lists_the_allowed_values_of_every_choice_option() -> None:
     from sphinxcontrib_cab.models import CATEGORIES
     from sphinxcontrib_cab.reference import directive_entries, role_entries
     from sphinxcontrib_cab.roles import COUNT_NAMES, META_NAMES, METRIC_NAMES
+    from sphinxcontrib_cab.tables import data_table, generic_table
 
     directives, roles = _registered_objects()
     expected = {
@@ -412,7 +413,9 @@ def test_reference_lists_the_allowed_values_of_every_choice_option() -> None:
     assert expected.items() <= declared.items()
     for (name, option), values in declared.items():
         entries = directive_entries({name: directives[name]})
-        table = next(node for node in entries if isinstance(node, nodes.table))
+        table = next(
+            generic_table(node["table"]) for node in entries if isinstance(node, data_table)
+        )
         rows = {
             row[0].astext(): row[1].astext() for row in table.findall(nodes.row) if len(row) == 2
         }

@@ -1,26 +1,32 @@
-"""``cab-history``: the methodology's version history, field timeline and snapshots (meta.json)."""
+"""``cab-history``: the methodology's version history, field timeline and snapshots (meta.json).
+
+Each part is a pending :class:`~sphinxcontrib_cab.tables.data_table` (see
+:mod:`sphinxcontrib_cab.tables` for how each builder writes it).
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx import addnodes
 
-from ..keys import KEY_FIELD_NAMES, MISSING_MARK, PROVENANCE_FIELDS
-from ..render import (
-    SnapshotDirective,
-    format_count,
-    table_frame,
-    text_node,
-    value_literal,
-    visible_text,
-    without_smartquotes,
+from ..keys import KEY_FIELD_NAMES, PROVENANCE_FIELDS
+from ..render import SnapshotDirective, format_count, visible_text
+from ..tables import (
+    Cell,
+    DataTable,
+    Inline,
+    Link,
+    Missing,
+    Value,
+    Words,
+    pending_table,
+    words,
 )
 from ..warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
+    from docutils import nodes
     from sphinx.application import Sphinx
     from sphinx.util.typing import OptionSpec
 
@@ -30,68 +36,38 @@ if TYPE_CHECKING:
 PARTS: tuple[str, ...] = ("versions", "fields", "snapshots")
 
 
-def _paragraph(text: str) -> nodes.paragraph:
-    """A paragraph of (possibly data) prose, hidden characters shown as escapes."""
-    return nodes.paragraph("", "", text_node(text))
-
-
-def _literal(text: str) -> nodes.paragraph:
-    """A paragraph holding one data value as a ``literal`` (``render.value_literal``)."""
-    return nodes.paragraph("", "", value_literal(text))
-
-
-def _missing() -> nodes.paragraph:
-    return nodes.paragraph(
-        "", "", nodes.inline(MISSING_MARK, MISSING_MARK, classes=["cab-missing"])
-    )
-
-
-def _table(
-    title: str, headers: tuple[str, ...], widths: tuple[int, ...], classes: list[str]
-) -> tuple[nodes.table, nodes.tbody]:
-    table, body = table_frame(title, headers, widths, classes)
-    return without_smartquotes(table), body
-
-
-def _row(*cells: nodes.Element) -> nodes.row:
-    row = nodes.row()
-    for cell in cells:
-        row += nodes.entry("", cell)
-    return row
-
-
 def ordered_versions(meta: Meta) -> tuple[VersionEntry, ...]:
     """The history entries, oldest first."""
     return tuple(sorted(meta.history, key=lambda e: (e.date, e.version)))
 
 
-def versions_table(meta: Meta) -> nodes.table:
+def versions_table(meta: Meta) -> DataTable:
     """``table.cab-history``: version, date, what changed, fields introduced."""
-    table, body = _table(
-        "Methodology versions",
-        ("Version", "Date", "What changed", "Fields introduced"),
-        (10, 12, 50, 28),
-        ["cab-prose", "cab-history"],
-    )
+    rows = []
     for entry in ordered_versions(meta):
-        if entry.fields_introduced:
-            fields = nodes.paragraph()
-            for position, name in enumerate(entry.fields_introduced):
-                if position:
-                    fields += nodes.Text(", ")
-                fields += value_literal(name)
-        else:
-            fields = _missing()
-        body += _row(
-            _literal(entry.version),
-            _literal(entry.date.isoformat()),
-            _paragraph(entry.changes),
-            fields,
+        fields: list[Inline] = []
+        for position, name in enumerate(entry.fields_introduced):
+            if position:
+                fields.append(Words(", "))
+            fields.append(Value(name))
+        rows.append(
+            (
+                words(Value(entry.version)),
+                words(Value(entry.date.isoformat())),
+                words(Words(entry.changes)),
+                words(*fields) if fields else words(Missing()),
+            )
         )
-    return table
+    return DataTable(
+        caption="Methodology versions",
+        header=("Version", "Date", "What changed", "Fields introduced"),
+        widths=(10, 12, 50, 28),
+        classes=("cab-prose", "cab-history"),
+        rows=tuple(rows),
+    )
 
 
-def field_timeline(snapshot: Snapshot, meta: Meta) -> nodes.table:
+def field_timeline(snapshot: Snapshot, meta: Meta) -> DataTable:
     """``table.cab-field-timeline``: one row per canonical-key field and per field added after
     the first version (in the order the history introduces them), one column per version
     ("recorded" from the introducing version on, the missing mark before), then how many cells
@@ -105,28 +81,30 @@ def field_timeline(snapshot: Snapshot, meta: Meta) -> nodes.table:
     shown = [name for name in KEY_FIELD_NAMES if name in introduced]
     shown += [name for name, first in introduced.items() if first > 0 and name not in shown]
     introduced = {name: introduced[name] for name in shown}
-    headers = (
+    header = (
         "Field",
         *(visible_text(f"v{entry.version}") for entry in versions),
         "Cells without it",
     )
-    widths = (30, *(12 for _ in versions), 18)
-    table, body = _table(
-        "Fields recorded per methodology version", headers, widths, ["cab-field-timeline"]
-    )
+    rows = []
     for name, first in sorted(introduced.items(), key=lambda item: item[1]):
-        cells: list[nodes.Element] = [_literal(name)]
+        cells: list[Cell] = [words(Value(name))]
         for position in range(len(versions)):
-            cells.append(_paragraph("recorded") if position >= first else _missing())
+            cells.append(words(Words("recorded")) if position >= first else words(Missing()))
         if name in PROVENANCE_FIELDS:
             lacking = sum(1 for cell in snapshot.cells if getattr(cell.key, name) is None)
-            cells.append(
-                _paragraph(f"{format_count(lacking)} of {format_count(len(snapshot.cells))}")
-            )
+            total = len(snapshot.cells)
+            cells.append(words(Words(f"{format_count(lacking)} of {format_count(total)}")))
         else:
-            cells.append(_paragraph("none: required in every run"))
-        body += _row(*cells)
-    return table
+            cells.append(words(Words("none: required in every run")))
+        rows.append(tuple(cells))
+    return DataTable(
+        caption="Fields recorded per methodology version",
+        header=header,
+        widths=(30, *(12 for _ in versions), 18),
+        classes=("cab-field-timeline",),
+        rows=tuple(rows),
+    )
 
 
 class HistoryDirective(SnapshotDirective):
@@ -180,48 +158,51 @@ class HistoryDirective(SnapshotDirective):
         result: list[nodes.Node] = []
         for part in parts:
             if part == "versions":
-                result.append(versions_table(meta))
+                table = versions_table(meta)
             elif part == "fields":
-                result.append(field_timeline(snapshot, meta))
+                table = field_timeline(snapshot, meta)
             else:
-                result.append(self._snapshots_table(meta))
+                table = self._snapshots_table(meta)
+            node = pending_table(table)
+            self.set_source_info(node)
+            result.append(node)
         return result
 
-    def _snapshots_table(self, meta: Meta) -> nodes.table:
-        table, body = _table(
-            "Snapshots on this site",
-            ("Snapshot", "Methodology", "Rows", "Label"),
-            (25, 15, 15, 45),
-            ["cab-prose", "cab-snapshots"],
-        )
-        body += _row(
-            _literal(meta.snapshot_date.isoformat()),
-            _literal(meta.methodology_version),
-            _paragraph(format_count(meta.row_count)),
-            _paragraph("pinned: the snapshot every page renders by default"),
-        )
+    def _snapshots_table(self, meta: Meta) -> DataTable:
+        rows = [
+            (
+                words(Value(meta.snapshot_date.isoformat())),
+                words(Value(meta.methodology_version)),
+                words(Words(format_count(meta.row_count))),
+                words(Words("pinned: the snapshot every page renders by default")),
+            )
+        ]
         for ref in sorted(meta.snapshots, key=lambda r: r.snapshot_date, reverse=True):
             date = ref.snapshot_date.isoformat()
-            body += _row(
-                self._snapshot_link(date),
-                _literal(ref.methodology_version),
-                _paragraph(format_count(ref.row_count)),
-                _paragraph(ref.label) if ref.label else _missing(),
+            rows.append(
+                (
+                    words(self._snapshot_label(date)),
+                    words(Value(ref.methodology_version)),
+                    words(Words(format_count(ref.row_count))),
+                    words(Words(ref.label)) if ref.label else words(Missing()),
+                )
             )
-        return table
+        return DataTable(
+            caption="Snapshots on this site",
+            header=("Snapshot", "Methodology", "Rows", "Label"),
+            widths=(25, 15, 15, 45),
+            classes=("cab-prose", "cab-snapshots"),
+            rows=tuple(rows),
+        )
 
-    def _snapshot_link(self, date: str) -> nodes.paragraph:
-        label = value_literal(date)
+    def _snapshot_label(self, date: str) -> Inline:
         prefix = self.options.get("snapshot-pages")
         if prefix is None:
-            return nodes.paragraph("", "", label)
+            return Value(date)
         docname = f"{prefix}{date}".lstrip("/")
         if docname not in self.env.found_docs:
-            return nodes.paragraph("", "", label)
-        reference = addnodes.pending_xref(
-            "", label, refdomain="std", reftype="doc", reftarget=f"/{docname}", refexplicit=True
-        )
-        return nodes.paragraph("", "", reference)
+            return Value(date)
+        return Link(date, docname)
 
 
 def setup(app: Sphinx) -> None:

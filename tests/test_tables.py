@@ -1,7 +1,8 @@
-"""The task spec's two writers: finished HTML (html.py) and the generic tree (every other builder).
+"""Data tables' two writers: finished HTML (html.py) and the generic tree (every other builder).
 
-Both are written from one :class:`~sphinxcontrib_cab.directives.task.Spec`, so they must show the
-same rows with the same text, whatever the data holds.
+Both are written from one :class:`~sphinxcontrib_cab.tables.DataTable`, so they must show the
+same rows with the same text, whatever the data holds. The task spec is the table under test: it
+holds every kind of part (words, values, missing marks, a code block, bullet lists).
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from cab_pages import MINI
 from docutils import nodes
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sphinx import addnodes
 
-from sphinxcontrib_cab.directives.task import spec_of, spec_table
-from sphinxcontrib_cab.html import html_highlighter, spec_html
+from sphinxcontrib_cab.directives.task import spec_fields, spec_table
+from sphinxcontrib_cab.html import table_nodes
 from sphinxcontrib_cab.loader import load_snapshot
 from sphinxcontrib_cab.snapshot import SourcePaths
+from sphinxcontrib_cab.tables import DataTable, Link, generic_table, words
 
 if TYPE_CHECKING:
     from sphinxcontrib_cab.models import Task
@@ -61,8 +64,14 @@ def squeezed(text: str) -> str:
     return " ".join(text.split())
 
 
+def markup_of(table: DataTable) -> str:
+    written = table_nodes(table, nodes.paragraph())
+    assert [type(node) for node in written] == [nodes.raw]  # no link: one fragment
+    return written[0].astext()
+
+
 def html_rows(markup: str) -> list[str]:
-    table = BeautifulSoup(markup, "html.parser").select_one("table.cab-task-spec")
+    table = BeautifulSoup(markup, "html.parser").select_one("table.cab-table")
     assert table is not None
     return [squeezed(row.get_text()) for row in table.select("tbody > tr")]
 
@@ -75,23 +84,21 @@ def generic_rows(table: nodes.table) -> list[str]:
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_html_and_generic_tree_show_the_same_rows(task: Task, value: str) -> None:
-    spec = spec_of(hostile_task(task, value))
-    markup = spec_html(spec, html_highlighter(), nodes.paragraph())
+    table = spec_table(hostile_task(task, value))
+    markup = markup_of(table)
     page = BeautifulSoup(markup, "html.parser")
     assert page.find("script") is None
     assert page.select("table") == [page.select_one("table.cab-task-spec")]  # nothing broke out
-    assert html_rows(markup) == generic_rows(spec_table(spec))
+    assert html_rows(markup) == generic_rows(generic_table(table))
     caption = page.select_one("table.cab-task-spec > caption")
-    assert caption is not None and caption.get_text() == spec_table(spec)[0].astext()
+    assert caption is not None and caption.get_text() == generic_table(table)[0].astext()
 
 
 def test_every_field_is_a_row_in_the_catalogue_order(task: Task) -> None:
-    spec = spec_of(task)
-    names = [name for name, _value in spec.rows]
+    names = [field for field, _value in spec_fields(task)]
     assert names[:2] == ["id", "category"]
     assert len(names) == len(set(names)) == 13
-    markup = spec_html(spec, html_highlighter(), nodes.paragraph())
-    table = BeautifulSoup(markup, "html.parser").select_one("table.cab-task-spec")
+    table = BeautifulSoup(markup_of(spec_table(task)), "html.parser").select_one("table")
     assert table is not None
     shown = [row.find("td").get_text() for row in table.select("tbody > tr")]  # type: ignore[union-attr]
     assert shown == names
@@ -100,6 +107,21 @@ def test_every_field_is_a_row_in_the_catalogue_order(task: Task) -> None:
 @settings(max_examples=60, deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")))
 def test_any_value_reads_the_same_in_both_writers(task: Task, value: str) -> None:
-    spec = spec_of(hostile_task(task, value))
-    markup = spec_html(spec, html_highlighter(), nodes.paragraph())
-    assert html_rows(markup) == generic_rows(spec_table(spec))
+    table = spec_table(hostile_task(task, value))
+    assert html_rows(markup_of(table)) == generic_rows(generic_table(table))
+
+
+def test_a_link_is_a_real_cross_reference_between_fragments() -> None:
+    table = DataTable("Tasks", ("Task",), (100,), ("cab-prose",), ((words(Link("a/b", "t/a/b")),),))
+    written = table_nodes(table, nodes.paragraph())
+    assert [type(node) for node in written] == [nodes.raw, nodes.inline, nodes.raw]
+    (xref,) = written[1].children
+    assert isinstance(xref, addnodes.pending_xref)
+    assert (xref["refdomain"], xref["reftype"], xref["reftarget"]) == ("std", "doc", "/t/a/b")
+    assert xref.astext() == "a/b"
+    # the generic tree links the same way
+    (generic,) = generic_table(table).findall(addnodes.pending_xref)
+    assert generic["reftarget"] == "/t/a/b"
+    # the fragments around the link are the table's own markup, cut at the link
+    markup = written[0].astext() + "LINK" + written[2].astext()
+    assert html_rows(markup) == ["LINK"]

@@ -1,0 +1,204 @@
+"""Data tables: one builder-neutral description, written as finished HTML or as docutils nodes.
+
+A directive that shows a table of data (a task's spec, the task catalogue, the reference) builds
+a :class:`DataTable` (caption, header, rows of cells, each cell a few :data:`Block` values made of
+:data:`Inline` parts) and returns it in one pending :class:`data_table` node. Nothing in it is
+builder-specific, so the pickled doctree is the same for every builder. Post-transforms write it:
+
+* HTML formats (html, dirhtml, singlehtml, epub): :mod:`sphinxcontrib_cab.html` writes the table
+  Sphinx would write for the generic tree, as ``raw`` HTML (the search index reads the words of
+  raw HTML), with a real ``pending_xref`` for each :class:`Link`, resolved like any other;
+* every other builder: :class:`ExpandDataTables` replaces the node with the generic tree::
+
+      table.cab-table.<classes>                 (smart quotes off: the data is shown as recorded)
+        title                                   (the caption)
+        tgroup > colspec*
+               > thead > row > entry*           (entry > paragraph: the header)
+               > tbody > row*  > entry*         (paragraph | literal_block | bullet_list, each)
+
+Why: Sphinx's transforms, the pickled doctree and each copy of it walk every node, and tables of
+data are most of the nodes a cab page has. Measured in ``bench/``, the docs site's 25 task specs
+as generic nodes were the largest single cost of its build, more than loading the data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from .keys import MISSING_MARK
+from .render import table_frame, text_node, value_literal, visible_text, without_smartquotes
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+
+# -- parts ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """Prose (from data or code); hidden characters are shown as escapes when written."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """One value, written as a literal (see :func:`~sphinxcontrib_cab.render.literal_word`)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Missing:
+    """The missing mark, and why nothing is shown (when the table does not say it elsewhere)."""
+
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """``label`` (a literal) linking to the document ``docname`` (absolute, without suffix)."""
+
+    label: str
+    docname: str
+
+
+Inline: TypeAlias = "Words | Value | Missing | Link"
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    parts: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Script:
+    """A code block: tab and newline kept, any other hidden character shown as an escape."""
+
+    text: str
+    language: str
+    classes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Items:
+    """A bullet list of one-paragraph items."""
+
+    items: tuple[Paragraph, ...]
+    classes: tuple[str, ...] = ()
+
+
+Block: TypeAlias = "Paragraph | Script | Items"
+Cell: TypeAlias = "tuple[Block, ...]"
+
+
+@dataclass(frozen=True, slots=True)
+class DataTable:
+    """Everything one table shows, for any builder."""
+
+    caption: str
+    header: tuple[str, ...]
+    widths: tuple[int, ...]
+    """Relative column widths (the text builder reads them as characters)."""
+    classes: tuple[str, ...]
+    """Classes after ``cab-table``."""
+    rows: tuple[tuple[Cell, ...], ...]
+
+
+def words(*parts: Inline) -> Cell:
+    """A cell holding one paragraph."""
+    return (Paragraph(parts),)
+
+
+def pending_table(table: DataTable) -> data_table:
+    return data_table(table=table)
+
+
+class data_table(nodes.General, nodes.Element):
+    """Pending table; attribute ``table`` holds the :class:`DataTable`."""
+
+
+# -- the generic tree -----------------------------------------------------------------------------
+
+
+def inline_nodes(part: Inline) -> list[nodes.Node]:
+    if isinstance(part, Value):
+        return [value_literal(part.text)]
+    if isinstance(part, Words):
+        return [text_node(part.text)]
+    if isinstance(part, Link):
+        return [
+            addnodes.pending_xref(
+                "",
+                value_literal(part.label),
+                refdomain="std",
+                reftype="doc",
+                reftarget=f"/{part.docname}",
+                refexplicit=True,
+                refwarn=True,
+            )
+        ]
+    mark: list[nodes.Node] = [nodes.inline(MISSING_MARK, MISSING_MARK, classes=["cab-missing"])]
+    if part.reason:
+        mark.append(nodes.inline("", f" ({part.reason})", classes=["cab-missing-note"]))
+    return mark
+
+
+def paragraph_node(paragraph: Paragraph) -> nodes.paragraph:
+    node = nodes.paragraph()
+    for part in paragraph.parts:
+        node.extend(inline_nodes(part))
+    return node
+
+
+def block_node(block: Block) -> nodes.Element:
+    """The docutils node of one block."""
+    if isinstance(block, Paragraph):
+        return paragraph_node(block)
+    if isinstance(block, Script):
+        script = visible_text(block.text)
+        return nodes.literal_block(
+            script, script, language=block.language, classes=list(block.classes)
+        )
+    items = nodes.bullet_list(classes=list(block.classes))
+    for item in block.items:
+        items += nodes.list_item("", paragraph_node(item))
+    return items
+
+
+def generic_table(table: DataTable) -> nodes.table:
+    """The generic tree of ``table`` (see the module doc)."""
+    result, body = table_frame(table.caption, table.header, table.widths, table.classes)
+    for cells in table.rows:
+        body += nodes.row(
+            "", *(nodes.entry("", *(block_node(block) for block in cell)) for cell in cells)
+        )
+    return without_smartquotes(result)
+
+
+class ExpandDataTables(SphinxPostTransform):
+    """Replaces each pending :class:`data_table` left after the HTML step by its generic tree."""
+
+    default_priority = 6  # after the HTML step (5), before reference resolution (10)
+
+    def run(self, **kwargs: Any) -> None:
+        for node in list(self.document.findall(data_table)):
+            table = generic_table(node["table"])
+            table.source, table.line = node.source, node.line
+            node.replace_self(table)
+
+
+def _skip(self: object, node: nodes.Node) -> None:
+    raise nodes.SkipNode
+
+
+def setup_tables(app: Sphinx) -> None:
+    skip = (_skip, None)
+    app.add_node(data_table, html=skip, text=skip, latex=skip, man=skip, texinfo=skip)
+    app.add_post_transform(ExpandDataTables)
