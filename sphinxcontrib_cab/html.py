@@ -163,8 +163,8 @@ class _RowWriter:
     page loads. Both would otherwise repeat per row and weigh about a third of the page.
     """
 
-    def __init__(self, board: Board) -> None:
-        self.board = board
+    def __init__(self, command: str) -> None:
+        self.command = command
         self.esc = _Escaper()
 
     def row(self, row: BoardRow) -> str:
@@ -191,7 +191,7 @@ class _RowWriter:
 
     def popover(self, key: CellKey) -> str:
         try:
-            command = reproduce_command(key, self.board.command)
+            command = reproduce_command(key, self.command)
         except UnreproducibleValue as error:
             return (
                 '<td><details class="cab-popover"><summary title="Provenance"></summary>'
@@ -219,9 +219,20 @@ def _value_list(key: CellKey, esc: _Escaper) -> str:
     return '<dl class="cab-key-values simple">' + "".join(items) + "</dl>"
 
 
+@functools.lru_cache(maxsize=8)
+def _writer(command: str) -> _RowWriter:
+    return _RowWriter(command)
+
+
+@functools.lru_cache(maxsize=16384)
+def row_markup(row: BoardRow, command: str) -> str:
+    """The ``<tr>`` of ``row``, kept: a cell shown on several boards (the full leaderboard and
+    its task's page) is written once."""
+    return _writer(command).row(row)
+
+
 def board_html(board: Board) -> str:
     """The complete markup of one leaderboard (see the module doc)."""
-    writer = _RowWriter(board)
     caption = text(board.caption)
     table_classes = " ".join(["cab-table", "cab-leaderboard", *column_classes(board)])
     parts = [
@@ -232,7 +243,7 @@ def board_html(board: Board) -> str:
         _header(board),
         "<tbody>\n",
     ]
-    parts.extend(writer.row(row) for row in board.rows)
+    parts.extend(row_markup(row, board.command) for row in board.rows)
     parts.append("</tbody></table></div>")
     legend = legend_text(board)
     if legend:

@@ -13,12 +13,14 @@ import math
 import operator
 from array import array
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .keys import KEY_FIELD_NAMES, PROVENANCE_FIELDS
 
+ViewT = TypeVar("ViewT")
+
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Hashable, Mapping
     from pathlib import Path
 
     from .models import Exploit, Meta, Task
@@ -348,6 +350,17 @@ class Snapshot:
     """Every file read, for ``env.note_dependency``."""
     _task_index: dict[str, Task] = field(default_factory=dict, repr=False)
     _cell_index: dict[CellKey, int] = field(default_factory=dict, repr=False)
+    _views: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def view(self, key: Hashable, make: Callable[[], ViewT]) -> ViewT:
+        """The view ``key`` of this snapshot (an index, formatted rows), made by ``make`` the
+        first time a page asks for it and kept: the snapshot never changes, so neither does a
+        view of it. Pages of one build share it (the task pages filter the same cells)."""
+        try:
+            found: ViewT = self._views[key]
+        except KeyError:
+            found = self._views[key] = make()
+        return found
 
     def task(self, task_id: str) -> Task | None:
         return self._task_index.get(task_id)

@@ -147,7 +147,8 @@ def _csv_from_rows(snapshot: Snapshot, rows: list[list[Any]]) -> bytes:
     buffer.write("# an empty value means the cell did not record it\n")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
-    writer.writerows([_csv_value(value) for value in row] for row in rows)
+    # the csv module writes None as an empty field and a float as its repr(), as _csv_value does
+    writer.writerows(rows)
     return buffer.getvalue().encode("utf-8")
 
 

@@ -338,13 +338,13 @@ class LeaderboardDirective(SnapshotDirective):
         return [available[name] for name in names]
 
     def _filtered_cells(self, snapshot: Snapshot) -> tuple[Cell, ...]:
-        cells = snapshot.cells
+        kept: set[int] | None = None  # positions in snapshot.cells
         for option, column in FILTERS.items():
             text = self.options.get(option)
             if text is None:
                 continue
-            values = (cell_text(c, column) for c in snapshot.cells)
-            allowed = sorted({v for v in values if v is not None})
+            positions = cell_positions(snapshot, column)
+            allowed = sorted(positions)
             asked = _comma_list(text)
             wanted = {value for value in asked if value in allowed}
             unknown = [value for value in asked if value not in allowed]
@@ -356,11 +356,29 @@ class LeaderboardDirective(SnapshotDirective):
                     f"{', '.join(allowed)} (the values in snapshot {snapshot.name}); {consequence}",
                 )
             if wanted:
-                cells = tuple(c for c in cells if cell_text(c, column) in wanted)
-        return cells
+                matching = {i for value in wanted for i in positions[value]}
+                kept = matching if kept is None else kept & matching
+        if kept is None:
+            return snapshot.cells
+        return tuple(snapshot.cells[i] for i in sorted(kept))
 
 
 # -- building the board ------------------------------------------------------------------------
+
+
+def cell_positions(snapshot: Snapshot, column: str) -> dict[str, tuple[int, ...]]:
+    """Value of ``column`` -> positions in ``snapshot.cells`` of the cells that have it (cells
+    without a value are in none); made once per snapshot, since every task page filters."""
+
+    def make() -> dict[str, tuple[int, ...]]:
+        found: dict[str, list[int]] = {}
+        for position, cell in enumerate(snapshot.cells):
+            value = cell_text(cell, column)
+            if value is not None:
+                found.setdefault(value, []).append(position)
+        return {value: tuple(positions) for value, positions in found.items()}
+
+    return snapshot.view(("cell_positions", column), make)
 
 
 def cell_text(cell: Cell, column: str) -> str | None:
@@ -455,6 +473,13 @@ class _RowBuilder:
         return BoardRow(tuple(texts), tuple(sort_values), key_values, anchor)
 
 
+def _cell_row(builder: _RowBuilder, cell: Cell, done: dict[CellKey, BoardRow]) -> BoardRow:
+    row = done.get(cell.key)
+    if row is None:
+        row = done[cell.key] = builder.row(cell)
+    return row
+
+
 def build_board(
     snapshot: Snapshot,
     cells: Sequence[Cell],
@@ -475,7 +500,16 @@ def build_board(
     items: list[Item] = list(cells) if group == "cells" else list(overview(cells))
     total = len(items)
     builder = _RowBuilder(columns, group)
-    rows = tuple(builder.row(item) for item in sort_items(items, sort, order)[:limit])
+    shown = sort_items(items, sort, order)[:limit]
+    if group == "cells":
+        # a cell's row is the same on every board with these columns (the full leaderboard and
+        # each task page show the same cells): format it once
+        done: dict[CellKey, BoardRow] = snapshot.view(
+            ("board_rows", tuple(column.name for column in columns)), dict
+        )
+        rows = tuple(_cell_row(builder, item, done) for item in shown)  # type: ignore[arg-type]
+    else:
+        rows = tuple(builder.row(item) for item in shown)
     missing_fields = [
         field.name
         for index, field in enumerate(KEY_FIELDS)
