@@ -75,7 +75,7 @@ class Settings:
     def make(cls, quick: bool) -> Settings:
         if quick:
             return cls(True, 2, 3, 2, (10_000, 100_000), 10_000, 3, 1)
-        return cls(False, 4, 7, 3, (10_000, 100_000, 1_000_000), 10_000, 11, 3)
+        return cls(False, 7, 7, 3, (10_000, 100_000, 1_000_000), 10_000, 11, 3)
 
 
 @dataclass
