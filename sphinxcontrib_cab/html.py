@@ -370,11 +370,12 @@ class _TableWriter:
         classes = " ".join(("cab-table", *table.classes, "docutils", "align-default"))
         self.markup.append(
             f'<table class="{attr(classes)}">\n'
-            f'<caption><span class="caption-text">{text(table.caption)}</span></caption>\n'
+            f'<caption><span class="caption-text">{text(visible_text(table.caption))}</span>'
+            "</caption>\n"
             '<thead>\n<tr class="row-odd">'
         )
         self.markup.extend(
-            f'<th class="head"><p>{text(label)}</p></th>\n' for label in table.header
+            f'<th class="head"><p>{text(visible_text(label))}</p></th>\n' for label in table.header
         )
         self.markup.append("</tr>\n</thead>\n<tbody>\n")
         for number, cells in enumerate(table.rows):

@@ -100,7 +100,8 @@ Cell: TypeAlias = "tuple[Block, ...]"
 
 @dataclass(frozen=True, slots=True)
 class DataTable:
-    """Everything one table shows, for any builder."""
+    """Everything one table shows, for any builder. Every string may come from data: both
+    writers show hidden characters as escapes and escape what their format needs."""
 
     caption: str
     header: tuple[str, ...]
@@ -174,7 +175,12 @@ def block_node(block: Block) -> nodes.Element:
 
 def generic_table(table: DataTable) -> nodes.table:
     """The generic tree of ``table`` (see the module doc)."""
-    result, body = table_frame(table.caption, table.header, table.widths, table.classes)
+    result, body = table_frame(
+        visible_text(table.caption),
+        [visible_text(label) for label in table.header],
+        table.widths,
+        table.classes,
+    )
     for cells in table.rows:
         body += nodes.row(
             "", *(nodes.entry("", *(block_node(block) for block in cell)) for cell in cells)

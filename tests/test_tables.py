@@ -21,7 +21,7 @@ from sphinxcontrib_cab.directives.task import spec_fields, spec_table
 from sphinxcontrib_cab.html import table_nodes
 from sphinxcontrib_cab.loader import load_snapshot
 from sphinxcontrib_cab.snapshot import SourcePaths
-from sphinxcontrib_cab.tables import DataTable, Link, generic_table, words
+from sphinxcontrib_cab.tables import DataTable, Link, Value, generic_table, words
 
 if TYPE_CHECKING:
     from sphinxcontrib_cab.models import Task
@@ -125,3 +125,18 @@ def test_a_link_is_a_real_cross_reference_between_fragments() -> None:
     # the fragments around the link are the table's own markup, cut at the link
     markup = written[0].astext() + "LINK" + written[2].astext()
     assert html_rows(markup) == ["LINK"]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_caption_and_header_from_data_are_escaped_alike(value: str) -> None:
+    table = DataTable(
+        value, (value, "Value"), (50, 50), ("cab-prose",), ((words(Value("x")),) * 2,)
+    )
+    page = BeautifulSoup(markup_of(table), "html.parser")
+    generic = generic_table(table)
+    assert page.find("script") is None
+    assert page.select_one("caption").get_text() == generic[0].astext()  # type: ignore[union-attr]
+    header = [squeezed(th.get_text()) for th in page.select("thead th")]
+    thead = next(generic.findall(nodes.thead))
+    assert header == [squeezed(entry.astext()) for entry in thead.findall(nodes.entry)]
+    assert "\u202e" not in markup_of(table) and "\u202e" not in generic.astext()

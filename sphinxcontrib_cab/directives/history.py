@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, ClassVar
 from docutils.parsers.rst import directives
 
 from ..keys import KEY_FIELD_NAMES, PROVENANCE_FIELDS
-from ..render import SnapshotDirective, format_count, visible_text
+from ..render import SnapshotDirective, format_count
 from ..tables import (
     Cell,
     DataTable,
@@ -83,7 +83,7 @@ def field_timeline(snapshot: Snapshot, meta: Meta) -> DataTable:
     introduced = {name: introduced[name] for name in shown}
     header = (
         "Field",
-        *(visible_text(f"v{entry.version}") for entry in versions),
+        *(f"v{entry.version}" for entry in versions),
         "Cells without it",
     )
     rows = []

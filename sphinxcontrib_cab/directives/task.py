@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 
-from ..render import SnapshotDirective, format_count, text_node, visible_text
+from ..render import SnapshotDirective, format_count, text_node
 from ..tables import (
     Block,
     DataTable,
@@ -108,7 +108,7 @@ def spec_table(task: Task) -> DataTable:
     """``table.cab-task-spec``: caption "Spec of task <id>", one row per field of the spec (the
     field name as a literal, then its value)."""
     return DataTable(
-        caption=visible_text(f"Spec of task {task.id}"),
+        caption=f"Spec of task {task.id}",
         header=("Field", "Value"),
         widths=(22, 78),
         classes=("cab-prose", "cab-task-spec"),
