@@ -7,8 +7,8 @@ It
 * replaces each pending :class:`~sphinxcontrib_cab.directives.leaderboard.leaderboard` by a
   :class:`cab_html` node holding the finished, escaped markup of the table (written below);
 * replaces each pending :class:`~sphinxcontrib_cab.tables.data_table` by the table Sphinx would
-  write for its generic tree, as ``raw`` HTML (:func:`table_nodes`); ``raw`` because the search
-  index reads the words of raw HTML, and a task's summary should be found;
+  write for its generic tree, as finished HTML, followed by its words in a node only the search
+  index reads (:func:`table_nodes`), so a task's summary is still found;
 * adds a :class:`cab_copy_button` after each key value and each reproduce command of every other
   ``container.cab-cell-provenance`` (the ``cab-provenance`` directive's cell, for example).
 
@@ -66,6 +66,12 @@ starts with (or the text itself), which ``cab.js`` reads; a per-cell copy would 
 
 class cab_html(nodes.General, nodes.Element):
     """Finished HTML (attribute ``html``), written as is by the HTML translator only."""
+
+
+class cab_search_text(nodes.General, nodes.TextElement):
+    """The plain text of a table written as :class:`cab_html`, for the search index only: no
+    writer outputs it. (Sphinx would index ``raw`` HTML too, but with its tags stripped by regular
+    expressions, so ``&amp;`` in a command became the search term "amp".)"""
 
 
 class cab_copy_button(nodes.Inline, nodes.Element):
@@ -313,26 +319,31 @@ def html_highlighter() -> PygmentsBridge:
 
 class _TableWriter:
     """Writes one :class:`~sphinxcontrib_cab.tables.DataTable` as Sphinx would write its generic
-    tree (without the caption's permalink): ``raw`` HTML fragments, and between them a real
-    ``pending_xref`` (in an ``inline``) for each link, so links resolve like any other."""
+    tree (without the caption's permalink): :class:`cab_html` fragments, between them a real
+    ``pending_xref`` (in an ``inline``) for each link, so links resolve like any other, and at
+    the end the table's words in a :class:`cab_search_text` for the search index."""
 
     def __init__(self, location: nodes.Node) -> None:
         self.location = location
         self.markup: list[str] = []
+        self.words: list[str] = []
         self.written: list[nodes.Node] = []
 
     def flush(self) -> None:
         if self.markup:
-            raw = nodes.raw("", "".join(self.markup), format="html")
-            raw.source, raw.line = self.location.source, self.location.line
-            self.written.append(raw)
+            fragment = cab_html(html="".join(self.markup))
+            fragment.source, fragment.line = self.location.source, self.location.line
+            self.written.append(fragment)
             self.markup = []
 
     def inline(self, part: Inline) -> None:
         if isinstance(part, Value):
             self.markup.append(code(part.text))
+            self.words.append(literal_word(part.text)[0])
         elif isinstance(part, Words):
-            self.markup.append(text(visible_text(part.text)))
+            shown = visible_text(part.text)
+            self.markup.append(text(shown))
+            self.words.append(shown)
         elif isinstance(part, Link):
             self.flush()
             self.written.append(nodes.inline("", "", *inline_nodes(part)))
@@ -340,6 +351,7 @@ class _TableWriter:
             self.markup.append(f'<span class="cab-missing">{MISSING_MARK}</span>')
             if part.reason:
                 self.markup.append(f'<span class="cab-missing-note"> ({text(part.reason)})</span>')
+                self.words.append(part.reason)
 
     def paragraph(self, paragraph: Paragraph) -> None:
         self.markup.append("<p>")
@@ -360,9 +372,11 @@ class _TableWriter:
         else:
             # tab and newline stay, any other hidden character is shown as an escape; Pygments
             # escapes the markup characters
+            script = visible_text(block.text)
             highlighted = html_highlighter().highlight_block(
-                visible_text(block.text), block.language, location=self.location
+                script, block.language, location=self.location
             )
+            self.words.append(script)
             classes = " ".join((*block.classes, f"highlight-{block.language}", "notranslate"))
             self.markup.append(f'<div class="{attr(classes)}">{highlighted}</div>\n')
 
@@ -388,11 +402,14 @@ class _TableWriter:
             self.markup.append("</tr>\n")
         self.markup.append("</tbody>\n</table>\n")
         self.flush()
+        shown = [visible_text(table.caption), *map(visible_text, table.header), *self.words]
+        self.written.append(cab_search_text("", "\n".join(shown)))
         return self.written
 
 
 def table_nodes(table: DataTable, location: nodes.Node) -> list[nodes.Node]:
-    """``table`` as finished HTML: ``raw`` fragments, and a ``pending_xref`` per link."""
+    """``table`` as finished HTML: :class:`cab_html` fragments, a ``pending_xref`` per link,
+    then its words for the search index."""
     return _TableWriter(location).table(table)
 
 
@@ -420,7 +437,6 @@ class HtmlStructure(SphinxPostTransform):
             replacement.source, replacement.line = node.source, node.line
             node.replace_self(replacement)
         for table in tables:
-            # raw, not cab_html: the search index reads the words of raw HTML
             table.replace_self(table_nodes(table["table"], table))
 
 
@@ -446,6 +462,7 @@ def setup_html(app: Sphinx) -> None:
     app.add_node(
         cab_html, html=(visit_cab_html, None), text=skip, latex=skip, man=skip, texinfo=skip
     )
+    app.add_node(cab_search_text, html=skip, text=skip, latex=skip, man=skip, texinfo=skip)
     app.add_node(
         cab_copy_button,
         html=(visit_copy_button, None),

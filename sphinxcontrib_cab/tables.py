@@ -6,8 +6,9 @@ a :class:`DataTable` (caption, header, rows of cells, each cell a few :data:`Blo
 builder-specific, so the pickled doctree is the same for every builder. Post-transforms write it:
 
 * HTML formats (html, dirhtml, singlehtml, epub): :mod:`sphinxcontrib_cab.html` writes the table
-  Sphinx would write for the generic tree, as ``raw`` HTML (the search index reads the words of
-  raw HTML), with a real ``pending_xref`` for each :class:`Link`, resolved like any other;
+  Sphinx would write for the generic tree as finished HTML, with a real ``pending_xref`` for
+  each :class:`Link` (resolved like any other) and the table's words in a node only the search
+  index reads;
 * every other builder: :class:`ExpandDataTables` replaces the node with the generic tree::
 
       table.cab-table.<classes>                 (smart quotes off: the data is shown as recorded)

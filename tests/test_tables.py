@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from sphinx import addnodes
 
 from sphinxcontrib_cab.directives.task import spec_fields, spec_table
-from sphinxcontrib_cab.html import table_nodes
+from sphinxcontrib_cab.html import cab_html, cab_search_text, table_nodes
 from sphinxcontrib_cab.loader import load_snapshot
 from sphinxcontrib_cab.snapshot import SourcePaths
 from sphinxcontrib_cab.tables import DataTable, Link, Value, generic_table, words
@@ -66,8 +66,8 @@ def squeezed(text: str) -> str:
 
 def markup_of(table: DataTable) -> str:
     written = table_nodes(table, nodes.paragraph())
-    assert [type(node) for node in written] == [nodes.raw]  # no link: one fragment
-    return written[0].astext()
+    assert [type(node) for node in written] == [cab_html, cab_search_text]  # no link: one fragment
+    return str(written[0]["html"])
 
 
 def html_rows(markup: str) -> list[str]:
@@ -114,7 +114,7 @@ def test_any_value_reads_the_same_in_both_writers(task: Task, value: str) -> Non
 def test_a_link_is_a_real_cross_reference_between_fragments() -> None:
     table = DataTable("Tasks", ("Task",), (100,), ("cab-prose",), ((words(Link("a/b", "t/a/b")),),))
     written = table_nodes(table, nodes.paragraph())
-    assert [type(node) for node in written] == [nodes.raw, nodes.inline, nodes.raw]
+    assert [type(node) for node in written] == [cab_html, nodes.inline, cab_html, cab_search_text]
     (xref,) = written[1].children
     assert isinstance(xref, addnodes.pending_xref)
     assert (xref["refdomain"], xref["reftype"], xref["reftarget"]) == ("std", "doc", "/t/a/b")
@@ -123,7 +123,7 @@ def test_a_link_is_a_real_cross_reference_between_fragments() -> None:
     (generic,) = generic_table(table).findall(addnodes.pending_xref)
     assert generic["reftarget"] == "/t/a/b"
     # the fragments around the link are the table's own markup, cut at the link
-    markup = written[0].astext() + "LINK" + written[2].astext()
+    markup = written[0]["html"] + "LINK" + written[2]["html"]
     assert html_rows(markup) == ["LINK"]
 
 
@@ -140,3 +140,11 @@ def test_caption_and_header_from_data_are_escaped_alike(value: str) -> None:
     thead = next(generic.findall(nodes.thead))
     assert header == [squeezed(entry.astext()) for entry in thead.findall(nodes.entry)]
     assert "\u202e" not in markup_of(table) and "\u202e" not in generic.astext()
+
+
+def test_the_search_index_gets_the_words_not_the_markup(task: Task) -> None:
+    table = spec_table(hostile_task(task, "a && b <c>"))
+    (search,) = [n for n in table_nodes(table, nodes.paragraph()) if isinstance(n, cab_search_text)]
+    words = search.astext()
+    assert "a && b <c>" in words and task.id in words and "Spec of task" in words
+    assert "&amp;" not in words and "<p>" not in words and "span" not in words
