@@ -71,6 +71,15 @@ def build(src: str, out: str, doctrees: str, builder: str, jobs: int) -> dict[st
     }
 
 
+def _quiet_html_app(src: str, out: str, doctrees: str, **options: Any) -> Any:
+    """A Sphinx HTML application whose status and warnings go nowhere (the measured builds)."""
+    from sphinx.application import Sphinx
+
+    return Sphinx(
+        src, src, out, doctrees, "html", status=io.StringIO(), warning=io.StringIO(), **options
+    )
+
+
 ATTRIBUTION_PARTS = ("setup", "data", "directives", "post_transforms", "other_handlers")
 """The buckets of cab's own time in :func:`attribute_build`, in the order the report shows."""
 
@@ -172,16 +181,7 @@ def attribute_build(src: str, out: str, doctrees: str) -> dict[str, Any]:
     gc.callbacks.append(on_collection)
     started = time.perf_counter()
     try:
-        app = Sphinx(
-            src,
-            src,
-            out,
-            doctrees,
-            "html",
-            status=io.StringIO(),
-            warning=io.StringIO(),
-            freshenv=True,
-        )
+        app = _quiet_html_app(src, out, doctrees, freshenv=True)
         app.build()
     finally:
         gc.callbacks.remove(on_collection)
@@ -297,23 +297,12 @@ def _short(filename: str) -> str:
 
 def profile_build(src: str, out: str, doctrees: str, fresh: bool) -> dict[str, Any]:
     """A serial HTML build under cProfile (clean, or a rebuild); the hot spots in and below cab."""
-    from sphinx.application import Sphinx
     from sphinx.util.console import nocolor
 
     nocolor()
     profile = cProfile.Profile()
     profile.enable()
-    app = Sphinx(
-        src,
-        src,
-        out,
-        doctrees,
-        "html",
-        status=io.StringIO(),
-        warning=io.StringIO(),
-        freshenv=fresh,
-        keep_going=True,
-    )
+    app = _quiet_html_app(src, out, doctrees, freshenv=fresh, keep_going=True)
     app.build()
     profile.disable()
     return {"seconds": 0.0, **_hot_spots(profile, 15)}
