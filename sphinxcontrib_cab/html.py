@@ -1,4 +1,4 @@
-"""The HTML-only step: leaderboards (popovers, copy buttons, sort attributes) and task specs.
+"""The HTML-only step: leaderboards (popovers, copy buttons, sort attributes) and data tables.
 
 :class:`HtmlStructure` is a :class:`~sphinx.transforms.post_transforms.SphinxPostTransform` with
 ``formats = ("html",)``, so html, dirhtml, singlehtml and epub get it and no other builder does.
@@ -47,7 +47,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from .directives.leaderboard import Board, BoardRow, leaderboard, legend_text
 from .keys import KEY_FIELDS, MISSING_MARK
-from .render import literal_word, value_literal, visible_text
+from .render import SKIP, literal_word, value_literal, visible_text
 from .reproduce import UnreproducibleValue, reproduce_command
 from .tables import DataTable, Items, Link, Paragraph, Value, Words, data_table, inline_nodes
 
@@ -293,11 +293,10 @@ def add_copy_buttons(container: nodes.container) -> None:
 _WORDS_AND_SPACES = re.compile(r"\S+| +")
 
 
-def code(value: str) -> str:
-    """A value as Sphinx writes an inline literal: each word in a ``span.pre`` (no line break
-    inside it), breaks allowed between words; ``cab-escaped`` when hidden characters were
-    escaped (:func:`~sphinxcontrib_cab.render.literal_word`)."""
-    word, escaped = literal_word(value)
+def code(word: str, escaped: bool) -> str:
+    """A literal (see :func:`~sphinxcontrib_cab.render.literal_word`) as Sphinx writes one:
+    each word in a ``span.pre`` (no line break inside it), breaks allowed between words;
+    ``cab-escaped`` when hidden characters were escaped."""
     classes = "docutils literal notranslate" + (" cab-escaped" if escaped else "")
     parts = []
     for token in _WORDS_AND_SPACES.findall(word):
@@ -338,8 +337,9 @@ class _TableWriter:
 
     def inline(self, part: Inline) -> None:
         if isinstance(part, Value):
-            self.markup.append(code(part.text))
-            self.words.append(literal_word(part.text)[0])
+            word, escaped = literal_word(part.text)
+            self.markup.append(code(word, escaped))
+            self.words.append(word)
         elif isinstance(part, Words):
             shown = visible_text(part.text)
             self.markup.append(text(shown))
@@ -453,12 +453,8 @@ def visit_copy_button(self: HTML5Translator, node: cab_copy_button) -> None:
     raise nodes.SkipNode
 
 
-def _skip(self: object, node: nodes.Node) -> None:
-    raise nodes.SkipNode
-
-
 def setup_html(app: Sphinx) -> None:
-    skip = (_skip, None)
+    skip = SKIP
     app.add_node(
         cab_html, html=(visit_cab_html, None), text=skip, latex=skip, man=skip, texinfo=skip
     )

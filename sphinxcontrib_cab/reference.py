@@ -23,7 +23,18 @@ from .aggregate import DEFINITIONS
 from .config import CONFIG_CHOICES, CONFIG_VALUES
 from .keys import KEY_FIELDS
 from .render import checked_choice
-from .tables import Cell, DataTable, Inline, Value, Words, data_table, pending_table, words
+from .tables import (
+    Cell,
+    DataTable,
+    Inline,
+    Paragraph,
+    Value,
+    Words,
+    data_table,
+    paragraph_node,
+    pending_table,
+    words,
+)
 from .vocabulary import SCHEMA_NAMES
 from .warnings_ import Subtype, warn
 
@@ -62,23 +73,10 @@ _CONVERTERS: dict[Any, str] = {
 # -- text helpers ------------------------------------------------------------------------------
 
 
-def inline_nodes(text: str) -> list[nodes.Node]:
-    """Plain text with ``literal`` nodes for ````code````, `code` and ``:role:`target```."""
-    result: list[nodes.Node] = []
-    position = 0
-    for match in _INLINE.finditer(text):
-        if match.start() > position:
-            result.append(nodes.Text(text[position : match.start()]))
-        code = next(group for group in match.groups() if group is not None)
-        result.append(nodes.literal(code, code))
-        position = match.end()
-    if position < len(text):
-        result.append(nodes.Text(text[position:]))
-    return result
-
-
 def paragraph(text: str) -> nodes.paragraph:
-    return nodes.paragraph("", "", *inline_nodes(" ".join(text.split())))
+    """Prose (whitespace squeezed) with ``literal`` nodes for ````code````, `code` and
+    ``:role:`target```."""
+    return paragraph_node(Paragraph(inline_parts(" ".join(text.split()))))
 
 
 def doc_paragraphs(obj: object) -> list[nodes.paragraph]:
@@ -95,7 +93,8 @@ def doc_paragraphs(obj: object) -> list[nodes.paragraph]:
 
 
 def inline_parts(text: str) -> tuple[Inline, ...]:
-    """:func:`inline_nodes` as table parts: words, and a value for each piece of code."""
+    """``text`` as parts: words, and a value for each piece of code (````code````, `code`,
+    ``:role:`target```)."""
     result: list[Inline] = []
     position = 0
     for match in _INLINE.finditer(text):

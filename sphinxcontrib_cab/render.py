@@ -105,6 +105,16 @@ def table_frame(
     return table, body
 
 
+def skip_node(self: object, node: nodes.Node) -> None:
+    """A visitor that writes nothing: for nodes a post-transform replaces, or that only the
+    search index reads."""
+    raise nodes.SkipNode
+
+
+SKIP = (skip_node, None)
+"""``(visit, depart)`` for :meth:`~sphinx.application.Sphinx.add_node` that writes nothing."""
+
+
 def without_smartquotes(node: ElementT) -> ElementT:
     """Mark ``node`` so Sphinx's SmartQuotes leaves the text inside it alone: on data prose it
     would curl quotes and drop the backslash of ``\\\\`` and ``\\"``, so the page would not

@@ -32,7 +32,14 @@ from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from .keys import MISSING_MARK
-from .render import table_frame, text_node, value_literal, visible_text, without_smartquotes
+from .render import (
+    SKIP,
+    table_frame,
+    text_node,
+    value_literal,
+    visible_text,
+    without_smartquotes,
+)
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -201,11 +208,7 @@ class ExpandDataTables(SphinxPostTransform):
             node.replace_self(table)
 
 
-def _skip(self: object, node: nodes.Node) -> None:
-    raise nodes.SkipNode
-
-
 def setup_tables(app: Sphinx) -> None:
-    skip = (_skip, None)
+    skip = SKIP
     app.add_node(data_table, html=skip, text=skip, latex=skip, man=skip, texinfo=skip)
     app.add_post_transform(ExpandDataTables)

@@ -39,6 +39,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from ..keys import FIELD_BY_NAME, KEY_FIELDS, MISSING_MARK
 from ..render import (
+    SKIP,
     SnapshotDirective,
     format_count,
     format_estimate,
@@ -346,8 +347,8 @@ class LeaderboardDirective(SnapshotDirective):
             positions = cell_positions(snapshot, column)
             allowed = sorted(positions)
             asked = _comma_list(text)
-            wanted = {value for value in asked if value in allowed}
-            unknown = [value for value in asked if value not in allowed]
+            wanted = {value for value in asked if value in positions}
+            unknown = [value for value in asked if value not in positions]
             if unknown or not wanted:
                 consequence = "leaving it out" if wanted else "not filtering on it"
                 self._warn(
@@ -719,13 +720,9 @@ class ExpandLeaderboardsForText(ExpandLeaderboards):
     inline = False
 
 
-def _skip(self: object, node: nodes.Node) -> None:
-    raise nodes.SkipNode
-
-
 def setup(app: Sphinx) -> None:
     app.add_directive("cab-leaderboard", LeaderboardDirective)
-    skip = (_skip, None)
+    skip = SKIP
     app.add_node(leaderboard, html=skip, text=skip, latex=skip, man=skip, texinfo=skip)
     app.add_post_transform(ExpandLeaderboardsForText)
     app.add_post_transform(ExpandLeaderboards)

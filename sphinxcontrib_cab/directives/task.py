@@ -35,6 +35,7 @@ from ..tables import (
 )
 from ..vocabulary import CATEGORIES
 from ..warnings_ import Subtype, warn
+from .leaderboard import cell_positions
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -140,7 +141,7 @@ class TaskDirective(SnapshotDirective):
                 self.get_location(),
             )
             return []
-        cells = sum(1 for cell in snapshot.cells if cell.key.task == task_id)
+        cells = len(cell_positions(snapshot, "task").get(task_id, ()))
         summary = nodes.paragraph(classes=["cab-task-cells"])
         summary += text_node(
             f"Snapshot {snapshot.name} holds {format_count(cells)} "
@@ -173,9 +174,7 @@ class TaskIndexDirective(SnapshotDirective):
         snapshot = self.load_snapshot()
         if snapshot is None:
             return self.unavailable()
-        cells_per_task: dict[str, int] = {}
-        for cell in snapshot.cells:
-            cells_per_task[cell.key.task] = cells_per_task.get(cell.key.task, 0) + 1
+        cells_of = cell_positions(snapshot, "task")
         result: list[nodes.Node] = []
         for category in snapshot.categories:
             if wanted not in ("all", category):
@@ -186,7 +185,7 @@ class TaskIndexDirective(SnapshotDirective):
                     words(self._task_label(task)),
                     words(Words(task.language)),
                     words(Value(task.task_added_date.isoformat())),
-                    words(Words(format_count(cells_per_task.get(task.id, 0)))),
+                    words(Words(format_count(len(cells_of.get(task.id, ()))))),
                     words(Words(task.summary)),
                 )
                 for task in tasks
