@@ -308,9 +308,11 @@ def code(word: str, escaped: bool) -> str:
 
 
 @functools.cache
+@functools.cache
 def html_highlighter() -> PygmentsBridge:
     """Pygments for code blocks in finished HTML. Its markup (CSS classes, not colours) is what
-    the HTML builder's own highlighter writes; the builder's stylesheet colours both."""
+    the HTML builder's own highlighter writes; the builder's stylesheet colours both. One per
+    process: building its formatter renders a whole stylesheet, and nothing in it changes."""
     from sphinx.highlighting import PygmentsBridge
 
     return PygmentsBridge("html")
