@@ -102,9 +102,30 @@ def _machine(results: dict[str, Any]) -> list[str]:
     ]
 
 
+def _spread(target: dict[str, Any]) -> str:
+    spread = target.get("spread")
+    if not spread:
+        return "-"
+    return f"{spread[0]:.2f}x to {spread[1]:.2f}x"
+
+
+def _verdict(target: dict[str, Any]) -> str:
+    mark = _mark(target["met"])
+    if target.get("settled") is False:
+        return f"{mark}, unsettled"
+    return mark
+
+
 def _targets(results: dict[str, Any]) -> list[str]:
     rows = [
-        [t["text"], _measured(t), _x(t.get("measured_cpu")), _limit(t), _mark(t["met"])]
+        [
+            t["text"],
+            _measured(t),
+            _spread(t),
+            _x(t.get("measured_cpu")),
+            _limit(t),
+            _verdict(t),
+        ]
         for t in results["targets"]
     ]
     return [
@@ -114,7 +135,24 @@ def _targets(results: dict[str, Any]) -> list[str]:
         "from CPU time is shown next to it: the machine is shared, and CPU time is what other "
         "work on it disturbs least.",
         "",
-        *_table(["target", "measured (median)", "CPU-time ratio", "goal", "verdict"], rows),
+        "Each repetition (a round) builds or loads every compared variant back to back, so a "
+        "round's own ratio compares two runs that saw about the same load. The middle half of "
+        "those ratios (first to third quartile) shows how much one round moves against "
+        "another. A verdict is *unsettled* when its goal lies inside that middle half: the "
+        "rounds fall on both sides of the goal, and another run of the benchmark can give the "
+        "other verdict.",
+        "",
+        *_table(
+            [
+                "target",
+                "measured (median)",
+                "rounds: middle half",
+                "CPU-time ratio",
+                "goal",
+                "verdict",
+            ],
+            rows,
+        ),
     ]
 
 

@@ -123,6 +123,19 @@ class Series:
         }
 
 
+def round_ratios(a: Series, b: Series, *, inner: str | None = None) -> list[float]:
+    """Per-round ratios ``a[i] / b[i]``: wall time, or the child's own ``inner`` measure.
+
+    Every section runs its variants back to back inside each repetition (rotating the order),
+    so the two samples of one round saw about the same load on the machine.
+    """
+
+    def value(sample: Sample) -> float:
+        return sample.wall if inner is None else float(sample.result[inner])
+
+    return [value(x) / value(y) for x, y in zip(a.samples, b.samples, strict=True)]
+
+
 # --------------------------------------------------------------------------- processes
 
 
@@ -424,6 +437,12 @@ def section_site(settings: Settings, work: Path) -> dict[str, Any]:
             "noop_same_pages_cpu": ratio_cpu(noop["cab"], noop["bare-pages"]),
             "parallel_j2_over_j1": ratio(clean["cab-j2"], clean["cab"]),
         },
+        "round_ratios": {
+            "overhead": round_ratios(clean["cab"], clean["bare"]),
+            "overhead_same_pages": round_ratios(clean["cab"], clean["bare-pages"]),
+            "noop": round_ratios(noop["cab"], noop["bare"]),
+            "noop_same_pages": round_ratios(noop["cab"], noop["bare-pages"]),
+        },
     }
 
 
@@ -528,6 +547,7 @@ def section_page(settings: Settings, work: Path) -> tuple[dict[str, Any], dict[s
         "list_table_over_cab": medians["list-table"] / medians["cab"],
         "list_table_over_cab_cpu": series["list-table"].cpu_median / series["cab"].cpu_median,
         "datatemplates_over_cab": medians["datatemplates"] / medians["cab"],
+        "round_ratios": {"list_table_over_cab": round_ratios(series["list-table"], series["cab"])},
         "first_build_s": round(first.wall, 4),
     }
     weights = {name: weight(outs[name] / "html" / "index.html") for name in order}
@@ -600,6 +620,7 @@ def section_data(settings: Settings, work: Path) -> dict[str, Any]:
             "ratio": cab.inner_median() / plain.inner_median(),
             "ratio_cpu": cab.inner_median("cpu_seconds") / plain.inner_median("cpu_seconds"),
             "ratio_process": cab.median / plain.median,
+            "round_ratios": round_ratios(cab, plain, inner="seconds"),
         }
     return results
 
@@ -617,6 +638,8 @@ class Target:
     unit: str = "x"
     measured_cpu: float | None = None
     """The same ratio from CPU time, which other work on a shared machine disturbs less."""
+    rounds: tuple[float, ...] = ()
+    """The ratio of each round on its own (see :func:`round_ratios`); empty for a size or count."""
 
     @property
     def met(self) -> bool | None:
@@ -625,6 +648,24 @@ class Target:
         if self.higher_is_better:
             return self.measured >= self.limit
         return self.measured <= self.limit
+
+    @property
+    def spread(self) -> tuple[float, float] | None:
+        """The middle half of the round ratios: first to third quartile."""
+        if len(self.rounds) < 2:
+            return None
+        low, _, high = statistics.quantiles(self.rounds, n=4, method="inclusive")
+        return low, high
+
+    @property
+    def settled(self) -> bool | None:
+        """Whether the goal lies outside the middle half of the rounds. If it lies inside, as
+        many rounds fall on one side of it as on the other, and the next run of the benchmark
+        can give the other verdict."""
+        spread = self.spread
+        if spread is None or self.measured is None:
+            return None
+        return not spread[0] <= self.limit <= spread[1]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -636,6 +677,9 @@ class Target:
             "met": self.met,
             "higher_is_better": self.higher_is_better,
             "measured_cpu": self.measured_cpu,
+            "rounds": list(self.rounds),
+            "spread": None if self.spread is None else list(self.spread),
+            "settled": self.settled,
         }
 
 
@@ -660,6 +704,7 @@ def targets(results: dict[str, Any]) -> list[Target]:
             get(site, "ratios", "overhead"),
             1.3,
             measured_cpu=get(site, "ratios", "overhead_cpu"),
+            rounds=tuple(get(site, "round_ratios", "overhead") or ()),
         ),
         Target(
             "overhead_same_pages",
@@ -667,6 +712,7 @@ def targets(results: dict[str, Any]) -> list[Target]:
             get(site, "ratios", "overhead_same_pages"),
             1.3,
             measured_cpu=get(site, "ratios", "overhead_same_pages_cpu"),
+            rounds=tuple(get(site, "round_ratios", "overhead_same_pages") or ()),
         ),
         Target(
             "leaderboard",
@@ -675,6 +721,7 @@ def targets(results: dict[str, Any]) -> list[Target]:
             5.0,
             higher_is_better=True,
             measured_cpu=get(page, "list_table_over_cab_cpu"),
+            rounds=tuple(get(page, "round_ratios", "list_table_over_cab") or ()),
         ),
         Target(
             "scale_time",
@@ -682,6 +729,7 @@ def targets(results: dict[str, Any]) -> list[Target]:
             get(million, "ratio"),
             3.0,
             measured_cpu=get(million, "ratio_cpu"),
+            rounds=tuple(get(million, "round_ratios") or ()),
         ),
         Target(
             "scale_memory",
@@ -703,6 +751,7 @@ def targets(results: dict[str, Any]) -> list[Target]:
             get(site, "ratios", "noop"),
             1.1,
             measured_cpu=get(site, "ratios", "noop_cpu"),
+            rounds=tuple(get(site, "round_ratios", "noop") or ()),
         ),
         Target(
             "noop_time_same_pages",
@@ -710,6 +759,7 @@ def targets(results: dict[str, Any]) -> list[Target]:
             get(site, "ratios", "noop_same_pages"),
             1.1,
             measured_cpu=get(site, "ratios", "noop_same_pages_cpu"),
+            rounds=tuple(get(site, "round_ratios", "noop_same_pages") or ()),
         ),
         Target(
             "weight_gzip",
