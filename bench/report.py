@@ -138,9 +138,8 @@ def _targets(results: dict[str, Any]) -> list[str]:
         "Each repetition (a round) builds or loads every compared variant back to back, so a "
         "round's own ratio compares two runs that saw about the same load. The middle half of "
         "those ratios (first to third quartile) shows how much one round moves against "
-        "another. A verdict is *unsettled* when its goal lies inside that middle half: the "
-        "rounds fall on both sides of the goal, and another run of the benchmark can give the "
-        "other verdict.",
+        "another. A verdict is *unsettled* when that middle half does not lie wholly on the "
+        "verdict's side of the goal: another run of the benchmark can give the other verdict.",
         "",
         *_table(
             [

@@ -659,13 +659,18 @@ class Target:
 
     @property
     def settled(self) -> bool | None:
-        """Whether the goal lies outside the middle half of the rounds. If it lies inside, as
-        many rounds fall on one side of it as on the other, and the next run of the benchmark
-        can give the other verdict."""
+        """Whether the middle half of the rounds lies wholly on the verdict's side of the goal.
+
+        If it does not, the rounds disagree with each other or with the median about the
+        verdict, and the next run of the benchmark can give the other one."""
         spread = self.spread
-        if spread is None or self.measured is None:
+        met = self.met
+        if spread is None or met is None:
             return None
-        return not spread[0] <= self.limit <= spread[1]
+        low, high = spread
+        if self.higher_is_better:
+            return low >= self.limit if met else high < self.limit
+        return high <= self.limit if met else low > self.limit
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -40,18 +40,25 @@ def test_round_ratios_pair_the_samples_of_each_round(bench) -> None:  # type: ig
         run.round_ratios(cab, _series(run, [1.0, 1.0]))
 
 
-def test_a_goal_inside_the_middle_half_of_the_rounds_is_unsettled(bench) -> None:  # type: ignore[no-untyped-def]
+def test_a_verdict_is_settled_only_when_the_middle_half_of_the_rounds_agrees(bench) -> None:  # type: ignore[no-untyped-def]
     run, _ = bench
     rounds = (1.2, 1.25, 1.35, 1.4, 1.5)
     inside = run.Target("t", "text", 1.35, 1.3, rounds=rounds)
     assert inside.spread == pytest.approx((1.25, 1.4))
     assert inside.met is False
     assert inside.settled is False
-    below = run.Target("t", "text", 1.35, 1.1, rounds=rounds)
-    assert below.settled is True
+    assert run.Target("t", "text", 1.35, 1.1, rounds=rounds).settled is True
+    assert run.Target("t", "text", 1.35, 1.6, rounds=rounds).settled is True
+    # the medians of the two series can meet a goal that most rounds miss
+    against_the_rounds = run.Target("t", "text", 1.29, 1.3, rounds=(1.3, 1.31, 1.4, 1.46, 1.5))
+    assert against_the_rounds.met is True
+    assert against_the_rounds.settled is False
     higher_is_better = run.Target("t", "text", 5.3, 5.0, higher_is_better=True, rounds=(5.1, 5.2))
     assert higher_is_better.met is True
     assert higher_is_better.settled is True
+    straddling = run.Target("t", "text", 4.95, 5.0, higher_is_better=True, rounds=(4.8, 4.9, 5.2))
+    assert straddling.met is False
+    assert straddling.settled is False
     assert run.Target("t", "text", 0.5, 1.0, unit="GiB").settled is None
     assert run.Target("t", "text", 1.0, 1.1, rounds=(1.0,)).spread is None
 
