@@ -199,7 +199,7 @@ def attribute_build(src: str, out: str, doctrees: str) -> dict[str, Any]:
 def _source_paths(root: Path) -> Any:
     """The configured defaults of the four sources, under ``root`` (the conf.py defaults)."""
     from sphinxcontrib_cab.config import CONFIG_VALUES
-    from sphinxcontrib_cab.snapshot import SourcePaths
+    from sphinxcontrib_cab.snapshot.model import SourcePaths
 
     defaults = {value.name: value.default for value in CONFIG_VALUES}
     return SourcePaths(
@@ -213,14 +213,14 @@ def _source_paths(root: Path) -> Any:
 
 def load_snapshot_at(root: Path) -> Any:
     """The data layer's ``load_snapshot`` on the snapshot at ``root`` (default source paths)."""
-    from sphinxcontrib_cab.loader import load_snapshot
+    from sphinxcontrib_cab.snapshot.load import load_snapshot
 
     return load_snapshot(_source_paths(root))
 
 
 def load(root: str) -> dict[str, Any]:
     """Load, validate and aggregate one snapshot (cab's data layer)."""
-    import sphinxcontrib_cab.loader  # noqa: F401  (imports are not part of the timed work)
+    import sphinxcontrib_cab.snapshot.load  # noqa: F401  (imports are not part of the timed work)
 
     started, cpu = time.perf_counter(), time.process_time()
     snapshot = load_snapshot_at(Path(root))
@@ -256,7 +256,7 @@ def jsonloop(runs_dir: str) -> dict[str, Any]:
 
 def idle() -> dict[str, Any]:
     """The interpreter with cab's data layer imported and nothing loaded: the memory floor."""
-    import sphinxcontrib_cab.loader  # noqa: F401
+    import sphinxcontrib_cab.snapshot.load  # noqa: F401
 
     return {"seconds": 0.0, "peak_rss_self": _peak_rss_bytes()}
 
@@ -310,7 +310,7 @@ def profile_build(src: str, out: str, doctrees: str, fresh: bool) -> dict[str, A
 
 def profile_load(root: str) -> dict[str, Any]:
     """The data layer under cProfile."""
-    import sphinxcontrib_cab.loader  # noqa: F401
+    import sphinxcontrib_cab.snapshot.load  # noqa: F401
 
     profile = cProfile.Profile()
     profile.enable()

@@ -201,7 +201,7 @@ def generate_snapshot(rows: int) -> tuple[Path, float | None]:
     generator = REPO / "tools" / "generate_snapshot.py"
     key = _source_key(
         generator.read_bytes(),
-        (REPO / "sphinxcontrib_cab" / "models.py").read_bytes(),
+        (REPO / "sphinxcontrib_cab" / "snapshot" / "contract.py").read_bytes(),
         str(rows).encode(),
     )
     dest = CACHE / "snapshots" / f"{rows}-{key}"

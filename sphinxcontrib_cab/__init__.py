@@ -1,19 +1,22 @@
 """sphinxcontrib-cab: render CodingAgentBench snapshots into methodology documentation.
 
-``setup()`` only orchestrates: each concern registers itself from its own module.
+``setup()`` only orchestrates: each concern registers itself from its own module. Importing the
+package imports no Sphinx: :mod:`.snapshot` works without it.
 """
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
-
-from .config import register_config
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
 
-__version__ = "0.1.0"
+try:
+    __version__ = version("sphinxcontrib-cab")
+except PackageNotFoundError:  # imported from a source tree that was never installed
+    __version__ = "0+unknown"
 
 ENV_VERSION = 4
 """Bump whenever anything cab stores in the build environment changes shape."""
@@ -21,6 +24,7 @@ ENV_VERSION = 4
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     from .assets import setup_assets
+    from .config import register_config
     from .directives import setup_directives
     from .html import setup_html
     from .roles import setup_roles

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .snapshot.model import DEFAULT_EXPLOITS, DEFAULT_META, DEFAULT_RUNS, DEFAULT_TASKS
 from .warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
@@ -31,25 +32,25 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
     ),
     ConfigValue(
         "cab_runs_path",
-        "results/published",
+        DEFAULT_RUNS,
         (str,),
         "Folder of run-record ``*.jsonl`` files, relative to ``cab_snapshot_root``.",
     ),
     ConfigValue(
         "cab_tasks_path",
-        "site/src/data/tasks.json",
+        DEFAULT_TASKS,
         (str,),
         "The task catalogue, relative to ``cab_snapshot_root``.",
     ),
     ConfigValue(
         "cab_exploits_path",
-        "results/exploits/_catalog.yaml",
+        DEFAULT_EXPLOITS,
         (str,),
         "The exploit ledger, relative to ``cab_snapshot_root``.",
     ),
     ConfigValue(
         "cab_meta_path",
-        "site/src/data/meta.json",
+        DEFAULT_META,
         (str,),
         "The methodology pin, relative to ``cab_snapshot_root``.",
     ),

@@ -14,15 +14,15 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
-from .keys import FIELD_BY_NAME, KEY_FIELDS, MISSING_MARK
-from .reproduce import UnreproducibleValue, is_hidden, reproduce_command, shell_quote
+from .snapshot.keys import FIELD_BY_NAME, KEY_FIELDS, MISSING_MARK
+from .snapshot.reproduce import UnreproducibleValue, is_hidden, reproduce_command, shell_quote
 from .warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from .models import VersionEntry
-    from .snapshot import Cell, CellKey, Estimate, Snapshot
+    from .snapshot.contract import VersionEntry
+    from .snapshot.model import Cell, CellKey, Estimate, Snapshot
 
 
 ElementT = TypeVar("ElementT", bound=nodes.Element)

@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, ClassVar
 from docutils import nodes
 from sphinx.util.docutils import SphinxRole
 
-from .keys import MISSING_MARK
 from .render import (
     format_count,
     format_estimate,
@@ -34,7 +33,9 @@ from .render import (
     visible_inline,
     without_smartquotes,
 )
-from .snapshot import AXES
+from .snapshot.index import cell_names, full_name
+from .snapshot.keys import MISSING_MARK
+from .snapshot.model import AXES
 from .warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 
     from sphinx.application import Sphinx
 
-    from .snapshot import Cell, Estimate, Snapshot
+    from .snapshot.model import Cell, Estimate, Snapshot
 
 
 def count_sweeps(snapshot: Snapshot) -> int:
@@ -99,33 +100,6 @@ def metric_estimate(cell: Cell, metric: str) -> Estimate | None:
     if metric in CELL_METRICS:
         return CELL_METRICS[metric](cell)
     return cell.axes.get(metric)
-
-
-_CELL_NAMES: dict[str, dict[str, tuple[int, ...]]] = {}
-"""Combined digest -> cell names; the names depend only on the snapshot's content."""
-
-
-def full_name(cell: Cell) -> str:
-    key = cell.key
-    return f"{key.tui}/{key.behavior_mode}/{key.model}/{key.task}/{key.plugin_stack}"
-
-
-def cell_names(snapshot: Snapshot) -> dict[str, tuple[int, ...]]:
-    """Both written forms of every cell -> indices of the cells written that way."""
-    names = _CELL_NAMES.get(snapshot.digest.combined)
-    if names is None:
-        collected: dict[str, list[int]] = {}
-        for index, cell in enumerate(snapshot.cells):
-            key = cell.key
-            short = f"{key.tui}/{key.model}/{key.task}"
-            full = full_name(cell)
-            for name in {short, full}:
-                collected.setdefault(name, []).append(index)
-        names = {name: tuple(indices) for name, indices in collected.items()}
-        if len(_CELL_NAMES) >= 8:
-            _CELL_NAMES.clear()
-        _CELL_NAMES[snapshot.digest.combined] = names
-    return names
 
 
 SNAPSHOT_SUFFIX = re.compile(r"^(?P<text>.*)@(?P<name>\d{4}-\d{2}-\d{2})$", re.DOTALL)

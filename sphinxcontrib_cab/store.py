@@ -5,7 +5,7 @@ files of the pinned snapshot (sha256 of their contents: modification times lie a
 an archive extraction) and, when that digest is the one the environment recorded, the files of
 every older snapshot it recorded with it; ``env-get-outdated`` compares these digests with the
 ones each document used. The snapshots themselves are parsed, through the per-process,
-content-keyed cache of :mod:`sphinxcontrib_cab.loader`, only
+content-keyed cache of :mod:`.snapshot.load`, only
 
 - at ``builder-inited`` when there is no record yet or the pinned snapshot changed (its
   ``meta.json`` is what lists the older snapshots), or
@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .digest import snapshot_digest
-from .snapshot import Problem, Snapshot, SourcePaths
+from .snapshot.digest import snapshot_digest
+from .snapshot.model import SourcePaths
 from .warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
@@ -38,36 +38,14 @@ if TYPE_CHECKING:
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
-    from .models import SnapshotRef
+    from .snapshot.model import Snapshot
+    from .snapshot.older import LoadedSnapshots
 
 ENV_ATTRIBUTE = "cab_snapshot_digests"
 """``env`` attribute: docname -> {snapshot name: combined digest} of the snapshots it used."""
 
 STATE_ATTRIBUTE = "cab_snapshot_state"
 """``env`` attribute: the :class:`SnapshotState` of the last load (a few short strings)."""
-
-
-@dataclass(frozen=True)
-class LoadedSnapshots:
-    """The pinned snapshot, the older ones by name, and the problems to report for this build."""
-
-    pinned: Snapshot
-    older: dict[str, Snapshot]
-    problems: tuple[Problem, ...]
-
-    def get(self, name: str | None) -> Snapshot | None:
-        if name is None or name == self.pinned.name:
-            return self.pinned
-        return self.older.get(name)
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return (self.pinned.name, *sorted(self.older))
-
-    def digests(self) -> dict[str, str]:
-        found = {name: snap.digest.combined for name, snap in self.older.items()}
-        found[self.pinned.name] = self.pinned.digest.combined
-        return found
 
 
 @dataclass(frozen=True)
@@ -115,93 +93,6 @@ def sources_from_config(base: Path, config: Config) -> SourcePaths:
     )
 
 
-def _older_sources(sources: SourcePaths, folder: Path) -> SourcePaths:
-    return SourcePaths.under(
-        folder,
-        runs=sources.runs_audit,
-        tasks=sources.tasks_audit,
-        exploits=sources.exploits_audit,
-        meta=sources.meta_audit,
-    )
-
-
-def load_all(sources: SourcePaths, display_base: Path | None) -> LoadedSnapshots:
-    """Load the pinned snapshot and every older snapshot its meta.json lists."""
-    from .loader import json_location, load_snapshot_cached
-
-    pinned = load_snapshot_cached(sources, display_base=display_base)
-    problems = list(pinned.problems)
-    older: dict[str, Snapshot] = {}
-    meta_shown = _shown(sources.meta, display_base)
-    root = sources.root.resolve()
-    references = pinned.meta.snapshots if pinned.meta is not None else ()
-    for number, reference in enumerate(references):
-        name = reference.snapshot_date.isoformat()
-        where = json_location(sources.meta, meta_shown, ("snapshots", number, "path"))
-        folder = (sources.root / reference.path).resolve()
-        if not folder.is_relative_to(root):
-            problems.append(
-                Problem(
-                    Subtype.source,
-                    f"older snapshot {name}: path '{reference.path}' leads outside the snapshot "
-                    f"folder; it was not read",
-                    where,
-                )
-            )
-            continue
-        if not folder.is_dir():
-            problems.append(
-                Problem(
-                    Subtype.source,
-                    f"older snapshot {name}: folder '{reference.path}' does not exist",
-                    where,
-                )
-            )
-            continue
-        older_sources = _older_sources(sources, folder)
-        snapshot = load_snapshot_cached(older_sources, display_base=display_base, name=name)
-        problems.extend(snapshot.problems)
-        problems.extend(_listing_problems(reference, snapshot, meta_shown, sources, number))
-        older[name] = snapshot
-    return LoadedSnapshots(pinned=pinned, older=older, problems=tuple(problems))
-
-
-def _listing_problems(
-    reference: SnapshotRef, snapshot: Snapshot, meta_shown: str, sources: SourcePaths, number: int
-) -> list[Problem]:
-    """Where meta.json's entry for an older snapshot disagrees with that snapshot itself."""
-    from .loader import json_location
-
-    name = reference.snapshot_date.isoformat()
-    found = []
-    if snapshot.meta is not None and snapshot.name != name:
-        found.append(
-            Problem(
-                Subtype.snapshot,
-                f"older snapshot listed as {name} says snapshot_date {snapshot.name} in its own "
-                "meta.json",
-                json_location(sources.meta, meta_shown, ("snapshots", number, "snapshot_date")),
-            )
-        )
-    if reference.row_count != snapshot.rows_read:
-        found.append(
-            Problem(
-                Subtype.row_count,
-                f"older snapshot {name} is listed with row_count {reference.row_count}, but "
-                f"{snapshot.rows_read} valid run rows were read from it",
-                json_location(sources.meta, meta_shown, ("snapshots", number, "row_count")),
-            )
-        )
-    return found
-
-
-def _shown(path: Path, base: Path | None) -> str:
-    resolved = path.resolve()
-    if base is not None and resolved.is_relative_to(base.resolve()):
-        return resolved.relative_to(base.resolve()).as_posix()
-    return resolved.as_posix()
-
-
 def _registry_key(srcdir: str | Path) -> str:
     return str(Path(srcdir).resolve())
 
@@ -212,6 +103,8 @@ def _sources_key(sources: SourcePaths, display_base: Path) -> str:
 
 def _load(env: BuildEnvironment, data: BuildData) -> LoadedSnapshots:
     """Parse every snapshot (cached per process), emit its problems, record its state."""
+    from .snapshot.older import load_all
+
     loaded = load_all(data.sources, display_base=data.display_base)
     data.loaded = loaded
     data.digests = loaded.digests()
@@ -315,7 +208,7 @@ def _on_builder_inited(app: Sphinx) -> None:
         return
     root = data.sources.root.resolve()
     data.digests = {
-        name: snapshot_digest(_older_sources(data.sources, root / folder)).combined
+        name: snapshot_digest(data.sources.relocated(root / folder)).combined
         for name, folder in state.older_folders
     }
     data.digests[state.pinned_name] = data.pinned_digest

@@ -5,7 +5,7 @@ a :class:`DataTable` (caption, header, rows of cells, each cell a few :data:`Blo
 :data:`Inline` parts) and returns it in one pending :class:`data_table` node. Nothing in it is
 builder-specific, so the pickled doctree is the same for every builder. Post-transforms write it:
 
-* HTML formats (html, dirhtml, singlehtml, epub): :mod:`sphinxcontrib_cab.html` writes the table
+* HTML formats (html, dirhtml, singlehtml, epub): :class:`WriteDataTables` writes the table
   Sphinx would write for the generic tree as finished HTML, with a real ``pending_xref`` for
   each :class:`Link` (resolved like any other) and the table's words in a node only the search
   index reads;
@@ -31,15 +31,17 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from .keys import MISSING_MARK
+from .html import attr, cab_html, cab_search_text, code, html_highlighter, text
 from .render import (
     SKIP,
+    literal_word,
     table_frame,
     text_node,
     value_literal,
     visible_text,
     without_smartquotes,
 )
+from .snapshot.keys import MISSING_MARK
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -208,7 +210,116 @@ class ExpandDataTables(SphinxPostTransform):
             node.replace_self(table)
 
 
+class _TableWriter:
+    """Writes one :class:`~sphinxcontrib_cab.tables.DataTable` as Sphinx would write its generic
+    tree (without the caption's permalink): :class:`cab_html` fragments, between them a real
+    ``pending_xref`` (in an ``inline``) for each link, so links resolve like any other, and at
+    the end the table's words in a :class:`cab_search_text` for the search index."""
+
+    def __init__(self, location: nodes.Node) -> None:
+        self.location = location
+        self.markup: list[str] = []
+        self.words: list[str] = []
+        self.written: list[nodes.Node] = []
+
+    def flush(self) -> None:
+        if self.markup:
+            fragment = cab_html(html="".join(self.markup))
+            fragment.source, fragment.line = self.location.source, self.location.line
+            self.written.append(fragment)
+            self.markup = []
+
+    def inline(self, part: Inline) -> None:
+        if isinstance(part, Value):
+            word, escaped = literal_word(part.text)
+            self.markup.append(code(word, escaped))
+            self.words.append(word)
+        elif isinstance(part, Words):
+            shown = visible_text(part.text)
+            self.markup.append(text(shown))
+            self.words.append(shown)
+        elif isinstance(part, Link):
+            self.flush()
+            self.written.append(nodes.inline("", "", *inline_nodes(part)))
+        else:
+            self.markup.append(f'<span class="cab-missing">{MISSING_MARK}</span>')
+            if part.reason:
+                self.markup.append(f'<span class="cab-missing-note"> ({text(part.reason)})</span>')
+                self.words.append(part.reason)
+
+    def paragraph(self, paragraph: Paragraph) -> None:
+        self.markup.append("<p>")
+        for part in paragraph.parts:
+            self.inline(part)
+        self.markup.append("</p>")
+
+    def block(self, block: Block) -> None:
+        if isinstance(block, Paragraph):
+            self.paragraph(block)
+        elif isinstance(block, Items):
+            self.markup.append(f'<ul class="{attr(" ".join((*block.classes, "simple")))}">\n')
+            for item in block.items:
+                self.markup.append("<li>")
+                self.paragraph(item)
+                self.markup.append("</li>\n")
+            self.markup.append("</ul>\n")
+        else:
+            # tab and newline stay, any other hidden character is shown as an escape; Pygments
+            # escapes the markup characters
+            script = visible_text(block.text)
+            highlighted = html_highlighter().highlight_block(
+                script, block.language, location=self.location
+            )
+            self.words.append(script)
+            classes = " ".join((*block.classes, f"highlight-{block.language}", "notranslate"))
+            self.markup.append(f'<div class="{attr(classes)}">{highlighted}</div>\n')
+
+    def table(self, table: DataTable) -> list[nodes.Node]:
+        classes = " ".join(("cab-table", *table.classes, "docutils", "align-default"))
+        self.markup.append(
+            f'<table class="{attr(classes)}">\n'
+            f'<caption><span class="caption-text">{text(visible_text(table.caption))}</span>'
+            "</caption>\n"
+            '<thead>\n<tr class="row-odd">'
+        )
+        self.markup.extend(
+            f'<th class="head"><p>{text(visible_text(label))}</p></th>\n' for label in table.header
+        )
+        self.markup.append("</tr>\n</thead>\n<tbody>\n")
+        for number, cells in enumerate(table.rows):
+            self.markup.append(f'<tr class="row-{"even" if number % 2 == 0 else "odd"}">')
+            for cell in cells:
+                self.markup.append("<td>")
+                for block in cell:
+                    self.block(block)
+                self.markup.append("</td>\n")
+            self.markup.append("</tr>\n")
+        self.markup.append("</tbody>\n</table>\n")
+        self.flush()
+        shown = [visible_text(table.caption), *map(visible_text, table.header), *self.words]
+        self.written.append(cab_search_text("", "\n".join(shown)))
+        return self.written
+
+
+def table_nodes(table: DataTable, location: nodes.Node) -> list[nodes.Node]:
+    """``table`` as finished HTML: :class:`cab_html` fragments, a ``pending_xref`` per link,
+    then its words for the search index."""
+    return _TableWriter(location).table(table)
+
+
+class WriteDataTables(SphinxPostTransform):
+    """HTML formats: each pending data table becomes finished HTML (:func:`table_nodes`)."""
+
+    default_priority = 5  # before the generic expansion (6)
+    formats = ("html",)
+
+    def run(self, **kwargs: Any) -> None:
+        for table in list(self.document.findall(data_table)):
+            table.replace_self(table_nodes(table["table"], table))
+
+
 def setup_tables(app: Sphinx) -> None:
     skip = SKIP
     app.add_node(data_table, html=skip, text=skip, latex=skip, man=skip, texinfo=skip)
+    app.add_post_transform(WriteDataTables)
     app.add_post_transform(ExpandDataTables)

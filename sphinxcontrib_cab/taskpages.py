@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
     from sphinx.application import Sphinx
 
-    from .models import Task
+    from .snapshot.contract import Task
 
 MARKER = "sphinxcontrib-cab generated page (cab_task_pages): edits are overwritten"
 """The first line of every generated page (inside a comment); only files carrying it are deleted."""

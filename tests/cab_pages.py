@@ -23,7 +23,7 @@ from sphinx.testing.util import SphinxTestApp
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from sphinxcontrib_cab.snapshot import Snapshot
+    from sphinxcontrib_cab.snapshot.model import Snapshot
 
 TESTS = Path(__file__).parent
 ROOTS = TESTS / "roots"

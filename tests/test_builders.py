@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 from cab_pages import build, pinned_snapshot, prepare, shared_build, soup
 
-from sphinxcontrib_cab.reproduce import reproduce_command
+from sphinxcontrib_cab.snapshot.reproduce import reproduce_command
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -25,17 +25,18 @@ from bs4 import BeautifulSoup
 from docutils import nodes
 
 from sphinxcontrib_cab.config import CONFIG_VALUES
-from sphinxcontrib_cab.keys import KEY_FIELDS
-from sphinxcontrib_cab.loader import load_snapshot_cached, source_paths
-from sphinxcontrib_cab.models import SCHEMAS
-from sphinxcontrib_cab.reference import schema_text
+from sphinxcontrib_cab.directives.reference import schema_text
 from sphinxcontrib_cab.render import format_count
+from sphinxcontrib_cab.snapshot.contract import SCHEMAS
+from sphinxcontrib_cab.snapshot.keys import KEY_FIELDS
+from sphinxcontrib_cab.snapshot.load import load_snapshot_cached
+from sphinxcontrib_cab.snapshot.model import SourcePaths
 from sphinxcontrib_cab.warnings_ import Subtype
 
 if TYPE_CHECKING:
     from bs4 import Tag
 
-    from sphinxcontrib_cab.snapshot import Snapshot
+    from sphinxcontrib_cab.snapshot.model import Snapshot
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
@@ -100,7 +101,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Build:
 
 @pytest.fixture(scope="module")
 def snapshot() -> Snapshot:
-    return load_snapshot_cached(source_paths(REPO / "data"))
+    return load_snapshot_cached(SourcePaths.under(REPO / "data"))
 
 
 def page(site: Build, docname: str) -> BeautifulSoup:
@@ -374,7 +375,7 @@ def _registered_objects() -> tuple[dict[str, Any], dict[str, Any]]:
     """name -> directive class and name -> role object, as sphinxcontrib_cab's setup registers
     them (and cab-reference, registered by its own module)."""
     from sphinxcontrib_cab.directives import setup_directives
-    from sphinxcontrib_cab.reference import ReferenceDirective
+    from sphinxcontrib_cab.directives.reference import ReferenceDirective
     from sphinxcontrib_cab.roles import setup_roles
 
     app = MagicMock()
@@ -387,13 +388,13 @@ def _registered_objects() -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def test_reference_lists_the_allowed_values_of_every_choice_option() -> None:
-    from sphinxcontrib_cab.aggregate import DEFINITIONS
     from sphinxcontrib_cab.directives.history import PARTS
     from sphinxcontrib_cab.directives.ledger import STATUS_CHOICES
     from sphinxcontrib_cab.directives.provenance import SHOW_CHOICES
-    from sphinxcontrib_cab.models import CATEGORIES
-    from sphinxcontrib_cab.reference import directive_entries, role_entries
+    from sphinxcontrib_cab.directives.reference import directive_entries, role_entries
     from sphinxcontrib_cab.roles import COUNT_NAMES, META_NAMES, METRIC_NAMES
+    from sphinxcontrib_cab.snapshot.contract import CATEGORIES
+    from sphinxcontrib_cab.snapshot.metrics import DEFINITIONS
     from sphinxcontrib_cab.tables import data_table, generic_table
 
     directives, roles = _registered_objects()
@@ -430,7 +431,7 @@ def test_reference_lists_the_allowed_values_of_every_choice_option() -> None:
 
 def test_provenance_page_describes_the_quoting_the_code_does() -> None:
     """The examples on the page are what shell_quote writes for them, in both forms."""
-    from sphinxcontrib_cab.reproduce import octal_bytes, shell_quote
+    from sphinxcontrib_cab.snapshot.reproduce import octal_bytes, shell_quote
 
     text = (DOCS / "provenance.md").read_text("utf-8")
     plain, hidden = shell_quote("it's"), shell_quote("left\u202eright")

@@ -16,8 +16,8 @@ import pydantic
 import pytest
 import yaml
 
-from sphinxcontrib_cab.keys import KEY_FIELD_NAMES, PROVENANCE_FIELDS
-from sphinxcontrib_cab.models import ExploitCatalog, Meta, RunRecord, Task
+from sphinxcontrib_cab.snapshot.contract import ExploitCatalog, Meta, RunRecord, Task
+from sphinxcontrib_cab.snapshot.keys import KEY_FIELD_NAMES, PROVENANCE_FIELDS
 
 if TYPE_CHECKING:
     from types import ModuleType

@@ -25,7 +25,7 @@ from browser import data, kit
 from hostile import make_hostile
 from sphinx.util import texescape
 
-from sphinxcontrib_cab.reproduce import shell_quote
+from sphinxcontrib_cab.snapshot.reproduce import shell_quote
 
 if TYPE_CHECKING:
     from pathlib import Path

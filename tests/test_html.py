@@ -21,12 +21,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sphinxcontrib_cab.assets import view_script
-from sphinxcontrib_cab.directives.leaderboard import Board, BoardColumn, BoardRow
-from sphinxcontrib_cab.html import board_html
-from sphinxcontrib_cab.keys import KEY_FIELDS, MISSING_MARK
+from sphinxcontrib_cab.directives.leaderboard.board import Board, BoardColumn, BoardRow
+from sphinxcontrib_cab.directives.leaderboard.html import board_html
 from sphinxcontrib_cab.render import value_literal
-from sphinxcontrib_cab.reproduce import reproduce_command
-from sphinxcontrib_cab.snapshot import CellKey
+from sphinxcontrib_cab.snapshot.keys import KEY_FIELDS, MISSING_MARK
+from sphinxcontrib_cab.snapshot.model import CellKey
+from sphinxcontrib_cab.snapshot.reproduce import reproduce_command
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 import pytest
 from cab_pages import check_regression, pinned_snapshot, shared_build, soup
 
-from sphinxcontrib_cab.keys import KEY_FIELD_NAMES
 from sphinxcontrib_cab.render import format_count, format_estimate
 from sphinxcontrib_cab.roles import (
     COUNT_NAMES,
@@ -19,13 +18,14 @@ from sphinxcontrib_cab.roles import (
     metric_estimate,
     split_snapshot,
 )
+from sphinxcontrib_cab.snapshot.keys import KEY_FIELD_NAMES
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from cab_pages import Built
 
-    from sphinxcontrib_cab.snapshot import Snapshot
+    from sphinxcontrib_cab.snapshot.model import Snapshot
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,10 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
 
-from sphinxcontrib_cab import loader, store
-from sphinxcontrib_cab.digest import snapshot_digest
-from sphinxcontrib_cab.snapshot import Snapshot
+from sphinxcontrib_cab import store
+from sphinxcontrib_cab.snapshot import load as loader
+from sphinxcontrib_cab.snapshot.digest import snapshot_digest
+from sphinxcontrib_cab.snapshot.model import Snapshot
 from sphinxcontrib_cab.store import ENV_ATTRIBUTE
 
 TESTS = Path(__file__).parent
@@ -77,9 +78,9 @@ def test_data_problems_are_warned_once_at_file_and_line(make_app: MakeApp, proje
 
 def test_env_holds_only_digests(make_app: MakeApp, project: Path) -> None:
     app, _ = build(make_app, project, freshenv=True)
-    pinned = loader.load_snapshot(loader.source_paths(project / "data")).digest.combined
+    pinned = loader.load_snapshot(loader.SourcePaths.under(project / "data")).digest.combined
     older = loader.load_snapshot(
-        loader.source_paths(project / "data/snapshots/2026-05-27")
+        loader.SourcePaths.under(project / "data/snapshots/2026-05-27")
     ).digest.combined
     expected = {doc: {"2026-06-20": pinned} for doc in DOCS_USING_DATA if doc != "older"}
     expected["older"] = {"2026-05-27": older}
@@ -145,7 +146,7 @@ def _parsed_this_build(app: SphinxTestApp) -> bool:
 def test_hashed_digest_is_the_loaders_digest(project: Path) -> None:
     """What the store hashes without parsing equals the digest a parsed snapshot carries."""
     for root in (project / "data", project / "data/snapshots/2026-05-27", project / "missing"):
-        sources = loader.source_paths(root)
+        sources = loader.SourcePaths.under(root)
         expected = loader.load_snapshot(sources).digest
         assert snapshot_digest(sources).combined == expected.combined
 

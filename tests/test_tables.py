@@ -18,13 +18,13 @@ from hypothesis import strategies as st
 from sphinx import addnodes
 
 from sphinxcontrib_cab.directives.task import spec_fields, spec_table
-from sphinxcontrib_cab.html import cab_html, cab_search_text, table_nodes
-from sphinxcontrib_cab.loader import load_snapshot
-from sphinxcontrib_cab.snapshot import SourcePaths
-from sphinxcontrib_cab.tables import DataTable, Link, Value, generic_table, words
+from sphinxcontrib_cab.html import cab_html, cab_search_text
+from sphinxcontrib_cab.snapshot.load import load_snapshot
+from sphinxcontrib_cab.snapshot.model import SourcePaths
+from sphinxcontrib_cab.tables import DataTable, Link, Value, generic_table, table_nodes, words
 
 if TYPE_CHECKING:
-    from sphinxcontrib_cab.models import Task
+    from sphinxcontrib_cab.snapshot.contract import Task
 
 HOSTILE = (
     "<script>alert(1)</script>",

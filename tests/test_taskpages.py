@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from sphinxcontrib_cab.loader import load_snapshot_cached, source_paths
+from sphinxcontrib_cab.snapshot.load import load_snapshot_cached
+from sphinxcontrib_cab.snapshot.model import SourcePaths
 from sphinxcontrib_cab.taskpages import MARKER, is_generated, sync_pages, wanted_pages
 
 if TYPE_CHECKING:
@@ -17,14 +18,14 @@ if TYPE_CHECKING:
 
     from sphinx.testing.util import SphinxTestApp
 
-    from sphinxcontrib_cab.models import Task
+    from sphinxcontrib_cab.snapshot.contract import Task
 
 TASKS_JSON = "site/src/data/tasks.json"
 
 
 @pytest.fixture
 def tasks(sample_snapshot: Path) -> tuple[Task, ...]:
-    return load_snapshot_cached(source_paths(sample_snapshot)).tasks
+    return load_snapshot_cached(SourcePaths.under(sample_snapshot)).tasks
 
 
 def _pages(folder: Path) -> set[str]:

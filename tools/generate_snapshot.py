@@ -59,7 +59,7 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from sphinxcontrib_cab.models import (  # noqa: E402
+from sphinxcontrib_cab.snapshot.contract import (  # noqa: E402
     ExploitCatalog,
     Meta,
     RunRecord,

@@ -9,12 +9,7 @@ if TYPE_CHECKING:
 
 
 def setup_directives(app: Sphinx) -> None:
-    from . import leaderboard, ledger, provenance, receipt
+    from . import downloads, history, leaderboard, ledger, provenance, receipt, reference, task
 
-    for module in (receipt, ledger, provenance, leaderboard):
+    for module in (receipt, ledger, provenance, leaderboard, task, history, downloads, reference):
         module.setup(app)
-    from .. import reference
-    from . import downloads, history, task
-
-    for docs_module in (task, history, downloads, reference):
-        docs_module.setup(app)

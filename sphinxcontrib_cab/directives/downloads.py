@@ -31,9 +31,9 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from ..files import write_if_changed
-from ..keys import KEY_FIELD_NAMES
 from ..render import SnapshotDirective, format_count, value_literal, without_smartquotes
-from ..snapshot import AXES
+from ..snapshot.keys import KEY_FIELD_NAMES
+from ..snapshot.model import AXES
 from ..warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import OptionSpec
 
-    from ..snapshot import Cell, Estimate, Snapshot
+    from ..snapshot.model import Cell, Estimate, Snapshot
 
 SUMMARIES: tuple[str, ...] = ("headline", "ships", "stays", "costs")
 """The derived scores exported next to the per-axis estimates."""

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 from docutils.parsers.rst import directives
 
-from ..keys import KEY_FIELD_NAMES, PROVENANCE_FIELDS
 from ..render import SnapshotDirective, format_count
+from ..snapshot.keys import KEY_FIELD_NAMES, PROVENANCE_FIELDS
 from ..tables import (
     Cell,
     DataTable,
@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import OptionSpec
 
-    from ..models import Meta, VersionEntry
-    from ..snapshot import Snapshot
+    from ..snapshot.contract import Meta, VersionEntry
+    from ..snapshot.model import Snapshot
 
 PARTS: tuple[str, ...] = ("versions", "fields", "snapshots")
 

@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 
-from ..keys import MISSING_MARK
 from ..render import (
     SnapshotDirective,
     format_count,
@@ -37,15 +36,16 @@ from ..render import (
     visible_inline,
     without_smartquotes,
 )
-from ..snapshot import format_timestamp
-from ..vocabulary import SEVERITIES
+from ..snapshot.keys import MISSING_MARK
+from ..snapshot.model import format_timestamp
+from ..snapshot.vocabulary import SEVERITIES
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import OptionSpec
 
-    from ..models import CellSelector, Exploit
-    from ..snapshot import Snapshot
+    from ..snapshot.contract import CellSelector, Exploit
+    from ..snapshot.model import Snapshot
 
 LEDGER_COLUMNS: tuple[str, ...] = ("Source", "What was collected", "Counts", "When", "Audit path")
 STATUS_CHOICES: tuple[str, ...] = ("live", "patched", "all")

@@ -27,16 +27,16 @@ from typing import TYPE_CHECKING, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 
-from ..keys import IDENTITY_FIELDS, KEY_FIELDS
 from ..render import SnapshotDirective, cell_provenance, value_literal
+from ..snapshot.keys import IDENTITY_FIELDS, KEY_FIELDS
 from ..warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import OptionSpec
 
-    from ..keys import KeyField
-    from ..snapshot import Cell, Snapshot
+    from ..snapshot.keys import KeyField
+    from ..snapshot.model import Cell, Snapshot
 
 SHOW_CHOICES: tuple[str, ...] = ("fields", "cell", "all")
 GROUP_TITLES: tuple[tuple[str, str, str], ...] = (

@@ -22,14 +22,14 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
-from ..digest import sha256sum_text
-from ..keys import MISSING_MARK
 from ..render import SnapshotDirective, format_count, text_node, value_literal, visible_text
+from ..snapshot.digest import sha256sum_text
+from ..snapshot.keys import MISSING_MARK
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-    from ..snapshot import Snapshot
+    from ..snapshot.model import Snapshot
 
 
 def text_field(name: str, body: nodes.Node) -> nodes.field:

@@ -19,6 +19,8 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 
 from ..render import SnapshotDirective, format_count, text_node
+from ..snapshot.index import cell_positions
+from ..snapshot.vocabulary import CATEGORIES
 from ..tables import (
     Block,
     DataTable,
@@ -33,15 +35,13 @@ from ..tables import (
     pending_table,
     words,
 )
-from ..vocabulary import CATEGORIES
 from ..warnings_ import Subtype, warn
-from .leaderboard import cell_positions
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import OptionSpec
 
-    from ..models import Task
+    from ..snapshot.contract import Task
 
 
 # -- the spec ----------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from sphinxcontrib_cab.keys import KEY_FIELDS
+from sphinxcontrib_cab.snapshot.keys import KEY_FIELDS
 
 if TYPE_CHECKING:
     from pathlib import Path

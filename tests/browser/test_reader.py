@@ -14,7 +14,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from sphinxcontrib_cab.keys import KEY_FIELDS
+from sphinxcontrib_cab.snapshot.keys import KEY_FIELDS
 
 from . import data, kit
 

@@ -3,10 +3,11 @@
 Usage: ``python tests/hostile/make_hostile.py OUTDIR`` (the test suite imports
 :func:`write_snapshot` and calls it on a temporary folder).
 
-The snapshot has the layout of ``data/`` and every record validates against the pydantic models
-in :mod:`sphinxcontrib_cab.models`. For each payload in :data:`PAYLOADS` there is one task, one
-leaderboard cell (two reruns) and one exploit, and every string field of those records that the
-data contract leaves free carries that payload followed by a tag naming the field, e.g.
+The snapshot has the layout of ``data/`` and every record validates against the pydantic
+models in :mod:`sphinxcontrib_cab.snapshot.contract`. For each payload in :data:`PAYLOADS`
+there is one task, one leaderboard cell (two reruns) and one exploit, and every string field of
+those records that the data contract leaves free carries that payload followed by a tag naming
+the field, e.g.
 ``<script>window.__pwned='script'</script>#run.tui``. Fields the contract constrains (task ids,
 categories, sha256 digests, dates, enums) cannot be hostile and stay valid.
 
@@ -27,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from sphinxcontrib_cab.models import Exploit, ExploitCatalog, Meta, RunRecord, Task
+from sphinxcontrib_cab.snapshot.contract import Exploit, ExploitCatalog, Meta, RunRecord, Task
 
 LONG_LENGTH = 10_000
 LONG_TOKEN_LENGTH = 2_000

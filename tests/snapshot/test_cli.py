@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-MINI = Path(__file__).parent / "snapshots" / "mini"
-BAD = Path(__file__).parent / "bad_inputs"
+MINI = Path(__file__).parents[1] / "snapshots" / "mini"
+BAD = Path(__file__).parents[1] / "bad_inputs"
 
 
 def cab(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

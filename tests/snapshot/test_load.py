@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from sphinxcontrib_cab import loader
-from sphinxcontrib_cab.loader import load_snapshot, load_snapshot_cached, source_paths
-from sphinxcontrib_cab.snapshot import AXES, CellKey
+from sphinxcontrib_cab.snapshot import load as loader
+from sphinxcontrib_cab.snapshot.load import load_snapshot, load_snapshot_cached
+from sphinxcontrib_cab.snapshot.model import AXES, CellKey, SourcePaths
+from sphinxcontrib_cab.snapshot.problems import MAX_PROBLEMS_PER_FILE
 
-TESTS = Path(__file__).parent
+TESTS = Path(__file__).parents[1]
 MINI = TESTS / "snapshots" / "mini"
 BAD = TESTS / "bad_inputs"
 RUNS = "results/published"
@@ -28,7 +29,7 @@ def snapshot_with(tmp_path: Path, bad_file: str | None = None, destination: str 
 
 
 def problems_of(root: Path) -> list[tuple[str, str, str]]:
-    snap = load_snapshot(source_paths(root), display_base=root)
+    snap = load_snapshot(SourcePaths.under(root), display_base=root)
     return [(p.location, p.subtype.qualified, p.message) for p in snap.problems]
 
 
@@ -36,7 +37,7 @@ def problems_of(root: Path) -> list[tuple[str, str, str]]:
 
 
 def test_mini_snapshot_reads_without_problems() -> None:
-    snap = load_snapshot(source_paths(MINI), display_base=MINI)
+    snap = load_snapshot(SourcePaths.under(MINI), display_base=MINI)
     assert snap.problems == ()
     assert snap.name == "2026-06-20"
     assert snap.rows_read == 36
@@ -60,7 +61,7 @@ def test_mini_snapshot_reads_without_problems() -> None:
 
 
 def test_run_row_round_trips_from_the_column_store() -> None:
-    snap = load_snapshot(source_paths(MINI), display_base=MINI)
+    snap = load_snapshot(SourcePaths.under(MINI), display_base=MINI)
     first_line = (MINI / RUNS / "expansion-20260616.jsonl").read_text().splitlines()[0]
     import json
 
@@ -88,7 +89,7 @@ def test_run_row_round_trips_from_the_column_store() -> None:
 
 
 def test_not_recorded_is_not_zero_and_na_is_kept() -> None:
-    snap = load_snapshot(source_paths(MINI))
+    snap = load_snapshot(SourcePaths.under(MINI))
     tokens = snap.runs.scores["tokens"]
     aider_rows = [i for i in range(len(snap.runs)) if snap.runs.key(i).tui == "aider"]
     assert aider_rows and all(math.isnan(tokens[i]) for i in aider_rows)
@@ -98,7 +99,7 @@ def test_not_recorded_is_not_zero_and_na_is_kept() -> None:
 
 
 def test_old_methodology_cell_has_missing_provenance() -> None:
-    snap = load_snapshot(source_paths(MINI))
+    snap = load_snapshot(SourcePaths.under(MINI))
     old = [c for c in snap.cells if c.methodology_version == "0.0"]
     assert len(old) == 1
     assert old[0].key.missing() == ("tui_image_sha", "model_endpoint_sha", "sampling_profile")
@@ -106,7 +107,7 @@ def test_old_methodology_cell_has_missing_provenance() -> None:
 
 
 def test_failures_are_counted_per_cell() -> None:
-    snap = load_snapshot(source_paths(MINI))
+    snap = load_snapshot(SourcePaths.under(MINI))
     failures = sorted(
         (c.key.tui, c.key.model, c.key.task, kind, n) for c in snap.cells for kind, n in c.failures
     )
@@ -125,9 +126,9 @@ def test_failures_are_counted_per_cell() -> None:
 
 def test_locations_are_relative_to_the_display_base(tmp_path: Path) -> None:
     root = snapshot_with(tmp_path, "broken-json.jsonl", f"{RUNS}/broken-json.jsonl")
-    snap = load_snapshot(source_paths(root), display_base=tmp_path)
+    snap = load_snapshot(SourcePaths.under(root), display_base=tmp_path)
     assert [p.location for p in snap.problems] == ["snap/results/published/broken-json.jsonl:1"]
-    outside = load_snapshot(source_paths(root), display_base=TESTS)
+    outside = load_snapshot(SourcePaths.under(root), display_base=TESTS)
     assert [p.location for p in outside.problems] == [
         f"{(root / RUNS / 'broken-json.jsonl').resolve().as_posix()}:1"
     ]
@@ -300,7 +301,7 @@ def test_bad_input_gives_its_exact_warning(tmp_path: Path, bad_file: str) -> Non
 def test_bad_rows_are_left_out_and_counted(tmp_path: Path) -> None:
     root = snapshot_with(tmp_path, "wrong-types.jsonl", f"{RUNS}/wrong-types.jsonl")
     shutil.copyfile(BAD / "bad-hash.jsonl", root / RUNS / "bad-hash.jsonl")
-    snap = load_snapshot(source_paths(root))
+    snap = load_snapshot(SourcePaths.under(root))
     assert (snap.rows_read, snap.rows_rejected) == (36, 2)
 
 
@@ -310,7 +311,7 @@ def test_python_tag_is_never_constructed(tmp_path: Path, monkeypatch: pytest.Mon
     calls: list[str] = []
     monkeypatch.setattr(os, "system", lambda command: calls.append(command) or 0)
     root = snapshot_with(tmp_path, "python-tag.yaml", "results/exploits/_catalog.yaml")
-    snap = load_snapshot(source_paths(root))
+    snap = load_snapshot(SourcePaths.under(root))
     assert calls == []
     assert [e.id for e in snap.exploits] == ["CAB-X-001"]
 
@@ -346,9 +347,9 @@ def test_task_entries_are_located_by_json_line(tmp_path: Path) -> None:
 def test_many_bad_rows_are_summed_up(tmp_path: Path) -> None:
     root = snapshot_with(tmp_path)
     (root / RUNS / "junk.jsonl").write_text("not json\n" * 60)
-    snap = load_snapshot(source_paths(root), display_base=root)
+    snap = load_snapshot(SourcePaths.under(root), display_base=root)
     junk = [p for p in snap.problems if p.location.startswith("results/published/junk.jsonl")]
-    assert len(junk) == loader.MAX_PROBLEMS_PER_FILE + 1
+    assert len(junk) == MAX_PROBLEMS_PER_FILE + 1
     assert junk[-1].location == "results/published/junk.jsonl"
     assert junk[-1].message == (
         "10 more problems in this file are not listed; fix the ones above and check again"
@@ -359,7 +360,7 @@ def test_many_bad_rows_are_summed_up(tmp_path: Path) -> None:
 def test_missing_sources_are_reported(tmp_path: Path) -> None:
     root = tmp_path / "empty-snapshot"
     root.mkdir()
-    snap = load_snapshot(source_paths(root), display_base=root)
+    snap = load_snapshot(SourcePaths.under(root), display_base=root)
     assert [(p.location, p.subtype.qualified, p.message) for p in snap.problems] == [
         (
             "results/published",
@@ -387,7 +388,7 @@ def test_missing_sources_are_reported(tmp_path: Path) -> None:
 
 def test_sources_outside_the_snapshot_folder_are_not_read(tmp_path: Path) -> None:
     root = snapshot_with(tmp_path)
-    sources = source_paths(root, tasks="../outside/tasks.json")
+    sources = SourcePaths.under(root, tasks="../outside/tasks.json")
     (tmp_path / "outside").mkdir()
     shutil.copyfile(MINI / "site/src/data/tasks.json", tmp_path / "outside/tasks.json")
     snap = load_snapshot(sources, display_base=tmp_path)
@@ -407,7 +408,7 @@ def test_sources_outside_the_snapshot_folder_are_not_read(tmp_path: Path) -> Non
 
 def test_cache_does_not_reparse_unchanged_files(tmp_path: Path) -> None:
     root = snapshot_with(tmp_path)
-    sources = source_paths(root)
+    sources = SourcePaths.under(root)
     loader.clear_cache()
     before = loader.parse_count()
     first = load_snapshot_cached(sources, display_base=root)
@@ -427,7 +428,7 @@ def test_cache_does_not_reparse_unchanged_files(tmp_path: Path) -> None:
 
 
 def test_every_axis_has_a_column() -> None:
-    snap = load_snapshot(source_paths(MINI))
+    snap = load_snapshot(SourcePaths.under(MINI))
     assert set(snap.runs.scores) == set(AXES)
     assert all(len(column) == snap.rows_read for column in snap.runs.scores.values())
     assert len(snap.runs.hashes) == 96 * snap.rows_read
@@ -445,7 +446,7 @@ def test_unreadable_file_is_a_source_problem(
         return real_read_bytes(path)
 
     monkeypatch.setattr(Path, "read_bytes", refuse)
-    snap = load_snapshot(source_paths(root), display_base=root)
+    snap = load_snapshot(SourcePaths.under(root), display_base=root)
     assert [(p.location, p.subtype.qualified, p.message) for p in snap.problems] == [
         (
             "site/src/data/tasks.json",
@@ -490,7 +491,7 @@ def test_timestamps_are_stored_as_utc(
     first = json.loads(lines[0])
     first.update(started_at=started, ended_at=ended)
     runs.write_text("\n".join([json.dumps(first), *lines[1:]]) + "\n")
-    snap = load_snapshot(source_paths(root), display_base=root)
+    snap = load_snapshot(SourcePaths.under(root), display_base=root)
     assert snap.problems == ()
     (index,) = [
         i
@@ -537,7 +538,7 @@ def test_batched_lines_cannot_merge_into_records(tmp_path: Path, case: str) -> N
     root = snapshot_with(tmp_path)
     path = root / RUNS / "expansion-20260616.jsonl"
     path.write_text("\n".join(_crafted(path.read_text().splitlines(), case)) + "\n")
-    snap = load_snapshot(source_paths(root), display_base=root)
+    snap = load_snapshot(SourcePaths.under(root), display_base=root)
     rows, count = BATCH_CASES[case]
     assert [(p.location, p.subtype.qualified, p.message) for p in snap.problems] == [
         *((f"{RUNS}/expansion-20260616.jsonl:{line}", "cab.json", text) for line, text in rows),

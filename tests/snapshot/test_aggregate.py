@@ -10,24 +10,29 @@ from pathlib import Path
 
 import pytest
 
-from sphinxcontrib_cab.aggregate import (
+from sphinxcontrib_cab.snapshot.aggregate import build_cells, key_sort_value, version_sort_key
+from sphinxcontrib_cab.snapshot.load import load_snapshot
+from sphinxcontrib_cab.snapshot.metrics import DEFINITIONS
+from sphinxcontrib_cab.snapshot.model import (
+    AXES,
+    NOT_APPLICABLE_CODE,
+    CellKey,
+    Estimate,
+    RunTable,
+    SourcePaths,
+)
+from sphinxcontrib_cab.snapshot.overview import overview
+from sphinxcontrib_cab.snapshot.statistics import (
     AXIS_RANGES,
-    DEFINITIONS,
     NORMAL_975,
     T_975,
     axis_estimate,
-    build_cells,
     estimate,
-    key_sort_value,
-    overview,
     stays,
     t_quantile,
-    version_sort_key,
 )
-from sphinxcontrib_cab.loader import load_snapshot, source_paths
-from sphinxcontrib_cab.snapshot import AXES, NOT_APPLICABLE_CODE, CellKey, Estimate, RunTable
 
-MINI = Path(__file__).parent / "snapshots" / "mini"
+MINI = Path(__file__).parents[1] / "snapshots" / "mini"
 
 
 def _t_cdf(x: float, df: int, steps: int = 20000) -> float:
@@ -118,7 +123,7 @@ def test_version_order_is_numeric() -> None:
 
 
 def _mini():  # type: ignore[no-untyped-def]
-    return load_snapshot(source_paths(MINI))
+    return load_snapshot(SourcePaths.under(MINI))
 
 
 def test_cells_are_sorted_and_computed_from_their_rows() -> None:

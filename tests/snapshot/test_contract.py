@@ -9,9 +9,17 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from sphinxcontrib_cab.models import SCHEMAS, Exploit, ExploitCatalog, Meta, RunRecord, Scores, Task
+from sphinxcontrib_cab.snapshot.contract import (
+    SCHEMAS,
+    Exploit,
+    ExploitCatalog,
+    Meta,
+    RunRecord,
+    Scores,
+    Task,
+)
 
-MINI = Path(__file__).parent / "snapshots" / "mini"
+MINI = Path(__file__).parents[1] / "snapshots" / "mini"
 FIRST_ROW = (MINI / "results/published/free-20260527.jsonl").read_bytes().splitlines()[0]
 
 
@@ -106,8 +114,8 @@ def test_every_source_has_a_schema() -> None:
 
 def test_vocabulary_names_every_schema() -> None:
     """reference.py lists schemas from the pydantic-free vocabulary; it must match the models."""
-    from sphinxcontrib_cab.models import SCHEMAS
-    from sphinxcontrib_cab.vocabulary import SCHEMA_NAMES
+    from sphinxcontrib_cab.snapshot.contract import SCHEMAS
+    from sphinxcontrib_cab.snapshot.vocabulary import SCHEMA_NAMES
 
     assert tuple(sorted(SCHEMAS)) == SCHEMA_NAMES
 

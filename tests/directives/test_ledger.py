@@ -16,8 +16,8 @@ from cab_pages import (
 )
 
 from sphinxcontrib_cab.directives.ledger import exploit_list, exploit_order
-from sphinxcontrib_cab.models import SEVERITIES
 from sphinxcontrib_cab.render import format_count
+from sphinxcontrib_cab.snapshot.contract import SEVERITIES
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from bs4 import Tag
     from cab_pages import Built
 
-    from sphinxcontrib_cab.snapshot import Snapshot
+    from sphinxcontrib_cab.snapshot.model import Snapshot
 
 CASES = ("ledger", "ledger_older", "exploits", "exploits_live", "exploits_patched")
 SOURCES = ("Run records", "Task catalogue", "Exploit ledger", "Methodology pin")
@@ -142,7 +142,7 @@ def test_exploit_order_is_live_then_severity_then_newest() -> None:
     assert SEVERITIES[0] == "critical"
     from datetime import date
 
-    from sphinxcontrib_cab.models import Exploit
+    from sphinxcontrib_cab.snapshot.contract import Exploit
 
     def make(id_: str, status: str, severity: str, reported: str) -> Exploit:
         return Exploit.model_validate(

@@ -20,13 +20,13 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING
 
-from .snapshot import Digest, FileDigest
+from .model import Digest, FileDigest
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from pathlib import Path
 
-    from .snapshot import SourcePaths
+    from .model import SourcePaths
 
 _CHUNK = 1 << 20
 

@@ -26,11 +26,11 @@ from cab_pages import (
 )
 from docutils import nodes
 
-from sphinxcontrib_cab.aggregate import overview
-from sphinxcontrib_cab.directives.leaderboard import leaderboard
-from sphinxcontrib_cab.keys import KEY_FIELDS, MISSING_MARK
+from sphinxcontrib_cab.directives.leaderboard.board import leaderboard
 from sphinxcontrib_cab.render import format_count, format_estimate, introducing_version
-from sphinxcontrib_cab.reproduce import reproduce_command
+from sphinxcontrib_cab.snapshot.keys import KEY_FIELDS, MISSING_MARK
+from sphinxcontrib_cab.snapshot.overview import overview
+from sphinxcontrib_cab.snapshot.reproduce import reproduce_command
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from bs4 import Tag
     from cab_pages import Built
 
-    from sphinxcontrib_cab.snapshot import Cell, Estimate, Snapshot
+    from sphinxcontrib_cab.snapshot.model import Cell, Estimate, Snapshot
 
 CASES = ("default", "overview", "filtered", "older")
 OLDER = "2026-05-27"

@@ -1,8 +1,8 @@
 """The immutable, in-memory view of one loaded snapshot that every directive renders from.
 
-The loader (:mod:`sphinxcontrib_cab.loader`) builds a :class:`Snapshot`; directives only read it.
-Run rows are kept column-wise in a :class:`RunTable` so a million rows stay small, and cells are
-aggregated once at load time (:mod:`sphinxcontrib_cab.aggregate`).
+:mod:`.load` builds a :class:`Snapshot`; everything else only reads it. Run rows are kept
+column-wise in a :class:`RunTable` so a million rows stay small, and cells are aggregated once at
+load time (:mod:`.aggregate`).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Hashable, Mapping
     from pathlib import Path
 
-    from .models import Exploit, Meta, Task
-    from .warnings_ import Subtype
+    from .contract import Exploit, Meta, Task
+    from .problems import Problem
 
 
 AXES: tuple[str, ...] = (
@@ -40,16 +40,6 @@ AXES: tuple[str, ...] = (
 
 INTEGER_AXES: frozenset[str] = frozenset({"pass", "refusal", "integrity", "tokens"})
 """Axes whose recorded values are whole numbers."""
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong with the snapshot, emitted as a ``cab`` warning at ``location``."""
-
-    subtype: Subtype
-    message: str
-    location: str
-    """``"path:line"`` (path as shown to the data author) or ``"path"`` for whole-file problems."""
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -176,7 +166,7 @@ def format_timestamp(microseconds: int) -> str:
 
 
 class RunTable:
-    """Column-wise storage of valid run rows, filled by :mod:`sphinxcontrib_cab.loader`.
+    """Column-wise storage of valid run rows, filled by :mod:`.runs`.
 
     One row per valid run; every column has one entry per row. Repeated strings (keys, sweeps,
     versions, file names) are stored once and referenced by index, scores are ``array('d')`` with
@@ -287,6 +277,14 @@ class Digest:
     combined: str
 
 
+DEFAULT_RUNS = "results/published"
+DEFAULT_TASKS = "site/src/data/tasks.json"
+DEFAULT_EXPLOITS = "results/exploits/_catalog.yaml"
+DEFAULT_META = "site/src/data/meta.json"
+"""Where a benchmark repository keeps its four sources, relative to the snapshot root: the
+defaults of the ``cab_*_path`` settings and of the CLI's path options."""
+
+
 @dataclass(frozen=True, slots=True)
 class SourcePaths:
     """Where the four sources of one snapshot live."""
@@ -296,20 +294,20 @@ class SourcePaths:
     tasks: Path
     exploits: Path
     meta: Path
-    runs_audit: str = "results/published"
+    runs_audit: str = DEFAULT_RUNS
     """The paths as configured (shown to readers as audit paths)."""
-    tasks_audit: str = "site/src/data/tasks.json"
-    exploits_audit: str = "results/exploits/_catalog.yaml"
-    meta_audit: str = "site/src/data/meta.json"
+    tasks_audit: str = DEFAULT_TASKS
+    exploits_audit: str = DEFAULT_EXPLOITS
+    meta_audit: str = DEFAULT_META
 
     @classmethod
     def under(
         cls,
         root: Path,
-        runs: str = "results/published",
-        tasks: str = "site/src/data/tasks.json",
-        exploits: str = "results/exploits/_catalog.yaml",
-        meta: str = "site/src/data/meta.json",
+        runs: str = DEFAULT_RUNS,
+        tasks: str = DEFAULT_TASKS,
+        exploits: str = DEFAULT_EXPLOITS,
+        meta: str = DEFAULT_META,
     ) -> SourcePaths:
         """The sources of a snapshot at ``root``, with sub-paths as configured (kept as the
         audit paths readers see)."""
@@ -323,6 +321,17 @@ class SourcePaths:
             tasks_audit=tasks,
             exploits_audit=exploits,
             meta_audit=meta,
+        )
+
+
+    def relocated(self, root: Path) -> SourcePaths:
+        """The same sub-paths under another root (an older snapshot's folder)."""
+        return SourcePaths.under(
+            root,
+            runs=self.runs_audit,
+            tasks=self.tasks_audit,
+            exploits=self.exploits_audit,
+            meta=self.meta_audit,
         )
 
 

@@ -19,11 +19,12 @@ from docutils import nodes
 from docutils.parsers.rst import directives, roles
 from sphinx.util.docutils import SphinxDirective
 
-from .aggregate import DEFINITIONS
-from .config import CONFIG_CHOICES, CONFIG_VALUES
-from .keys import KEY_FIELDS
-from .render import checked_choice
-from .tables import (
+from ..config import CONFIG_CHOICES, CONFIG_VALUES
+from ..render import checked_choice
+from ..snapshot.keys import KEY_FIELDS
+from ..snapshot.metrics import DEFINITIONS
+from ..snapshot.vocabulary import SCHEMA_NAMES
+from ..tables import (
     Cell,
     DataTable,
     Inline,
@@ -35,8 +36,7 @@ from .tables import (
     pending_table,
     words,
 )
-from .vocabulary import SCHEMA_NAMES
-from .warnings_ import Subtype, warn
+from ..warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -309,7 +309,7 @@ def role_entries(registry: dict[str, Any]) -> list[nodes.Node]:
 
 def schema_text(name: str) -> str:
     """The JSON Schema of one source, deterministic (sorted keys, two-space indent)."""
-    from .models import SCHEMAS
+    from ..snapshot.contract import SCHEMAS
 
     schema = SCHEMAS[name].model_json_schema(by_alias=True)
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False)
@@ -317,7 +317,7 @@ def schema_text(name: str) -> str:
 
 def schema_blocks(only: str | None) -> list[nodes.Node]:
     result: list[nodes.Node] = []
-    from .models import SCHEMAS
+    from ..snapshot.contract import SCHEMAS
 
     for name in SCHEMA_NAMES:
         if only is not None and name != only:
@@ -331,7 +331,7 @@ def schema_blocks(only: str | None) -> list[nodes.Node]:
 
 def definition_entries(only: tuple[str, ...] | None) -> nodes.definition_list:
     """``definition_list.cab-definitions``: the written definitions of :mod:`.aggregate`."""
-    from .aggregate import DEFINITIONS
+    from ..snapshot.metrics import DEFINITIONS
 
     items = nodes.definition_list(classes=["cab-definitions"])
     names = only if only is not None else tuple(DEFINITIONS)
@@ -348,8 +348,8 @@ def definition_entries(only: tuple[str, ...] | None) -> nodes.definition_list:
 
 def axes_table() -> data_table:
     """``table.cab-reference``: every score axis with its meaning from the data contract."""
-    from .models import Scores
-    from .snapshot import AXES
+    from ..snapshot.contract import Scores
+    from ..snapshot.model import AXES
 
     by_alias = {(info.alias or name): info for name, info in Scores.model_fields.items()}
     rows = []

@@ -9,11 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from sphinxcontrib_cab.digest import combine, digest_files, file_sha256, sha256sum_text
-from sphinxcontrib_cab.loader import load_snapshot, snapshot_files, source_paths
-from sphinxcontrib_cab.snapshot import FileDigest
+from sphinxcontrib_cab.snapshot.digest import (
+    combine,
+    digest_files,
+    file_sha256,
+    sha256sum_text,
+    snapshot_files,
+)
+from sphinxcontrib_cab.snapshot.load import load_snapshot
+from sphinxcontrib_cab.snapshot.model import FileDigest, SourcePaths
 
-MINI = Path(__file__).parent / "snapshots" / "mini"
+MINI = Path(__file__).parents[1] / "snapshots" / "mini"
 
 
 def test_file_sha256_matches_hashlib() -> None:
@@ -31,7 +37,7 @@ def test_combined_is_sha256_of_sorted_sha256sum_lines() -> None:
 
 @pytest.mark.skipif(shutil.which("sha256sum") is None, reason="needs GNU coreutils sha256sum")
 def test_real_sha256sum_reproduces_the_combined_digest() -> None:
-    sources = source_paths(MINI)
+    sources = SourcePaths.under(MINI)
     snap = load_snapshot(sources)
     relative = sorted(p.relative_to(MINI).as_posix() for p in snapshot_files(sources))
     listing = subprocess.run(
@@ -50,18 +56,18 @@ def test_digest_ignores_location_and_timestamps(tmp_path: Path) -> None:
     for path in copy.rglob("*"):
         if path.is_file():
             path.touch()
-    original = digest_files(snapshot_files(source_paths(MINI)), MINI)
-    moved = digest_files(snapshot_files(source_paths(copy)), copy)
+    original = digest_files(snapshot_files(SourcePaths.under(MINI)), MINI)
+    moved = digest_files(snapshot_files(SourcePaths.under(copy)), copy)
     assert moved == original
 
 
 def test_digest_changes_with_content(tmp_path: Path) -> None:
     copy = tmp_path / "snap"
     shutil.copytree(MINI, copy)
-    before = load_snapshot(source_paths(copy)).digest
+    before = load_snapshot(SourcePaths.under(copy)).digest
     tasks = copy / "site/src/data/tasks.json"
     tasks.write_text(tasks.read_text() + " ")
-    after = load_snapshot(source_paths(copy)).digest
+    after = load_snapshot(SourcePaths.under(copy)).digest
     assert after.combined != before.combined
     changed = {f.path for f in after.files} - {f.path for f in before.files}
     assert changed == set()

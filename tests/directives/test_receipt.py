@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from bs4 import Tag
     from cab_pages import Built
 
-    from sphinxcontrib_cab.snapshot import Snapshot
+    from sphinxcontrib_cab.snapshot.model import Snapshot
 
 CASES = ("receipt", "receipt_older")
 

@@ -8,7 +8,7 @@ The command has one fixed shape so that readers can diff two commands line by li
       ...
       --task-added-date '2026-05-01'
 
-One flag per line, in :data:`~sphinxcontrib_cab.keys.KEY_FIELDS` order, each value one shell word.
+One flag per line, in :data:`~.keys.KEY_FIELDS` order, each value one shell word.
 A value made of visible characters is written in POSIX single quotes: inside them the shell takes
 every character literally (``$``, backticks, ``\\``, ``!``, any unicode) except the closing quote,
 which is written ``'\\''`` (close, an escaped quote, reopen).
@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING
 from .keys import KEY_FIELDS
 
 if TYPE_CHECKING:
-    from .snapshot import CellKey
+    from .model import CellKey
 
 DEFAULT_COMMAND = "codingagentbench run"
 CONTINUATION = " \\"

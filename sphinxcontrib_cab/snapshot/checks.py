@@ -1,7 +1,7 @@
 """Cross-checks between the sources of one snapshot, each yielding located :class:`Problem` s.
 
 Record-level checks (types, unknown fields, malformed dates and sha256 values, duplicate runs)
-happen while reading, in :mod:`sphinxcontrib_cab.loader`. The checks here need more than one
+happen while reading, in :mod:`.load`. The checks here need more than one
 record or more than one source: row count against the pin, runs against the task catalogue,
 methodology versions against the pin, and the exploit ledger against its own dates and against the
 cells that exist.
@@ -17,16 +17,15 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, TypeVar
 
 from .aggregate import version_sort_key
-from .models import IMAGE_DIGEST
-from .snapshot import Problem
-from .warnings_ import Subtype
+from .contract import IMAGE_DIGEST
+from .problems import Problem, Subtype
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
 
-    from .loader import Located
-    from .models import CellSelector, Exploit, Meta, Task
-    from .snapshot import Cell, RunTable
+    from .contract import CellSelector, Exploit, Meta, Task
+    from .model import Cell, RunTable
+    from .readers import Located
 
 _Value = TypeVar("_Value", bound=Hashable)
 

@@ -14,7 +14,6 @@ from cab_pages import (
 )
 from docutils import nodes
 
-from sphinxcontrib_cab.keys import IDENTITY_FIELDS, KEY_FIELDS, MISSING_MARK, PROVENANCE_FIELDS
 from sphinxcontrib_cab.render import (
     cell_provenance,
     format_count,
@@ -25,14 +24,20 @@ from sphinxcontrib_cab.render import (
     missing_value_nodes,
     repro_block,
 )
-from sphinxcontrib_cab.reproduce import reproduce_command
-from sphinxcontrib_cab.snapshot import Estimate
+from sphinxcontrib_cab.snapshot.keys import (
+    IDENTITY_FIELDS,
+    KEY_FIELDS,
+    MISSING_MARK,
+    PROVENANCE_FIELDS,
+)
+from sphinxcontrib_cab.snapshot.model import Estimate
+from sphinxcontrib_cab.snapshot.reproduce import reproduce_command
 
 if TYPE_CHECKING:
     from bs4 import Tag
     from cab_pages import Built
 
-    from sphinxcontrib_cab.snapshot import Cell, Snapshot
+    from sphinxcontrib_cab.snapshot.model import Cell, Snapshot
 
 CASES = ("provenance", "provenance_fields", "provenance_cell", "provenance_older")
 COMMAND = "codingagentbench run"

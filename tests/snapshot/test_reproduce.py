@@ -11,15 +11,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sphinxcontrib_cab.keys import KEY_FIELDS, PROVENANCE_FIELDS
-from sphinxcontrib_cab.reproduce import (
+from sphinxcontrib_cab.snapshot.keys import KEY_FIELDS, PROVENANCE_FIELDS
+from sphinxcontrib_cab.snapshot.model import CellKey
+from sphinxcontrib_cab.snapshot.reproduce import (
     UnreproducibleValue,
     command_arguments,
     is_hidden,
     reproduce_command,
     shell_quote,
 )
-from sphinxcontrib_cab.snapshot import CellKey
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from sphinxcontrib_cab.loader import load_snapshot, source_paths
-from sphinxcontrib_cab.store import load_all
+from sphinxcontrib_cab.snapshot.load import load_snapshot
+from sphinxcontrib_cab.snapshot.model import SourcePaths
+from sphinxcontrib_cab.snapshot.older import load_all
 
-TESTS = Path(__file__).parent
+TESTS = Path(__file__).parents[1]
 MINI = TESTS / "snapshots" / "mini"
 BAD = TESTS / "bad_inputs"
 RUNS = "results/published"
@@ -118,7 +119,7 @@ CROSS_CASES = {
 def test_cross_check_gives_its_exact_warning(tmp_path: Path, bad_file: str) -> None:
     destination, expected = CROSS_CASES[bad_file]
     root = snapshot_with(tmp_path, bad_file, destination)
-    snap = load_snapshot(source_paths(root), display_base=root)
+    snap = load_snapshot(SourcePaths.under(root), display_base=root)
     assert [(p.location, p.subtype.qualified, p.message) for p in snap.problems] == expected
 
 
@@ -135,7 +136,7 @@ def test_lines_point_at_the_named_value(tmp_path: Path) -> None:
 
 
 def test_exploit_cells_map_to_matching_cells() -> None:
-    snap = load_snapshot(source_paths(MINI))
+    snap = load_snapshot(SourcePaths.under(MINI))
     matched = {
         exploit_id: sorted(
             (snap.cells[i].key.tui, snap.cells[i].key.model, snap.cells[i].key.task) for i in cells
@@ -157,7 +158,7 @@ def test_exploit_cells_map_to_matching_cells() -> None:
 
 def test_duplicate_row_is_reported_at_the_later_copy(tmp_path: Path) -> None:
     root = snapshot_with(tmp_path, "duplicate-run.jsonl", f"{RUNS}/retry-20260528.jsonl")
-    snap = load_snapshot(source_paths(root), display_base=root)
+    snap = load_snapshot(SourcePaths.under(root), display_base=root)
     assert snap.rows_read == 36 and snap.rows_rejected == 1
     kept = snap.runs.row(snap.cells[snap.cell_index(snap.runs.key(0)) or 0].runs[0])
     assert kept.location.startswith("results/published/")
@@ -166,7 +167,7 @@ def test_duplicate_row_is_reported_at_the_later_copy(tmp_path: Path) -> None:
 
 def test_older_snapshot_outside_the_folder_is_not_read(tmp_path: Path) -> None:
     root = snapshot_with(tmp_path, "meta-outside-path.json", "site/src/data/meta.json")
-    loaded = load_all(source_paths(root), display_base=root)
+    loaded = load_all(SourcePaths.under(root), display_base=root)
     assert [(p.location, p.subtype.qualified, p.message) for p in loaded.problems] == [
         (
             "site/src/data/meta.json:55",
@@ -184,7 +185,7 @@ def test_older_snapshot_missing_folder(tmp_path: Path) -> None:
     root = tmp_path / "snap"
     shutil.copytree(MINI, root)
     shutil.rmtree(root / "snapshots")
-    loaded = load_all(source_paths(root), display_base=root)
+    loaded = load_all(SourcePaths.under(root), display_base=root)
     assert [(p.location, p.subtype.qualified, p.message) for p in loaded.problems] == [
         (
             "site/src/data/meta.json:48",
@@ -204,7 +205,7 @@ def test_older_snapshot_listing_must_match_it(tmp_path: Path) -> None:
     meta.write_text(meta.read_text().replace('"row_count": 6', '"row_count": 7'))
     older_meta = root / "snapshots/2026-05-27/site/src/data/meta.json"
     older_meta.write_text(older_meta.read_text().replace("2026-05-27", "2026-05-28"))
-    loaded = load_all(source_paths(root), display_base=root)
+    loaded = load_all(SourcePaths.under(root), display_base=root)
     assert [(p.location, p.subtype.qualified, p.message) for p in loaded.problems] == [
         (
             "site/src/data/meta.json:46",

@@ -13,8 +13,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from sphinxcontrib_cab.directives.downloads import columns, csv_bytes, json_bytes
-from sphinxcontrib_cab.loader import load_snapshot_cached, source_paths
 from sphinxcontrib_cab.render import format_count
+from sphinxcontrib_cab.snapshot.load import load_snapshot_cached
+from sphinxcontrib_cab.snapshot.model import SourcePaths
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -22,12 +23,12 @@ if TYPE_CHECKING:
 
     from sphinx.testing.util import SphinxTestApp
 
-    from sphinxcontrib_cab.snapshot import Snapshot
+    from sphinxcontrib_cab.snapshot.model import Snapshot
 
 
 @pytest.fixture
 def mini(mini_snapshot: Path) -> Snapshot:
-    return load_snapshot_cached(source_paths(mini_snapshot))
+    return load_snapshot_cached(SourcePaths.under(mini_snapshot))
 
 
 def test_json_holds_every_cell_and_the_receipt(mini: Snapshot) -> None:
@@ -107,7 +108,7 @@ def test_build_links_files_whose_sha256_is_shown(
     assert "bad.rst:4: WARNING: :basename: 'Not/Allowed' must be lowercase" in warnings[0]
     assert warnings[0].endswith("[cab.option]") or "[cab.option]" in warnings[0]
 
-    mini = load_snapshot_cached(source_paths(mini_snapshot))
+    mini = load_snapshot_cached(SourcePaths.under(mini_snapshot))
     docnames = ("index", "myst", "older", "bad", "again", "more")
     pages = {doc: _downloads(app.outdir, doc) for doc in docnames}
     assert sorted(pages["index"]) == ["leaderboard.csv", "leaderboard.json"]

@@ -1,0 +1,366 @@
+"""The leaderboard's view model: its columns, and the :class:`Board` a directive builds.
+
+A :class:`Board` is plain, immutable data (caption, columns, the already formatted text of every
+row, sort values, each row's canonical key), held by one pending :class:`leaderboard` node; the
+writers in :mod:`.html` and :mod:`.generic` turn it into output.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+
+from docutils import nodes
+
+from ...render import format_count, format_estimate, missing_explanation, visible_text
+from ...snapshot.index import cell_text
+from ...snapshot.keys import FIELD_BY_NAME, KEY_FIELDS, MISSING_MARK
+from ...snapshot.model import AXES
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from typing import TypeAlias
+
+    from ...snapshot.model import Cell, CellKey, Estimate, Snapshot
+    from ...snapshot.overview import OverviewRow
+
+    Item: TypeAlias = Cell | OverviewRow
+    """What a row is built from: a cell, or an overview row (cells grouped by TUI and model)."""
+
+Group = Literal["cells", "overview"]
+Order = Literal["descending", "ascending"]
+
+# -- columns ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnDef:
+    """One column a leaderboard can show."""
+
+    name: str
+    """The name used in ``:columns:`` and ``:sort:``."""
+    label: str
+    metric: bool
+    """A score column (mean and interval, sorted numerically)."""
+    nerd: bool
+    """Only shown in the Nerds view."""
+    digits: int = 2
+
+
+METRIC_LABELS: dict[str, tuple[str, int]] = {
+    "headline": ("Headline", 2),
+    "ships": ("Ships", 2),
+    "stays": ("Stays", 2),
+    "costs": ("Costs (s)", 1),
+    "pass": ("Pass", 2),
+    "blast_radius": ("Blast radius", 2),
+    "wall_s": ("Wall clock (s)", 1),
+    "refusal": ("Refusal", 2),
+    "integrity": ("Integrity", 2),
+    "tokens": ("Tokens", 0),
+    "composite": ("Composite", 2),
+}
+"""Metric name -> (header label, decimals shown)."""
+
+SUMMARY_METRICS: tuple[str, ...] = ("headline", "ships", "stays", "costs")
+CELL_METRICS: tuple[str, ...] = SUMMARY_METRICS + AXES
+
+_PLAIN_KEY_FIELDS = frozenset({"tui", "model", "task"})
+
+
+def _text_columns() -> dict[str, ColumnDef]:
+    columns = {
+        field.name: ColumnDef(field.name, field.label, False, field.name not in _PLAIN_KEY_FIELDS)
+        for field in KEY_FIELDS
+    }
+    columns["category"] = ColumnDef("category", "Category", False, False)
+    columns["methodology"] = ColumnDef("methodology", "Methodology", False, True)
+    return columns
+
+
+def _metric_columns(names: Iterable[str]) -> dict[str, ColumnDef]:
+    return {
+        name: ColumnDef(name, METRIC_LABELS[name][0], True, False, METRIC_LABELS[name][1])
+        for name in names
+    }
+
+
+COUNT_COLUMNS: dict[str, ColumnDef] = {
+    "runs": ColumnDef("runs", "Runs", True, False, 0),
+    "cells": ColumnDef("cells", "Cells", True, False, 0),
+}
+
+CELL_COLUMNS: dict[str, ColumnDef] = {
+    **_text_columns(),
+    "runs": COUNT_COLUMNS["runs"],
+    **_metric_columns(CELL_METRICS),
+}
+"""Every column a ``:group: cells`` table can show, in the order ``:columns:`` lists them."""
+
+OVERVIEW_COLUMNS: dict[str, ColumnDef] = {
+    "tui": CELL_COLUMNS["tui"],
+    "model": CELL_COLUMNS["model"],
+    **COUNT_COLUMNS,
+    **_metric_columns(SUMMARY_METRICS),
+}
+"""Every column a ``:group: overview`` table can show."""
+
+DEFAULT_COLUMNS: dict[Group, tuple[str, ...]] = {
+    "cells": ("tui", "behavior_mode", "model", "task", "plugin_stack", "runs", *SUMMARY_METRICS),
+    "overview": ("tui", "model", "cells", "runs", *SUMMARY_METRICS),
+}
+
+FILTERS: dict[str, str] = {
+    "tui": "tui",
+    "model": "model",
+    "behavior-mode": "behavior_mode",
+    "plugin-stack": "plugin_stack",
+    "category": "category",
+    "task": "task",
+    "methodology": "methodology",
+}
+"""Filter option -> the column whose value it matches."""
+
+ORDERS: dict[str, Order] = {"desc": "descending", "asc": "ascending"}
+
+LOWER_IS_BETTER: frozenset[str] = frozenset({"costs", "wall_s", "blast_radius", "tokens"})
+"""Metrics where a smaller value is better: their default ``:order:`` is ``asc``."""
+
+
+# -- the pending node and its data -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BoardColumn:
+    name: str
+    label: str
+    metric: bool
+    nerd: bool
+
+
+class BoardRow(NamedTuple):
+    """One row; a plain tuple so a page of a thousand rows pickles in milliseconds."""
+
+    texts: tuple[str, ...]
+    """The text of each column; :data:`MISSING_MARK` where nothing was recorded."""
+    sort_values: tuple[float | None, ...]
+    """The unrounded number behind each metric column; ``None`` for text or missing values."""
+    key_values: tuple[str | None, ...] | None
+    """The cell's nine key values (``None`` for overview rows, which have no provenance)."""
+    anchor: str | None
+
+    @property
+    def key(self) -> CellKey | None:
+        if self.key_values is None:
+            return None
+        from ...snapshot.model import CellKey
+
+        return CellKey(*self.key_values)  # type: ignore[arg-type]  # the loader's own order
+
+
+@dataclass(frozen=True, slots=True)
+class Board:
+    """Everything needed to write one leaderboard table, for any builder."""
+
+    caption: str
+    group: Group
+    columns: tuple[BoardColumn, ...]
+    sort_column: int
+    """Index of the column the rows are sorted by."""
+    order: Order
+    rows: tuple[BoardRow, ...]
+    command: str
+    """``cab_command``: the program and subcommand of each reproduce command."""
+    missing_notes: tuple[tuple[str, str], ...]
+    """(key field, why it is missing) for each key field some row did not record."""
+    has_missing_scores: bool
+
+    @property
+    def has_provenance(self) -> bool:
+        return self.group == "cells"
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Board:
+        return self  # immutable: sharing is safe and keeps doctree copies cheap
+
+
+class leaderboard(nodes.General, nodes.Element):
+    """Pending leaderboard; attribute ``board`` holds the :class:`Board`."""
+
+
+# -- building the board ------------------------------------------------------------------------
+
+
+def metric_of(item: Item, name: str) -> Estimate | None:
+    """The estimate ``name`` (headline, ships, stays, costs or an axis) of a cell or group."""
+    if name in SUMMARY_METRICS:
+        value: Estimate | None = getattr(item, name)
+        return value
+    axes: Mapping[str, Estimate | None] | None = getattr(item, "axes", None)
+    return None if axes is None else axes[name]
+
+
+def _mean(value: Estimate | None) -> float | None:
+    if value is None or math.isnan(value.mean):
+        return None
+    return value.mean
+
+
+def sort_items(items: Sequence[Item], metric: str, order: Order) -> list[Item]:
+    """Rows by ``metric`` in ``order``; rows without a value last; ties keep the given order."""
+    means = [_mean(metric_of(item, metric)) for item in items]
+    present = [(mean, item) for mean, item in zip(means, items, strict=True) if mean is not None]
+    absent = [item for mean, item in zip(means, items, strict=True) if mean is None]
+    present.sort(key=lambda pair: pair[0], reverse=order == "descending")
+    return [item for _, item in present] + absent
+
+
+class _RowBuilder:
+    """Formats rows for fixed columns; estimates repeat a lot, so their text is memoised."""
+
+    def __init__(self, columns: Sequence[ColumnDef], group: Group) -> None:
+        self.columns = tuple(columns)
+        self.group = group
+        names = {c.name for c in columns}
+        # n is said once per row (Runs or Cells column), and in a score only where it differs
+        self.reference = (
+            ("runs" if group == "cells" else "cells") if {"runs", "cells"} & names else None
+        )
+        if self.reference is not None and self.reference not in names:
+            self.reference = None
+        self.memo: dict[tuple[Estimate, int, int | None], str] = {}
+
+    def metric_text(self, value: Estimate | None, digits: int, reference_n: int | None) -> str:
+        if value is None:
+            return MISSING_MARK
+        memo_key = (value, digits, reference_n)
+        text = self.memo.get(memo_key)
+        if text is None:
+            text = format_estimate(value, digits)
+            if reference_n is not None and value.n != reference_n:
+                text += f" (n={value.n})"
+            self.memo[memo_key] = text
+        return text
+
+    def row(self, item: Item) -> BoardRow:
+        if self.group == "cells":
+            cell: Cell = item  # type: ignore[assignment]
+            counts = {"runs": len(cell.runs), "cells": 1}
+            text_of: Callable[[str], str | None] = lambda name: cell_text(cell, name)  # noqa: E731
+            key_values: tuple[str | None, ...] | None = cell.key.values()
+            anchor: str | None = cell.anchor
+        else:
+            group: OverviewRow = item  # type: ignore[assignment]
+            counts = {"runs": group.runs, "cells": group.cells}
+            values = dict(zip(group.fields, group.values, strict=True))
+            text_of = values.get
+            key_values, anchor = None, None
+        reference_n = counts[self.reference] if self.reference else None
+        texts: list[str] = []
+        sort_values: list[float | None] = []
+        for column in self.columns:
+            if column.name in counts:
+                texts.append(format_count(counts[column.name]))
+                sort_values.append(float(counts[column.name]))
+            elif column.metric:
+                value = metric_of(item, column.name)
+                texts.append(self.metric_text(value, column.digits, reference_n))
+                sort_values.append(_mean(value))
+            else:
+                text = text_of(column.name)
+                texts.append(MISSING_MARK if text is None else visible_text(text))
+                sort_values.append(None)
+        return BoardRow(tuple(texts), tuple(sort_values), key_values, anchor)
+
+
+def _cell_row(builder: _RowBuilder, cell: Cell, done: dict[CellKey, BoardRow]) -> BoardRow:
+    row = done.get(cell.key)
+    if row is None:
+        row = done[cell.key] = builder.row(cell)
+    return row
+
+
+def build_board(
+    snapshot: Snapshot,
+    cells: Sequence[Cell],
+    *,
+    history: Snapshot | None = None,
+    group: Group,
+    columns: Sequence[ColumnDef],
+    sort: str,
+    order: Order,
+    limit: int | None,
+    caption: str | None,
+    command: str,
+) -> Board:
+    """The :class:`Board` for ``cells`` (already filtered) of ``snapshot``; missing key fields
+    are explained from the methodology history of ``history`` (default: ``snapshot``)."""
+    from ...snapshot.overview import overview
+
+    items: list[Item] = list(cells) if group == "cells" else list(overview(cells))
+    total = len(items)
+    builder = _RowBuilder(columns, group)
+    shown = sort_items(items, sort, order)[:limit]
+    if group == "cells":
+        # a cell's row is the same on every board with these columns (the full leaderboard and
+        # each task page show the same cells): format it once
+        done: dict[CellKey, BoardRow] = snapshot.view(
+            ("board_rows", tuple(column.name for column in columns)), dict
+        )
+        rows = tuple(_cell_row(builder, item, done) for item in shown)  # type: ignore[arg-type]
+    else:
+        rows = tuple(builder.row(item) for item in shown)
+    missing_fields = [
+        field.name
+        for index, field in enumerate(KEY_FIELDS)
+        if any(row.key_values is not None and row.key_values[index] is None for row in rows)
+    ]
+    sort_index = next(i for i, c in enumerate(columns) if c.name == sort)
+    return Board(
+        caption=caption.strip()
+        if caption
+        else _default_caption(snapshot, group, len(rows), total, columns[sort_index], order),
+        group=group,
+        columns=tuple(BoardColumn(c.name, c.label, c.metric, c.nerd) for c in columns),
+        sort_column=sort_index,
+        order=order,
+        rows=rows,
+        command=command,
+        missing_notes=tuple(
+            (name, missing_explanation(name, history or snapshot)) for name in missing_fields
+        ),
+        has_missing_scores=any(
+            text == MISSING_MARK
+            for row in rows
+            for text, c in zip(row.texts, columns, strict=True)
+            if c.metric
+        ),
+    )
+
+
+def _default_caption(
+    snapshot: Snapshot, group: Group, shown: int, total: int, sort: ColumnDef, order: Order
+) -> str:
+    unit = "cells" if group == "cells" else "TUI and model pairs"
+    count = (
+        format_count(shown) if shown == total else f"{format_count(shown)} of {format_count(total)}"
+    )
+    direction = "highest first" if order == "descending" else "lowest first"
+    return f"Snapshot {snapshot.name}: {count} {unit}, by {sort.label.lower()} ({direction})"
+
+
+def legend_text(board: Board) -> str:
+    """What the dashes of a table mean, said once below it (empty when there are none)."""
+    parts: list[str] = []
+    if board.has_missing_scores:
+        parts.append(f"{MISSING_MARK} in a score: no run of that row recorded the value.")
+    if board.missing_notes:
+        fields = "; ".join(
+            f"{FIELD_BY_NAME[name].label} ({name}, {FIELD_BY_NAME[name].flag}): {why}"
+            for name, why in board.missing_notes
+        )
+        parts.append(
+            f"Some cells did not record every key field: they show {MISSING_MARK} for it, and "
+            f"their reproduce command leaves its flag out, so a rerun may differ there. {fields}."
+        )
+    return " ".join(parts)

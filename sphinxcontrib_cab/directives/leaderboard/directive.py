@@ -1,0 +1,173 @@
+"""``cab-leaderboard``: the directive, which checks its options and returns one pending node."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from docutils.parsers.rst import directives
+
+from ...render import SnapshotDirective
+from ...snapshot.index import cell_positions
+from ...warnings_ import Subtype, warn
+from .board import (
+    CELL_COLUMNS,
+    CELL_METRICS,
+    DEFAULT_COLUMNS,
+    FILTERS,
+    LOWER_IS_BETTER,
+    ORDERS,
+    OVERVIEW_COLUMNS,
+    SUMMARY_METRICS,
+    ColumnDef,
+    Group,
+    build_board,
+    leaderboard,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from docutils import nodes
+
+    from ...snapshot.model import Cell, Snapshot
+
+
+def _comma_list(text: str) -> list[str]:
+    return [part.strip() for part in text.replace("\n", ",").split(",") if part.strip()]
+
+
+class LeaderboardDirective(SnapshotDirective):
+    """``cab-leaderboard``: returns one pending :class:`leaderboard` node (see the module doc).
+
+    Options (every one validated; a bad value is a located ``cab.option`` warning naming the
+    allowed values, and the default is used):
+
+    ``:group:`` ``cells`` (default, one row per cell) or ``overview`` (one row per TUI and model);
+    ``:sort:`` ``headline`` (default), ``ships``, ``stays``, ``costs`` or an axis (cells only);
+    ``:order:`` ``desc`` or ``asc`` (default: best first, so ``asc`` for costs, wall time,
+    blast radius and tokens); ``:limit:`` a positive number of rows;
+    ``:columns:`` a comma list (see :data:`CELL_COLUMNS`, :data:`OVERVIEW_COLUMNS`; the sort
+    column is added when missing); filters ``:tui:``, ``:model:``, ``:behavior-mode:``,
+    ``:plugin-stack:``, ``:category:``, ``:task:``, ``:methodology:`` (comma lists of values the
+    snapshot contains); ``:snapshot:`` an older snapshot's date; ``:caption:`` the table caption.
+    """
+
+    has_content = False
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
+        **SnapshotDirective.option_spec,
+        "group": directives.unchanged_required,
+        "sort": directives.unchanged_required,
+        "order": directives.unchanged_required,
+        "limit": directives.unchanged_required,
+        "columns": directives.unchanged_required,
+        "caption": directives.unchanged_required,
+        **{name: directives.unchanged_required for name in FILTERS},
+    }
+
+    def run(self) -> list[nodes.Node]:
+        snapshot = self.load_snapshot()
+        if snapshot is None:
+            return self.unavailable()
+        group: Group = (
+            "overview"
+            if self.choice("group", ("cells", "overview"), "cells") == "overview"
+            else "cells"
+        )
+        available = CELL_COLUMNS if group == "cells" else OVERVIEW_COLUMNS
+        sortable = CELL_METRICS if group == "cells" else SUMMARY_METRICS
+        sort = self.choice("sort", sortable, "headline")
+        best_first = "asc" if sort in LOWER_IS_BETTER else "desc"
+        order = ORDERS[self.choice("order", tuple(ORDERS), best_first)]
+        limit = self._limit()
+        columns = self._columns(group, available, sort)
+        cells = self._filtered_cells(snapshot)
+        board = build_board(
+            snapshot,
+            cells,
+            history=self._history(snapshot),
+            group=group,
+            columns=columns,
+            sort=sort,
+            order=order,
+            limit=limit,
+            caption=self.options.get("caption"),
+            command=self.config.cab_command,
+        )
+        node = leaderboard(board=board)
+        self.set_source_info(node)
+        return [node]
+
+    def _history(self, snapshot: Snapshot) -> Snapshot:
+        """The snapshot whose methodology history explains missing fields: the pinned one (the
+        newest history), also when an older snapshot is rendered."""
+        if self.options.get("snapshot") is None:
+            return snapshot
+        from ...store import snapshot_for
+
+        pinned = snapshot_for(self.env, name=None, location=self.get_location())
+        return snapshot if pinned is None else pinned
+
+    # option checks: each bad value is one located cab.option warning and the default is used
+
+    def _warn(self, option: str, message: str) -> None:
+        warn(f"{self.name} option :{option}: {message}", Subtype.option, self.get_location())
+
+    def _limit(self) -> int | None:
+        text = self.options.get("limit")
+        if text is None:
+            return None
+        try:
+            value = int(text.strip())
+        except ValueError:
+            value = 0
+        if value < 1:
+            self._warn("limit", f"{text!r} is not a positive whole number; showing every row")
+            return None
+        return value
+
+    def _columns(self, group: Group, available: dict[str, ColumnDef], sort: str) -> list[ColumnDef]:
+        text = self.options.get("columns")
+        names = list(DEFAULT_COLUMNS[group])
+        if text is not None:
+            asked = _comma_list(text)
+            known = list(dict.fromkeys(name for name in asked if name in available))
+            unknown = [name for name in asked if name not in available]
+            if unknown or not known:
+                consequence = "leaving it out" if known else "using the default columns"
+                self._warn(
+                    "columns",
+                    f"{', '.join(map(repr, unknown)) or repr(text)} is not one of "
+                    f"{', '.join(available)} (for :group: {group}); {consequence}",
+                )
+            if known:
+                names = known
+        if sort not in names:
+            names.append(sort)  # a table is never sorted by a column the reader cannot see
+        return [available[name] for name in names]
+
+    def _filtered_cells(self, snapshot: Snapshot) -> tuple[Cell, ...]:
+        kept: set[int] | None = None  # positions in snapshot.cells
+        for option, column in FILTERS.items():
+            text = self.options.get(option)
+            if text is None:
+                continue
+            positions = cell_positions(snapshot, column)
+            allowed = sorted(positions)
+            asked = _comma_list(text)
+            wanted = {value for value in asked if value in positions}
+            unknown = [value for value in asked if value not in positions]
+            if unknown or not wanted:
+                consequence = "leaving it out" if wanted else "not filtering on it"
+                self._warn(
+                    option,
+                    f"{', '.join(map(repr, unknown)) or repr(text)} is not one of "
+                    f"{', '.join(allowed)} (the values in snapshot {snapshot.name}); {consequence}",
+                )
+            if wanted:
+                matching = {i for value in wanted for i in positions[value]}
+                kept = matching if kept is None else kept & matching
+        if kept is None:
+            return snapshot.cells
+        return tuple(snapshot.cells[i] for i in sorted(kept))
+
+

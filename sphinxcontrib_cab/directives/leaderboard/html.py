@@ -1,0 +1,216 @@
+"""The HTML writer of leaderboards (html, dirhtml, singlehtml, epub).
+
+Leaderboard markup, per table::
+
+    div.cab-board
+      div.cab-scroll (role=region, labelled by the caption, keyboard scrollable)
+        table.cab-table.cab-leaderboard.cab-nerd-<n>.cab-num-<n>
+              data-cab-fields / data-cab-argstart / data-cab-missing   (said once per table)
+          caption
+          thead > tr > th[scope=col].cab-sortable (aria-sort on the sorted one) > button.cab-sort
+          tbody > tr > th[scope=row], td*,
+                       td > details.cab-popover > summary[title], pre.cab-repro (the command)
+      p.cab-legend   (what a dash means, which flags commands leave out and why)
+
+Page weight: a row carries its visible values and its reproduce command once, and nothing else.
+The command already holds all nine values, so ``cab.js`` builds the copyable list of the nine
+values (with copy buttons and the dashes of missing fields) from the command when a popover first
+opens, names each popover after its row, and reads column roles (Nerds-only, numeric) from the
+table's classes. Row ids, per-cell classes and per-row labels would repeat on every row and made
+up about a third of the gzipped page. Without JavaScript the disclosure still opens and shows the
+command, so every value stays readable; the legend says once what a missing flag means.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import shlex
+from typing import TYPE_CHECKING, Any
+
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from ...html import Escaper, attr, cab_html, copy_button_html, text
+from ...render import value_literal
+from ...snapshot.keys import KEY_FIELDS, MISSING_MARK
+from ...snapshot.reproduce import UnreproducibleValue, reproduce_command
+from .board import Board, BoardRow, leaderboard, legend_text
+
+if TYPE_CHECKING:
+    from ...snapshot.model import CellKey
+
+EMIT_DATA_SORT = False
+"""Whether body cells carry ``data-sort``. Off: every sortable value is the number the cell
+starts with (or the text itself), which ``cab.js`` reads; a per-cell copy would add bytes."""
+
+
+def column_classes(board: Board) -> list[str]:
+    """Table classes naming the 1-based positions of Nerds-only and numeric columns.
+
+    ``cab.css`` hides ``cab-nerd-<n>`` columns in the Normal view and right-aligns ``cab-num-<n>``
+    columns with ``:nth-child`` rules, so no body cell needs a class of its own.
+    """
+    classes: list[str] = []
+    for position, column in enumerate(board.columns, start=1):
+        if column.nerd:
+            classes.append(f"cab-nerd-{position}")
+        if column.metric:
+            classes.append(f"cab-num-{position}")
+    return classes
+
+
+def _header(board: Board) -> str:
+    cells: list[str] = []
+    for index, column in enumerate(board.columns):
+        classes = ["cab-sortable"]
+        if column.metric:
+            classes.append("cab-num")
+        if column.nerd:
+            classes.append("cab-nerd")
+        sort = f' aria-sort="{board.order}"' if index == board.sort_column else ""
+        cells.append(
+            f'<th scope="col" class="{" ".join(classes)}"{sort}>'
+            f'<button type="button" class="cab-sort">{text(column.label)}</button></th>'
+        )
+    if board.has_provenance:
+        cells.append('<th scope="col" class="cab-prov"><span class="cab-sr">Provenance</span></th>')
+    return "<thead><tr>" + "".join(cells) + "</tr></thead>"
+
+
+def _table_data(board: Board) -> str:
+    """The table attributes ``cab.js`` builds the popover lists from (said once per table)."""
+    if not board.has_provenance:
+        return ""
+    fields = [[f.name, f.label, f.flag] for f in KEY_FIELDS]
+    try:
+        argstart = len(shlex.split(board.command))
+    except ValueError:
+        argstart = len(board.command.split())
+    missing = dict(board.missing_notes)
+    return (
+        f' data-cab-fields="{attr(json.dumps(fields, ensure_ascii=False))}"'
+        f' data-cab-argstart="{argstart}"'
+        f' data-cab-missing="{attr(json.dumps(missing, ensure_ascii=False, sort_keys=True))}"'
+    )
+
+
+POPOVER_OPEN = (
+    '<td><details class="cab-popover"><summary title="Provenance"></summary>'
+    '<pre class="cab-repro" tabindex="0">'
+)
+POPOVER_CLOSE = "</pre></details></td>"
+"""Every row repeats these, so they are as short as the contract allows: no wrapper, no cell
+class (CSS finds the last column through the table), and the popover's accessible name comes from
+``title`` until ``cab.js`` replaces it by one naming the row."""
+
+
+class _RowWriter:
+    """Writes the ``<tr>`` of each row; keeps the per-table lookups in one place.
+
+    Body cells carry no id and no class (except ``cab-missing`` on a dash): the column classes
+    sit on the table, and ``cab.js`` names each popover after its row's visible values when the
+    page loads. Both would otherwise repeat per row and weigh about a third of the page.
+    """
+
+    def __init__(self, command: str) -> None:
+        self.command = command
+        self.esc = Escaper()
+
+    def row(self, row: BoardRow) -> str:
+        esc = self.esc
+        parts = ["<tr>"]
+        for index, value in enumerate(row.texts):
+            if index == 0:
+                opening = '<th scope="row"'
+                closing = "</th>"
+            else:
+                opening = "<td"
+                closing = "</td>"
+            if value == MISSING_MARK:
+                opening += ' class="cab-missing"'
+            sort_value = row.sort_values[index]
+            if EMIT_DATA_SORT and sort_value is not None:
+                opening += f' data-sort="{sort_value:.6g}"'
+            parts.append(f"{opening}>{esc[value]}{closing}")
+        key = row.key
+        if key is not None:
+            parts.append(self.popover(key))
+        parts.append("</tr>\n")
+        return "".join(parts)
+
+    def popover(self, key: CellKey) -> str:
+        try:
+            command = reproduce_command(key, self.command)
+        except UnreproducibleValue as error:
+            return (
+                '<td><details class="cab-popover"><summary title="Provenance"></summary>'
+                + _value_list(key, self.esc)
+                + '<p class="cab-unreproducible">No reproduce command: the value of '
+                f"<code>{text(error.field_name)}</code> {text(error.reason)}.</p></details></td>"
+            )
+        # Which flags a command leaves out is said once, in the legend below the table
+        # (cab.js repeats it inside the popover); see legend_text().
+        return POPOVER_OPEN + text(command) + POPOVER_CLOSE
+
+
+def _value_list(key: CellKey, esc: Escaper) -> str:
+    """The nine values as a ``dl`` with copy buttons (used when no command can be shown)."""
+    items: list[str] = []
+    for field in KEY_FIELDS:
+        value = getattr(key, field.name)
+        if value is None:
+            shown = f'<span class="cab-missing">{MISSING_MARK}</span>'
+        else:
+            # shown and copied as a shell word when it holds hidden characters (see value_literal)
+            word = value_literal(value).astext()
+            shown = f"<code>{esc[word]}</code>" + copy_button_html(word, f"Copy {field.name}")
+        items.append(f"<dt>{esc[field.name]}</dt><dd>{shown}</dd>")
+    return '<dl class="cab-key-values simple">' + "".join(items) + "</dl>"
+
+
+@functools.lru_cache(maxsize=8)
+def _writer(command: str) -> _RowWriter:
+    return _RowWriter(command)
+
+
+@functools.lru_cache(maxsize=16384)
+def row_markup(row: BoardRow, command: str) -> str:
+    """The ``<tr>`` of ``row``, kept: a cell shown on several boards (the full leaderboard and
+    its task's page) is written once."""
+    return _writer(command).row(row)
+
+
+def board_html(board: Board) -> str:
+    """The complete markup of one leaderboard (see the module doc)."""
+    caption = text(board.caption)
+    table_classes = " ".join(["cab-table", "cab-leaderboard", *column_classes(board)])
+    parts = [
+        '<div class="cab-board">',
+        f'<div class="cab-scroll" role="region" aria-label="{attr(board.caption)}" tabindex="0">',
+        f'<table class="{table_classes}"{_table_data(board)}>',
+        f"<caption>{caption}</caption>",
+        _header(board),
+        "<tbody>\n",
+    ]
+    parts.extend(row_markup(row, board.command) for row in board.rows)
+    parts.append("</tbody></table></div>")
+    legend = legend_text(board)
+    if legend:
+        parts.append(f'<p class="cab-legend">{text(legend)}</p>')
+    parts.append("</div>\n")
+    return "".join(parts)
+
+
+
+class WriteLeaderboards(SphinxPostTransform):
+    """Replaces each pending leaderboard by a :class:`~sphinxcontrib_cab.html.cab_html` node
+    holding its finished, escaped markup."""
+
+    default_priority = 5  # before the generic expansion (6)
+    formats = ("html",)
+
+    def run(self, **kwargs: Any) -> None:
+        for node in list(self.document.findall(leaderboard)):
+            replacement = cab_html(html=board_html(node["board"]))
+            replacement.source, replacement.line = node.source, node.line
+            node.replace_self(replacement)

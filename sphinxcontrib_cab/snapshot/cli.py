@@ -1,0 +1,127 @@
+"""Command line: ``python -m sphinxcontrib_cab schema|check|digest``.
+
+- ``schema [SOURCE]`` prints the JSON Schema of one source (or all four) as JSON.
+- ``check DIR`` validates a snapshot laid out like ``data/`` and exits 1 when anything is wrong.
+- ``digest DIR`` prints ``sha256  path`` per source file, then the combined digest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import TypeAdapter
+
+from .contract import SCHEMAS, Task
+from .digest import snapshot_digest
+from .model import DEFAULT_EXPLOITS, DEFAULT_META, DEFAULT_RUNS, DEFAULT_TASKS, SourcePaths
+from .older import load_all
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+_PATH_OPTIONS = (
+    ("--runs", DEFAULT_RUNS, "folder of run-record *.jsonl files"),
+    ("--tasks", DEFAULT_TASKS, "the task catalogue"),
+    ("--exploits", DEFAULT_EXPLOITS, "the exploit ledger"),
+    ("--meta", DEFAULT_META, "the methodology pin"),
+)
+
+
+def _sources(arguments: argparse.Namespace) -> SourcePaths:
+    return SourcePaths.under(
+        Path(arguments.dir),
+        runs=arguments.runs,
+        tasks=arguments.tasks,
+        exploits=arguments.exploits,
+        meta=arguments.meta,
+    )
+
+
+def _display_base() -> Path:
+    return Path.cwd()
+
+
+def source_schema(name: str) -> dict[str, Any]:
+    """JSON Schema of one source file; ``tasks.json`` is an array of tasks."""
+    if name == "tasks":
+        return TypeAdapter(list[Task]).json_schema()
+    return SCHEMAS[name].model_json_schema()
+
+
+def command_schema(arguments: argparse.Namespace) -> int:
+    names = sorted(SCHEMAS) if arguments.source is None else [arguments.source]
+    schemas = {name: source_schema(name) for name in names}
+    document = schemas if arguments.source is None else schemas[arguments.source]
+    json.dump(document, sys.stdout, indent=2, sort_keys=True)
+    sys.stdout.write("\n")
+    return 0
+
+
+def command_check(arguments: argparse.Namespace) -> int:
+    sources = _sources(arguments)
+    loaded = load_all(sources, display_base=_display_base())
+    for problem in loaded.problems:
+        print(f"{problem.location}: {problem.subtype.tag}: {problem.message}")
+    snapshots = [loaded.pinned, *(loaded.older[name] for name in sorted(loaded.older))]
+    for snapshot in snapshots:
+        print(
+            f"snapshot {snapshot.name}: {snapshot.rows_read} valid run rows, "
+            f"{snapshot.rows_rejected} left out, {len(snapshot.cells)} cells, "
+            f"{len(snapshot.tasks)} tasks, {len(snapshot.exploits)} exploits"
+        )
+    count = len(loaded.problems)
+    print(f"{count} problem{'s' if count != 1 else ''} found" if count else "no problems found")
+    return 1 if count else 0
+
+
+def command_digest(arguments: argparse.Namespace) -> int:
+    sources = _sources(arguments)
+    if not sources.root.is_dir():
+        print(f"error: {sources.root} is not a folder", file=sys.stderr)
+        return 2
+    digest = snapshot_digest(sources)
+    for item in digest.files:
+        print(f"{item.sha256}  {item.path}")
+    print(f"combined sha256: {digest.combined}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m sphinxcontrib_cab",
+        description="Validate CodingAgentBench snapshots and print their schema or digest.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    schema = commands.add_parser("schema", help="print the JSON Schema of the data contract")
+    schema.add_argument(
+        "source", nargs="?", choices=sorted(SCHEMAS), help="one source (default: all)"
+    )
+    schema.set_defaults(run=command_schema)
+    for name, function, text in (
+        ("check", command_check, "validate a snapshot; exit 1 on any problem"),
+        ("digest", command_digest, "print the sha256 of each source file and the combined digest"),
+    ):
+        sub = commands.add_parser(name, help=text)
+        sub.add_argument("dir", help="snapshot folder (laid out like data/)")
+        for flag, default, meaning in _PATH_OPTIONS:
+            sub.add_argument(
+                flag,
+                default=default,
+                help=f"{meaning}, relative to DIR (default: %(default)s)",
+            )
+        sub.set_defaults(run=function)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = build_parser().parse_args(argv)
+    result: int = arguments.run(arguments)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

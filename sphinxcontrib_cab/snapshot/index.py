@@ -1,0 +1,55 @@
+"""Lookups over a snapshot's cells, each made once per snapshot and kept as a
+:meth:`~.model.Snapshot.view` (a snapshot never changes, so neither do they)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import Cell, Snapshot
+
+
+def cell_text(cell: Cell, column: str) -> str | None:
+    """The text value of a cell's ``column`` (key field, category or methodology)."""
+    if column == "category":
+        return cell.category
+    if column == "methodology":
+        return cell.methodology_version
+    value: str | None = getattr(cell.key, column)
+    return value
+
+
+def cell_positions(snapshot: Snapshot, column: str) -> dict[str, tuple[int, ...]]:
+    """Value of ``column`` -> positions in ``snapshot.cells`` of the cells that have it (cells
+    without a value are in none)."""
+
+    def make() -> dict[str, tuple[int, ...]]:
+        found: dict[str, list[int]] = {}
+        for position, cell in enumerate(snapshot.cells):
+            value = cell_text(cell, column)
+            if value is not None:
+                found.setdefault(value, []).append(position)
+        return {value: tuple(positions) for value, positions in found.items()}
+
+    return snapshot.view(("cell_positions", column), make)
+
+
+def full_name(cell: Cell) -> str:
+    """``tui/behavior_mode/model/task/plugin_stack``: how prose names one cell in full."""
+    key = cell.key
+    return f"{key.tui}/{key.behavior_mode}/{key.model}/{key.task}/{key.plugin_stack}"
+
+
+def cell_names(snapshot: Snapshot) -> dict[str, tuple[int, ...]]:
+    """Both written forms of every cell (``tui/model/task`` and :func:`full_name`) -> positions
+    of the cells written that way."""
+
+    def make() -> dict[str, tuple[int, ...]]:
+        collected: dict[str, list[int]] = {}
+        for position, cell in enumerate(snapshot.cells):
+            key = cell.key
+            for name in {f"{key.tui}/{key.model}/{key.task}", full_name(cell)}:
+                collected.setdefault(name, []).append(position)
+        return {name: tuple(positions) for name, positions in collected.items()}
+
+    return snapshot.view("cell_names", make)

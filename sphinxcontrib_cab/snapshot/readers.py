@@ -1,0 +1,182 @@
+"""Readers of the JSON sources (task catalogue, methodology pin) and the text checks they share.
+
+Each reader returns what it could validate and reports the rest to a :class:`ProblemLog`, located
+at file and line; nothing here raises on bad data.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .contract import Meta, Task
+from .positions import BOM, JsonPositions, Position
+from .problems import ProblemLog, Subtype
+from .wording import describe_errors
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+class Display:
+    """Shows paths relative to a base folder (conf.py's folder or the working directory)."""
+
+    def __init__(self, base: Path | None) -> None:
+        self.base = base.resolve() if base is not None else None
+
+    def __call__(self, path: Path) -> str:
+        resolved = path.resolve()
+        if self.base is not None:
+            try:
+                return resolved.relative_to(self.base).as_posix()
+            except ValueError:
+                pass
+        return resolved.as_posix()
+
+
+def read_text(path: Path, shown: str, log: ProblemLog, what: str) -> str | None:
+    """The UTF-8 text of ``path`` without a BOM, or ``None`` (with a problem) when unusable."""
+    raw = path.read_bytes()
+    if not raw.strip():
+        log.add(
+            Subtype.json if what != "YAML" else Subtype.yaml,
+            f"the file is empty; expected {_EXPECTED[what]}",
+            shown,
+        )
+        return None
+    if raw.startswith(BOM):
+        log.add(
+            Subtype.encoding,
+            "the file starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM "
+            "(read anyway)",
+            shown,
+            1,
+        )
+        raw = raw[len(BOM) :]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        log.add(
+            Subtype.encoding,
+            f"the file is not UTF-8 text: byte 0x{raw[error.start]:02x} cannot be decoded; "
+            "nothing was read from it",
+            shown,
+            line,
+        )
+        return None
+
+
+_EXPECTED = {
+    "tasks": "a JSON array of tasks",
+    "meta": "a JSON object with the methodology pin",
+    "YAML": "a YAML mapping with an 'exploits' list",
+}
+
+
+def json_problem(error: json.JSONDecodeError, shown: str, log: ProblemLog) -> None:
+    log.add(
+        Subtype.json, f"not valid JSON: {error.msg} at column {error.colno}", shown, error.lineno
+    )
+
+
+
+@dataclass(frozen=True)
+class Located:
+    """Records that were read, each with the position tree of its source text."""
+
+    shown: str
+    positions: dict[str, Position]
+
+    def first_of(
+        self, record_id: str, position: Position, kind: str, source: str, log: ProblemLog
+    ) -> bool:
+        """Note where ``record_id`` is; ``False``, with a duplicate warning, when it already was."""
+        first = self.positions.get(record_id)
+        if first is not None:
+            log.add(
+                Subtype.duplicate,
+                f"{kind} '{record_id}' appears twice in {source} (first at line {first.line}); "
+                "this entry is left out",
+                self.shown,
+                position.line,
+            )
+            return False
+        self.positions[record_id] = position
+        return True
+
+    def at(self, record_id: str, *loc: str | int) -> str:
+        position = self.positions.get(record_id)
+        if position is None:
+            return self.shown
+        return f"{self.shown}:{position.line_of(loc)}"
+
+
+def read_tasks(path: Path, shown: str, log: ProblemLog) -> tuple[tuple[Task, ...], Located, int]:
+    """The task catalogue: valid tasks, their positions and how many entries were left out."""
+    text = read_text(path, shown, log, "tasks")
+    located = Located(shown, {})
+    if text is None:
+        return (), located, 0
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        json_problem(error, shown, log)
+        return (), located, 0
+    walker = JsonPositions(text)
+    root, _ = walker.walk(0)
+    if not isinstance(document, list):
+        log.add(
+            Subtype.record,
+            f"expected a JSON array of tasks, got a JSON {type(document).__name__}",
+            shown,
+            root.line,
+        )
+        return (), located, 0
+    tasks: list[Task] = []
+    rejected = 0
+    for index, entry in enumerate(document):
+        position = root.children[index]
+        task = validate(Task, entry, "task", position, shown, log)
+        if task is None:
+            rejected += 1
+            continue
+        if not located.first_of(task.id, position, "task", "the catalogue", log):
+            rejected += 1
+            continue
+        tasks.append(task)
+    return tuple(tasks), located, rejected
+
+
+def validate(
+    model: type[_Model], data: Any, kind: str, position: Position, shown: str, log: ProblemLog
+) -> _Model | None:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        for subtype, message, parts in describe_errors(error, kind):
+            log.add(subtype, f"{kind} left out: {message}", shown, position.line_of(parts))
+        return None
+
+
+
+def read_meta(path: Path, shown: str, log: ProblemLog) -> tuple[Meta | None, Located]:
+    """The methodology pin, or ``None`` when it cannot be used."""
+    text = read_text(path, shown, log, "meta")
+    located = Located(shown, {})
+    if text is None:
+        return None, located
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        json_problem(error, shown, log)
+        return None, located
+    root, _ = JsonPositions(text).walk(0)
+    located.positions["meta"] = root
+    meta = validate(Meta, document, "meta.json", root, shown, log)
+    return meta, located
