@@ -17,9 +17,7 @@ builder-specific, so the pickled doctree is the same for every builder. Post-tra
                > thead > row > entry*           (entry > paragraph: the header)
                > tbody > row*  > entry*         (paragraph | literal_block | bullet_list, each)
 
-Why: Sphinx's transforms, the pickled doctree and each copy of it walk every node, and tables of
-data are most of the nodes a cab page has. Measured in ``bench/``, the docs site's 25 task specs
-as generic nodes were the largest single cost of its build, more than loading the data.
+Why pending: see "Generic doctree" in ARCHITECTURE.md.
 """
 
 from __future__ import annotations

@@ -41,8 +41,8 @@ def _single_node(loader_class: Any, text: str) -> yaml.Node | None:
 def _compose(text: str) -> yaml.Node | None:
     """The document's node tree (``None`` when empty); raises :class:`yaml.YAMLError`.
 
-    libyaml's safe parser composes it when PyYAML has one (over ten times faster than the
-    pure-Python parser); on any error the pure-Python parser runs again, because the warnings
+    libyaml's safe parser composes it when PyYAML has one (much faster than the pure-Python
+    parser); on any error the pure-Python parser runs again, because the warnings
     quote its messages.
     """
     fast = getattr(yaml, "CSafeLoader", None)

@@ -53,8 +53,8 @@ def _zone(moment: dt.datetime) -> tuple[dt.tzinfo | None, dt.datetime, int]:
 
 
 _BATCH_ROWS = 100
-"""Run lines validated, then appended to the table columns, together (measured: the records of
-a larger batch fall out of the CPU caches before their columns are filled)."""
+"""Run lines validated, then appended to the table columns, together: the records of a much
+larger batch fall out of the CPU caches before their columns are filled."""
 
 _RECORD_ENDS = (b"}\n", b"}\r\n", b"}")
 _VALIDATE_RUNS = TypeAdapter(list[RunRecord]).validate_json
@@ -86,7 +86,7 @@ def _batch_records(lines: list[bytes]) -> list[RunRecord] | None:
     """Every line validated, or ``None`` when any line needs a closer look.
 
     The lines are validated as one JSON array, ``[line,line,...]``: one call into pydantic per
-    batch instead of one per line halves the cost per row (measured in ``bench/``). Joining must
+    batch instead of one per line is much cheaper per row. Joining must
     not let a record straddle two lines, so the batch is only accepted when each line starts with
     ``{``, ends with ``}`` (then its newline), and the array holds exactly one record per line.
     Then no record can span a comma we insert: after it, inside an object, JSON requires a key,

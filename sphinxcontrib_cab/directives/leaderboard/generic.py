@@ -170,7 +170,8 @@ class ExpandLeaderboardsForText(ExpandLeaderboards):
     """The text and LaTeX variant: provenance after the table (see :func:`generic_table`).
 
     The text writer re-wraps table cells, which breaks commands; LaTeX sets each cell's content
-    in a box, and 1,155 boxes holding a field list and a code block exceed TeX's main memory."""
+    in a box, and a thousand boxes holding a field list and a code block exceed TeX's main
+    memory."""
 
     default_priority = 5
     formats = ("text", "latex")
