@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bs4 import BeautifulSoup
+from directive_pages import PAGES, SYNTAXES, write_pages
 from sphinx.testing.util import SphinxTestApp
 
 if TYPE_CHECKING:
@@ -53,8 +54,12 @@ class Built:
 
 
 def prepare(root: str, workdir: Path, snapshot: Path = MINI) -> Path:
+    """A copy of ``tests/roots/test-<root>`` with its pages (:mod:`directive_pages`) and the
+    snapshot it renders."""
     srcdir = workdir / root
     shutil.copytree(ROOTS / f"test-{root}", srcdir)
+    if root in PAGES:
+        write_pages(srcdir, root)
     shutil.copytree(snapshot, srcdir / "snapshot")
     return srcdir
 
@@ -118,10 +123,6 @@ def check_regression(name: str, actual: str) -> None:
         return
     expected = path.read_text(encoding="utf-8")
     assert actual == expected, f"{path} differs (CAB_REGENERATE=1 rewrites it)"
-
-
-SYNTAXES = ("rst", "backtick", "colon")
-"""Each test page exists three times: ``<case>_rst``, and MyST with ``` and ::: fences."""
 
 
 def same_body_in_every_syntax(built: Built, case: str) -> str:
