@@ -90,7 +90,19 @@ def sources_from_config(base: Path, config: Config) -> SourcePaths:
         tasks=config.cab_tasks_path,
         exploits=config.cab_exploits_path,
         meta=config.cab_meta_path,
+        settings=SETTINGS,
+        base=base.as_posix(),
     )
+
+
+SETTINGS = (
+    "cab_snapshot_root",
+    "cab_runs_path",
+    "cab_tasks_path",
+    "cab_exploits_path",
+    "cab_meta_path",
+)
+"""The configuration values behind each source path, named in ``cab.source`` warnings."""
 
 
 def _registry_key(srcdir: str | Path) -> str:
@@ -124,8 +136,15 @@ def _load(env: BuildEnvironment, data: BuildData) -> LoadedSnapshots:
     )
     setattr(env, STATE_ATTRIBUTE, state)
     for problem in loaded.problems:
-        warn(problem.message, problem.subtype, problem.location)
+        warn(problem.message, problem.subtype, file_location(problem.location))
     return loaded
+
+
+def file_location(location: str) -> str:
+    """A problem's location as Sphinx should print it: ``path:line``, or ``path:`` for a whole
+    file (Sphinx's own form for a place without a line; a bare path it would take for a
+    document name and show as ``path.rst``)."""
+    return location if ":" in location else f"{location}:"
 
 
 def loaded_for(env: BuildEnvironment) -> LoadedSnapshots | None:

@@ -38,6 +38,7 @@ def _sources(arguments: argparse.Namespace) -> SourcePaths:
         tasks=arguments.tasks,
         exploits=arguments.exploits,
         meta=arguments.meta,
+        settings=("DIR", "--runs", "--tasks", "--exploits", "--meta"),
     )
 
 

@@ -21,6 +21,7 @@ import hashlib
 from typing import TYPE_CHECKING
 
 from .model import Digest, FileDigest
+from .sources import list_sources
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -63,29 +64,26 @@ def combine(files: Iterable[FileDigest]) -> Digest:
 
 
 def digest_files(paths: Iterable[Path], root: Path) -> Digest:
-    """Hash every file in ``paths`` and combine them, with paths relative to ``root``."""
+    """Hash every file in ``paths`` and combine them, with paths relative to ``root``.
+
+    A file that cannot be read any more (removed since it was listed) is left out; the loader,
+    reading the same listing, reports it.
+    """
     base = root.resolve()
     hashed = []
     for path in paths:
-        sha, size = file_sha256(path)
+        try:
+            sha, size = file_sha256(path)
+        except OSError:
+            continue
         hashed.append(FileDigest(path=relative_name(path.resolve(), base), sha256=sha, size=size))
     return combine(hashed)
 
 
-def inside(path: Path, root: Path) -> bool:
-    """True when ``path`` resolves to a place inside ``root`` (symlinks followed)."""
-    return path.resolve().is_relative_to(root.resolve())
-
-
 def snapshot_files(sources: SourcePaths) -> list[Path]:
-    """Every source file of the snapshot that exists inside its root, run files sorted by name."""
-    if not sources.root.is_dir():
-        return []
-    files: list[Path] = []
-    if sources.runs.is_dir():
-        files.extend(sorted(p for p in sources.runs.glob("*.jsonl") if p.is_file()))
-    files.extend(p for p in (sources.tasks, sources.exploits, sources.meta) if p.is_file())
-    return [p for p in files if inside(p, sources.root)]
+    """Every file of the snapshot that :func:`~.sources.list_sources` lets be read, run files
+    sorted by name."""
+    return list(list_sources(sources).files)
 
 
 def snapshot_digest(sources: SourcePaths) -> Digest:

@@ -12,50 +12,19 @@ import gc
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import aggregate, checks
-from .digest import digest_files, inside, snapshot_digest, snapshot_files
+from .digest import digest_files, snapshot_digest
 from .ledger import read_exploits
 from .model import Digest, Snapshot, SourcePaths
 from .problems import ProblemLog, Subtype, split_location
 from .readers import Display, Located, read_meta, read_tasks
 from .runs import RunReader
+from .sources import list_sources
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
     from .contract import Exploit, Meta, Task
-
-
-def _check_sources(sources: SourcePaths, display: Display, log: ProblemLog) -> bool:
-    """Report missing sources and sources outside the root; ``False`` when nothing can be read."""
-    root = sources.root
-    if not root.is_dir():
-        log.add(
-            Subtype.source, f"the snapshot folder {display(root)} does not exist", display(root)
-        )
-        return False
-    for label, path in (
-        ("run-record folder", sources.runs),
-        ("task catalogue", sources.tasks),
-        ("exploit ledger", sources.exploits),
-        ("methodology pin", sources.meta),
-    ):
-        if not inside(path, root):
-            log.add(
-                Subtype.source,
-                f"the {label} {display(path)} is outside the snapshot folder {display(root)}; "
-                "it was not read",
-                display(path),
-            )
-        elif label == "run-record folder" and not path.is_dir():
-            log.add(Subtype.source, f"the {label} {display(path)} does not exist", display(path))
-        elif label == "run-record folder" and not any(path.glob("*.jsonl")):
-            log.add(
-                Subtype.source, f"the {label} {display(path)} holds no *.jsonl files", display(path)
-            )
-        elif label != "run-record folder" and not path.is_file():
-            log.add(Subtype.source, f"the {label} {display(path)} does not exist", display(path))
-    return True
 
 
 def load_snapshot(
@@ -88,41 +57,37 @@ def _load(
 ) -> Snapshot:
     display = Display(display_base)
     log = ProblemLog()
-    readable = _check_sources(sources, display, log)
+    listing = list_sources(sources, display)
+    for problem in listing.problems:
+        log.add(problem.subtype, problem.message, problem.location)
     root = sources.root
-
-    def usable(path: Path) -> bool:
-        return readable and inside(path, root) and path.is_file()
 
     tasks_shown = display(sources.tasks)
     tasks: tuple[Task, ...] = ()
-    if usable(sources.tasks):
+    if listing.tasks is not None:
         no_tasks: tuple[tuple[Task, ...], Located, int] = ((), Located(tasks_shown, {}), 0)
         tasks, _, _ = _guarded(
-            log, tasks_shown, no_tasks, read_tasks, sources.tasks, tasks_shown, log
+            log, tasks_shown, no_tasks, read_tasks, listing.tasks, tasks_shown, log
         )
     exploits_shown = display(sources.exploits)
     exploits: tuple[Exploit, ...] = ()
     exploit_places = Located(exploits_shown, {})
-    if usable(sources.exploits):
+    if listing.exploits is not None:
         no_exploits: tuple[tuple[Exploit, ...], Located, int] = ((), exploit_places, 0)
         exploits, exploit_places, _ = _guarded(
-            log, exploits_shown, no_exploits, read_exploits, sources.exploits, exploits_shown, log
+            log, exploits_shown, no_exploits, read_exploits, listing.exploits, exploits_shown, log
         )
     meta_shown = display(sources.meta)
     meta: Meta | None = None
     meta_places = Located(meta_shown, {})
-    if usable(sources.meta):
+    if listing.meta is not None:
         no_meta: tuple[Meta | None, Located] = (None, meta_places)
         meta, meta_places = _guarded(
-            log, meta_shown, no_meta, read_meta, sources.meta, meta_shown, log
+            log, meta_shown, no_meta, read_meta, listing.meta, meta_shown, log
         )
 
     reader = RunReader(log)
-    run_files = []
-    if readable and inside(sources.runs, root) and sources.runs.is_dir():
-        run_files = sorted(p for p in sources.runs.glob("*.jsonl") if p.is_file())
-    for path in run_files:
+    for path in listing.runs:
         shown = display(path)
         _guarded(log, shown, None, reader.read, path, shown)
     table = reader.table
@@ -137,6 +102,9 @@ def _load(
     cells = aggregate.build_cells(table, reader.rows_by_key, category_of)
     cell_index = {cell.key: i for i, cell in enumerate(cells)}
 
+    # One cause, one problem: with no run file read, every check against the runs would only
+    # repeat that the runs are missing.
+    follows_from_no_runs = {Subtype.row_count, Subtype.exploit_cells} if not listing.runs else set()
     for problem in checks.run_checks(
         table=table,
         rows_by_key=reader.rows_by_key,
@@ -149,12 +117,14 @@ def _load(
         rows_rejected=reader.rejected,
         runs_shown=display(sources.runs),
     ):
-        log.add(problem.subtype, problem.message, *split_location(problem.location))
+        if problem.subtype not in follows_from_no_runs:
+            log.add(problem.subtype, problem.message, *split_location(problem.location))
     exploit_cells, exploit_problems = checks.match_exploits(exploits, cells, exploit_places)
     for problem in exploit_problems:
-        log.add(problem.subtype, problem.message, *split_location(problem.location))
+        if problem.subtype not in follows_from_no_runs:
+            log.add(problem.subtype, problem.message, *split_location(problem.location))
 
-    files = tuple(snapshot_files(sources)) if readable else ()
+    files = listing.files
     if digest is None:
         digest = digest_files(files, root)
     snapshot_name = meta.snapshot_date.isoformat() if meta is not None else (name or root.name)

@@ -284,9 +284,15 @@ DEFAULT_META = "site/src/data/meta.json"
 defaults of the ``cab_*_path`` settings and of the CLI's path options."""
 
 
+SOURCE_NAMES = ("root", "runs", "tasks", "exploits", "meta")
+DEFAULT_SETTINGS = ("the snapshot folder", "runs path", "tasks path", "exploits path", "meta path")
+"""How problems name what set each path, in :data:`SOURCE_NAMES` order, when the caller does
+not say (the Sphinx layer names its ``cab_*`` settings, the CLI its arguments)."""
+
+
 @dataclass(frozen=True, slots=True)
 class SourcePaths:
-    """Where the four sources of one snapshot live."""
+    """Where the four sources of one snapshot live, and how they were configured."""
 
     root: Path
     runs: Path
@@ -298,6 +304,10 @@ class SourcePaths:
     tasks_audit: str = DEFAULT_TASKS
     exploits_audit: str = DEFAULT_EXPLOITS
     meta_audit: str = DEFAULT_META
+    settings: tuple[str, ...] = DEFAULT_SETTINGS
+    """The name of the setting behind each path, in :data:`SOURCE_NAMES` order."""
+    base: str = ""
+    """The folder a relative snapshot root was resolved from (empty when not known)."""
 
     @classmethod
     def under(
@@ -307,6 +317,9 @@ class SourcePaths:
         tasks: str = DEFAULT_TASKS,
         exploits: str = DEFAULT_EXPLOITS,
         meta: str = DEFAULT_META,
+        *,
+        settings: tuple[str, ...] = DEFAULT_SETTINGS,
+        base: str = "",
     ) -> SourcePaths:
         """The sources of a snapshot at ``root``, with sub-paths as configured (kept as the
         audit paths readers see)."""
@@ -320,8 +333,9 @@ class SourcePaths:
             tasks_audit=tasks,
             exploits_audit=exploits,
             meta_audit=meta,
+            settings=settings,
+            base=base,
         )
-
 
     def relocated(self, root: Path) -> SourcePaths:
         """The same sub-paths under another root (an older snapshot's folder)."""
@@ -331,7 +345,18 @@ class SourcePaths:
             tasks=self.tasks_audit,
             exploits=self.exploits_audit,
             meta=self.meta_audit,
+            settings=self.settings,
         )
+
+    def setting(self, source: str) -> str:
+        """How ``source`` (one of :data:`SOURCE_NAMES`) was configured, for a problem's
+        message: ``cab_runs_path = 'results/published'``, or for the root
+        ``cab_snapshot_root, resolved from /project/docs``."""
+        name = self.settings[SOURCE_NAMES.index(source)]
+        if source == "root":
+            return f"{name}, resolved from {self.base}" if self.base else name
+        value: str = getattr(self, f"{source}_audit")
+        return f"{name} {value!r}" if name.startswith("-") else f"{name} = {value!r}"
 
 
 @dataclass(frozen=True)

@@ -365,22 +365,26 @@ def test_missing_sources_are_reported(tmp_path: Path) -> None:
         (
             "results/published",
             "cab.source",
-            "the run-record folder results/published does not exist",
+            "the run-record folder results/published does not exist "
+            "(runs path = 'results/published')",
         ),
         (
             "site/src/data/tasks.json",
             "cab.source",
-            "the task catalogue site/src/data/tasks.json does not exist",
+            "the task catalogue site/src/data/tasks.json does not exist "
+            "(tasks path = 'site/src/data/tasks.json')",
         ),
         (
             "results/exploits/_catalog.yaml",
             "cab.source",
-            "the exploit ledger results/exploits/_catalog.yaml does not exist",
+            "the exploit ledger results/exploits/_catalog.yaml does not exist "
+            "(exploits path = 'results/exploits/_catalog.yaml')",
         ),
         (
             "site/src/data/meta.json",
             "cab.source",
-            "the methodology pin site/src/data/meta.json does not exist",
+            "the methodology pin site/src/data/meta.json does not exist "
+            "(meta path = 'site/src/data/meta.json')",
         ),
     ]
     assert snap.rows_read == 0 and snap.cells == () and snap.meta is None
@@ -395,8 +399,8 @@ def test_sources_outside_the_snapshot_folder_are_not_read(tmp_path: Path) -> Non
     assert next((p.location, p.subtype.qualified, p.message) for p in snap.problems) == (
         "outside/tasks.json",
         "cab.source",
-        "the task catalogue outside/tasks.json is outside the snapshot folder snap; "
-        "it was not read",
+        "the task catalogue outside/tasks.json leads outside the snapshot folder snap "
+        "(tasks path = '../outside/tasks.json'); it was not read",
     )
     assert snap.tasks == ()
     assert all((tmp_path / "outside") not in f.parents for f in snap.files)
