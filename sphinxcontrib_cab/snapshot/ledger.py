@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from .contract import Exploit
-from .positions import yaml_positions
+from .positions import MAX_NESTING, yaml_positions
 from .problems import ProblemLog, Subtype
 from .readers import Located, read_text, validate
 
@@ -18,15 +18,35 @@ if TYPE_CHECKING:
 _PYTHON_TAG = "tag:yaml.org,2002:python/"
 
 
-def _python_tags(node: yaml.Node) -> list[yaml.Node]:
-    found = [node] if node.tag.startswith(_PYTHON_TAG) else []
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            found += _python_tags(key_node) + _python_tags(value_node)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            found += _python_tags(item)
-    return found
+def _refusal(entry: yaml.Node) -> tuple[str, int] | None:
+    """Why an entry cannot be read safely, and the line to show, or ``None``.
+
+    The entry's nodes are walked once, without recursion. A node met twice is a YAML alias: the
+    ledger does not use them, and expanding them is how a few lines of YAML grow into billions
+    of values. Nesting deeper than :data:`~.positions.MAX_NESTING` is no exploit entry either. A
+    Python tag asks for an object the safe loader refuses.
+    """
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, int]] = [(entry, 1)]
+    while stack:
+        node, depth = stack.pop()
+        line = node.start_mark.line + 1
+        if id(node) in seen:
+            return "it uses a YAML alias (*name); the ledger allows no anchors and aliases", line
+        seen.add(id(node))
+        if depth > MAX_NESTING:
+            return f"it is nested more than {MAX_NESTING} levels deep", line
+        if node.tag.startswith(_PYTHON_TAG):
+            return (
+                f"the tag '{_short_tag(node.tag)}' asks for a Python object; the ledger is read "
+                "with a safe loader, which refuses such tags",
+                line,
+            )
+        if isinstance(node, yaml.MappingNode):
+            stack.extend((part, depth + 1) for pair in reversed(node.value) for part in pair[::-1])
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, depth + 1) for item in reversed(node.value))
+    return None
 
 
 def _single_node(loader_class: Any, text: str) -> yaml.Node | None:
@@ -46,12 +66,15 @@ def _compose(text: str) -> yaml.Node | None:
     quote its messages.
     """
     fast = getattr(yaml, "CSafeLoader", None)
-    if fast is not None:
+    if fast is None:
+        return _single_node(yaml.SafeLoader, text)
+    try:
+        return _single_node(fast, text)
+    except yaml.YAMLError as fast_error:
         try:
-            return _single_node(fast, text)
-        except yaml.YAMLError:
-            pass
-    return _single_node(yaml.SafeLoader, text)
+            return _single_node(yaml.SafeLoader, text)
+        except RecursionError:  # nested beyond what the pure-Python parser can recurse
+            raise fast_error from None
 
 
 def _construct(node: yaml.Node) -> Any:
@@ -92,23 +115,22 @@ def read_exploits(
     exploits: list[Exploit] = []
     rejected = 0
     for node in entries:
-        position = yaml_positions(node)
-        tagged = _python_tags(node)
-        if tagged:
-            for bad in tagged:
-                log.add(
-                    Subtype.yaml,
-                    f"exploit left out: the tag '{_short_tag(bad.tag)}' asks for a Python object; "
-                    "the ledger is read with a safe loader, which refuses such tags",
-                    shown,
-                    bad.start_mark.line + 1,
-                )
+        refusal = _refusal(node)
+        if refusal is not None:
+            log.add(Subtype.yaml, f"exploit left out: {refusal[0]}", shown, refusal[1])
             rejected += 1
             continue
+        position = yaml_positions(node)
         try:
             data = _construct(node)
-        except yaml.YAMLError as error:
-            log.add(Subtype.yaml, f"exploit left out: {error}", shown, position.line)
+        except (yaml.YAMLError, ValueError, OverflowError) as error:
+            message, line = _construct_error(node, error)
+            log.add(
+                Subtype.yaml if isinstance(error, yaml.YAMLError) else Subtype.date,
+                f"exploit left out: {message}",
+                shown,
+                line,
+            )
             rejected += 1
             continue
         exploit = validate(Exploit, data, "exploit", position, shown, log)
@@ -120,6 +142,34 @@ def read_exploits(
             continue
         exploits.append(exploit)
     return tuple(exploits), located, rejected
+
+
+def _construct_error(entry: yaml.Node, error: Exception) -> tuple[str, int]:
+    """What failed when the entry was turned into values, and on which line.
+
+    The safe loader's constructors raise ``ValueError`` for an impossible date such as
+    2026-02-30 and say nothing of where; each scalar is tried alone to find it.
+    """
+    if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
+        return str(error), error.problem_mark.line + 1
+    loader = yaml.SafeLoader("")
+    stack = [entry]
+    try:
+        while stack:
+            node = stack.pop()
+            if isinstance(node, yaml.MappingNode):
+                stack.extend(part for pair in node.value for part in pair)
+            elif isinstance(node, yaml.SequenceNode):
+                stack.extend(node.value)
+            else:
+                try:
+                    loader.construct_object(node, deep=True)
+                except (yaml.YAMLError, ValueError, OverflowError) as found:
+                    value = str(node.value)[:60]
+                    return f"'{value}' is not a possible value ({found})", node.start_mark.line + 1
+    finally:
+        loader.dispose()
+    return str(error), entry.start_mark.line + 1
 
 
 def _yaml_error(error: yaml.MarkedYAMLError) -> tuple[str, int | None]:

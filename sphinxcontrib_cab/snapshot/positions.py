@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,31 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 BOM = b"\xef\xbb\xbf"
+
+MAX_NESTING = 64
+"""The deepest nesting of lists and objects a source may have. The contract's records nest a
+few levels; a limit keeps every walk over a document short and free of recursion errors."""
+
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def json_nesting(text: str) -> int | None:
+    """The offset in ``text`` where JSON nesting first goes deeper than :data:`MAX_NESTING`,
+    or ``None`` (strings are skipped whole, so brackets inside them do not count)."""
+    depth = 0
+    for token in _JSON_TOKENS.finditer(text):
+        bracket = token.group()
+        if bracket in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return token.start()
+        elif bracket in "]}":
+            depth -= 1
+    return None
+
+
+def line_of_offset(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
 
 
 @dataclass
@@ -100,7 +126,9 @@ def json_location(path: Path, shown: str, loc: Sequence[str | int]) -> str:
     try:
         text = path.read_bytes().removeprefix(BOM).decode("utf-8")
         json.loads(text)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return shown
+    if json_nesting(text) is not None:
         return shown
     root, _ = JsonPositions(text).walk(0)
     return f"{shown}:{root.line_of(loc)}"

@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .contract import Meta, Task
-from .positions import BOM, JsonPositions, Position
+from .positions import (
+    BOM,
+    MAX_NESTING,
+    JsonPositions,
+    Position,
+    json_nesting,
+    line_of_offset,
+)
 from .problems import ProblemLog, Subtype
 from .wording import describe_errors
 
@@ -119,16 +126,40 @@ class Located:
         return f"{self.shown}:{position.line_of(loc)}"
 
 
+_UNUSABLE = object()
+
+
+def parse_json(text: str, shown: str, log: ProblemLog) -> Any:
+    """The document in ``text``, or ``_UNUSABLE`` with a located problem: not valid JSON, or
+    nested deeper than :data:`~.positions.MAX_NESTING`."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        json_problem(error, shown, log)
+        return _UNUSABLE
+    except RecursionError:
+        document = _UNUSABLE
+    too_deep = json_nesting(text)
+    if too_deep is not None:
+        log.add(
+            Subtype.json,
+            f"the document is nested more than {MAX_NESTING} levels deep; nothing was read "
+            "from it",
+            shown,
+            line_of_offset(text, too_deep),
+        )
+        return _UNUSABLE
+    return document
+
+
 def read_tasks(path: Path, shown: str, log: ProblemLog) -> tuple[tuple[Task, ...], Located, int]:
     """The task catalogue: valid tasks, their positions and how many entries were left out."""
     text = read_text(path, shown, log, "tasks")
     located = Located(shown, {})
     if text is None:
         return (), located, 0
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        json_problem(error, shown, log)
+    document = parse_json(text, shown, log)
+    if document is _UNUSABLE:
         return (), located, 0
     walker = JsonPositions(text)
     root, _ = walker.walk(0)
@@ -173,10 +204,8 @@ def read_meta(path: Path, shown: str, log: ProblemLog) -> tuple[Meta | None, Loc
     located = Located(shown, {})
     if text is None:
         return None, located
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        json_problem(error, shown, log)
+    document = parse_json(text, shown, log)
+    if document is _UNUSABLE:
         return None, located
     root, _ = JsonPositions(text).walk(0)
     located.positions["meta"] = root

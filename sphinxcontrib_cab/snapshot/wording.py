@@ -15,13 +15,50 @@ if TYPE_CHECKING:
 SHA_FIELDS = frozenset({"prompt_sha256", "stdout_sha256", "grade_sha256", "tui_image_sha"})
 
 
+SHOWN = 60
+"""The longest a value is quoted in a message."""
+
+
 def show(value: Any) -> str:
-    text = (
-        json.dumps(value, ensure_ascii=False, default=str)
-        if not isinstance(value, bytes)
-        else repr(value)
-    )
-    return text if len(text) <= 60 else text[:57] + "..."
+    """``value`` as JSON in at most :data:`SHOWN` characters, ending in ``...`` when cut.
+
+    Only as much of the value is written as can be shown, so a huge or deeply nested value
+    costs no more than a small one."""
+    parts: list[str] = []
+    budget = [SHOWN + 1]
+
+    def write(text: str) -> bool:
+        parts.append(text[: budget[0]])
+        budget[0] -= len(text)
+        return budget[0] > 0
+
+    def walk(item: Any) -> bool:
+        if isinstance(item, dict):
+            if not write("{"):
+                return False
+            for number, (key, inner) in enumerate(item.items()):
+                prefix = ", " if number else ""
+                if not (write(prefix + json.dumps(str(key), ensure_ascii=False) + ": ")):
+                    return False
+                if not walk(inner):
+                    return False
+            return write("}")
+        if isinstance(item, list | tuple):
+            if not write("["):
+                return False
+            for number, inner in enumerate(item):
+                if (number and not write(", ")) or not walk(inner):
+                    return False
+            return write("]")
+        if isinstance(item, str):
+            return write(json.dumps(item[: SHOWN + 1], ensure_ascii=False))
+        if isinstance(item, bytes):
+            return write(repr(item[: SHOWN + 1]))
+        return write(json.dumps(item, ensure_ascii=False, default=str))
+
+    walk(value)
+    text = "".join(parts)
+    return text if len(text) <= SHOWN else text[: SHOWN - 3] + "..."
 
 
 def _field_name(loc: Sequence[str | int]) -> tuple[tuple[str | int, ...], str]:
