@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import TypeAdapter
 
 from .contract import SCHEMAS, Task
-from .digest import snapshot_digest
+from .digest import sha256sum_text, snapshot_digest
 from .model import DEFAULT_EXPLOITS, DEFAULT_META, DEFAULT_RUNS, DEFAULT_TASKS, SourcePaths
 from .older import load_all
 
@@ -85,9 +85,9 @@ def command_digest(arguments: argparse.Namespace) -> int:
         print(f"error: {sources.root} is not a folder", file=sys.stderr)
         return 2
     digest = snapshot_digest(sources)
-    for item in digest.files:
-        print(f"{item.sha256}  {item.path}")
-    print(f"combined sha256: {digest.combined}")
+    # Standard output is exactly what sha256sum prints, so `sha256sum -c` reads it as it is.
+    sys.stdout.write(sha256sum_text(digest.files))
+    print(f"combined sha256: {digest.combined}", file=sys.stderr)
     return 0
 
 

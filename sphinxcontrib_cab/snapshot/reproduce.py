@@ -25,6 +25,12 @@ stays one flag per line, survives HTML (which turns a carriage return into a new
 when pasted. Either way, pasting it into bash runs the program with exactly the recorded values as
 arguments and nothing else.
 
+A value that starts with ``-`` is joined to its flag with ``=`` in one word
+(``--tui='-x'``): written apart, an argument parser such as argparse would take it for another
+option and stop with "expected one argument"; ``--flag=value`` is read as the value by every
+parser of long options, whatever the value holds. Other values keep the flag and the value apart,
+the layout readers know.
+
 A field the cell did not record (``None``) is never sent as a value: its flag is left out.
 
 Two kinds of value cannot be passed as an argument at all, so no command is produced for them and
@@ -106,9 +112,9 @@ def unrepresentable_reason(value: str) -> str | None:
     return None
 
 
-def command_arguments(key: CellKey) -> list[str]:
-    """The arguments after the subcommand, as the program receives them: flag, value, flag, ..."""
-    arguments: list[str] = []
+def _flag_values(key: CellKey) -> list[tuple[str, str]]:
+    """(flag, value) of each recorded field, in canonical order."""
+    pairs: list[tuple[str, str]] = []
     for field in KEY_FIELDS:
         value = getattr(key, field.name)
         if value is None:
@@ -116,7 +122,21 @@ def command_arguments(key: CellKey) -> list[str]:
         reason = unrepresentable_reason(value)
         if reason is not None:
             raise UnreproducibleValue(field.name, reason)
-        arguments.extend((field.flag, value))
+        pairs.append((field.flag, value))
+    return pairs
+
+
+def joined(value: str) -> bool:
+    """Whether ``value`` is written joined to its flag (``--flag=value``): see the module doc."""
+    return value.startswith("-")
+
+
+def command_arguments(key: CellKey) -> list[str]:
+    """The arguments after the subcommand, as the program receives them: ``--flag``, value, ...,
+    or ``--flag=value`` as one argument for a value that starts with ``-``."""
+    arguments: list[str] = []
+    for flag, value in _flag_values(key):
+        arguments.extend((f"{flag}={value}",) if joined(value) else (flag, value))
     return arguments
 
 
@@ -126,9 +146,8 @@ def reproduce_command(key: CellKey, command: str = DEFAULT_COMMAND) -> str:
     ``command`` is the program and subcommand (``cab_command``), written as configured.
     Raises :class:`UnreproducibleValue` when a recorded value cannot be an argument.
     """
-    arguments = command_arguments(key)
     lines = [command]
-    for index in range(0, len(arguments), 2):
-        flag, value = arguments[index], arguments[index + 1]
-        lines.append(f"{INDENT}{flag} {shell_quote(value)}")
+    for flag, value in _flag_values(key):
+        separator = "=" if joined(value) else " "
+        lines.append(f"{INDENT}{flag}{separator}{shell_quote(value)}")
     return (CONTINUATION + "\n").join(lines)

@@ -324,7 +324,17 @@
     var start = parseInt(table.getAttribute("data-cab-argstart"), 10) || 0;
     var args = shellWords(command).slice(start);
     var values = {};
-    for (var i = 0; i + 1 < args.length; i += 2) values[args[i].value] = args[i + 1];
+    for (var i = 0; i < args.length; i++) {
+      // a value starting with "-" is written joined to its flag: --flag='-value'
+      var joined = /^(--[a-z-]+)=/.exec(args[i].value);
+      if (joined) {
+        var cut = args[i].raw.indexOf("=") + 1;
+        values[joined[1]] = { value: args[i].value.slice(joined[0].length), raw: args[i].raw.slice(cut) };
+      } else if (i + 1 < args.length) {
+        values[args[i].value] = args[i + 1];
+        i++;
+      }
+    }
     // "simple" opts out of theme rules for API definition lists (sphinx_rtd_theme boxes each dt)
     var list = element("dl", "cab-keys simple");
     var unpinned = [];

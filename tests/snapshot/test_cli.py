@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 MINI = Path(__file__).parents[1] / "snapshots" / "mini"
+REPO = Path(__file__).parents[2]
 BAD = Path(__file__).parents[1] / "bad_inputs"
 
 
@@ -84,15 +85,55 @@ def test_check_takes_other_sub_paths(tmp_path: Path) -> None:
 def test_digest_prints_sha256sum_lines_and_the_combined_digest() -> None:
     result = cab("digest", str(MINI))
     assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
-    file_lines, last = lines[:-1], lines[-1]
+    file_lines = result.stdout.splitlines()
     paths = [line.split("  ", 1)[1] for line in file_lines]
     assert paths == sorted(paths) and len(paths) == 5
     for line in file_lines:
         sha, path = line.split("  ", 1)
         assert sha == hashlib.sha256((MINI / path).read_bytes()).hexdigest()
-    combined = hashlib.sha256("".join(f"{line}\n" for line in file_lines).encode()).hexdigest()
-    assert last == f"combined sha256: {combined}"
+    combined = hashlib.sha256(result.stdout.encode()).hexdigest()
+    assert result.stderr == f"combined sha256: {combined}\n"
+
+
+AWKWARD_NAMES = (
+    "with space.jsonl",
+    'quote\'s "both".jsonl',
+    "back\\slash.jsonl",
+    "new\nline.jsonl",
+    "carriage\rreturn.jsonl",
+    "über.jsonl",
+)
+
+
+def test_digest_output_is_what_sha256sum_checks_and_the_guide_recomputes(tmp_path: Path) -> None:
+    """Any file name: ``sha256sum -c`` accepts the CLI's output as it is, and the guide's recipe,
+    run as written, gives the CLI's combined digest."""
+    root = tmp_path / "snap"
+    shutil.copytree(MINI, root)
+    runs = root / "results/published"
+    source = next(runs.glob("*.jsonl")).read_bytes()
+    for name in AWKWARD_NAMES:
+        (runs / name).write_bytes(source)
+    result = cab("digest", str(root))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("\n") == 5 + len(AWKWARD_NAMES)
+    sums = tmp_path / "SHA256SUMS"
+    sums.write_text(result.stdout)
+    check = subprocess.run(
+        ["sha256sum", "--strict", "-c", str(sums)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    guide = (REPO / "docs/guide/verify-receipt.md").read_text()
+    recipe = guide.split("```sh\n", 1)[1].split("```", 1)[0].replace("cd data\n", "")
+    shell = subprocess.run(
+        ["bash", "-c", recipe], cwd=root, capture_output=True, text=True, check=True
+    )
+    combined = result.stderr.removeprefix("combined sha256: ").strip()
+    assert shell.stdout.splitlines()[-1].split()[0] == combined
 
 
 def test_digest_of_a_missing_folder_fails(tmp_path: Path) -> None:

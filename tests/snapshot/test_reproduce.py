@@ -75,7 +75,11 @@ def expected_arguments(key: CellKey, subcommand: str = "run") -> list[bytes]:
     expected = [subcommand.encode()]
     for field in KEY_FIELDS:
         value = getattr(key, field.name)
-        if value is not None:
+        if value is None:
+            continue
+        if value.startswith("-"):  # joined, so no parser takes the value for an option
+            expected.append(f"{field.flag}={value}".encode())
+        else:
             expected += [field.flag.encode(), value.encode("utf-8")]
     return expected
 
@@ -224,10 +228,10 @@ def test_quote_is_one_word_of_visible_characters(value: str) -> None:
 @given(key=st.builds(CellKey, *([ARGV_TEXT] * 5), *([OPTIONAL_TEXT] * 4)))
 def test_command_is_one_flag_per_line_of_visible_characters(key: CellKey) -> None:
     lines = reproduce_command(key).split("\n")
-    flags = command_arguments(key)[::2]
+    flags = [f.flag for f in KEY_FIELDS if getattr(key, f.name) is not None]
     assert len(lines) == 1 + len(flags)
     for line, flag in zip(lines[1:], flags, strict=True):
-        assert line.startswith(f"  {flag} ")
+        assert line.startswith((f"  {flag} ", f"  {flag}="))
     assert all(line.endswith(" \\") for line in lines[:-1])
     assert not any(is_hidden(char) for line in lines for char in line)
 
@@ -247,6 +251,23 @@ def test_command_is_one_flag_per_line_of_visible_characters(key: CellKey) -> Non
 )
 def test_hidden_characters_are_escaped(value: str, word: str) -> None:
     assert shell_quote(value) == word
+
+
+def test_a_value_that_looks_like_an_option_is_joined_to_its_flag() -> None:
+    """argparse reads ``--tui '-x'`` as a flag without its value; ``--tui='-x'`` it reads."""
+    import argparse
+
+    key = replace(EXAMPLE, tui="-x", model="--help", plugin_stack="-")
+    command = reproduce_command(key)
+    assert "  --tui='-x' \\\n" in command
+    assert "  --model='--help' \\\n" in command
+    assert "  --plugin-stack='-' \\\n" in command
+    assert "  --task 'polyglot/python-two-sum' \\\n" in command
+    parser = argparse.ArgumentParser()
+    for field in KEY_FIELDS:
+        parser.add_argument(field.flag)
+    parsed = parser.parse_args(command_arguments(key))
+    assert (parsed.tui, parsed.model, parsed.plugin_stack) == ("-x", "--help", "-")
 
 
 @pytest.mark.parametrize("field", [f.name for f in KEY_FIELDS])
