@@ -1,4 +1,5 @@
-"""Sessions: ``tests`` (whole suite), ``docs`` (the site), ``lint``, ``bench``, ``tests_sphinx``."""
+"""Sessions: ``tests`` (whole suite), ``docs`` (the site), ``lint``, ``bench``, ``fuzz``,
+``tests_sphinx``."""
 
 from __future__ import annotations
 
@@ -74,6 +75,13 @@ def docs(session: nox.Session) -> None:
         "sphinx-build", "-nW", "--keep-going", "-b", "html", "docs", "docs/_build/html",
         *session.posargs,
     )
+
+
+@nox.session
+def fuzz(session: nox.Session) -> None:
+    """Mutation fuzzing of every reader, ten minutes by default (``-- --seconds N --seed S``)."""
+    session.install("-e", ".[test]")
+    session.run("python", "tests/snapshot/fuzz.py", *(session.posargs or ["--seconds", "600"]))
 
 
 @nox.session
