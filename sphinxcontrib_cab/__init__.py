@@ -27,6 +27,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from .config import register_config
     from .directives import setup_directives
     from .html import setup_html
+    from .latex import setup_latex
     from .roles import setup_roles
     from .store import setup_store
     from .tables import setup_tables
@@ -38,6 +39,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_directives(app)
     setup_roles(app)
     setup_html(app)
+    setup_latex(app)
     setup_assets(app)
     setup_task_pages(app)
     return {

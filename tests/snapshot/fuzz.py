@@ -97,7 +97,9 @@ def _swap_value(data: bytes, rng: random.Random) -> bytes:
     end = at
     while end < len(data) and data[end] not in b",}\n":
         end += 1
-    value = rng.choice((b' "text"', b" 12", b" -0.5", b" []", b" {}", b" null", b" true", b' "n/a"'))
+    value = rng.choice(
+        (b' "text"', b" 12", b" -0.5", b" []", b" {}", b" null", b" true", b' "n/a"')
+    )
     return data[:at] + value + data[end:]
 
 
