@@ -1,8 +1,8 @@
 """Shared HTML pieces: finished-markup nodes, escaping, copy buttons, code as Sphinx writes it.
 
 Feature modules write their own HTML with these (the leaderboard in
-:mod:`.directives.leaderboard_html`, data tables in :mod:`.tables`). :class:`CopyButtons` is a
-:class:`~sphinx.transforms.post_transforms.SphinxPostTransform` with ``formats = ("html",)``: it
+:mod:`.directives.leaderboard.html`, data tables in :mod:`.tables`). :class:`CopyButtons` is a
+:class:`~sphinx.transforms.post_transforms.SphinxPostTransform` for the HTML builders but EPUB: it
 adds a :class:`cab_copy_button` after each key value and each reproduce command of every
 ``container.cab-cell-provenance`` (the ``cab-provenance`` directive's cell, for example).
 """
@@ -119,10 +119,11 @@ def html_highlighter() -> PygmentsBridge:
 
 
 class CopyButtons(SphinxPostTransform):
-    """Copy buttons on every provenance container (see the module doc)."""
+    """Copy buttons on every provenance container (see the module doc). Not in EPUB: its
+    readers run no script, so a button there could not copy."""
 
     default_priority = 5
-    formats = ("html",)
+    builders = ("html", "dirhtml", "singlehtml")
 
     def run(self, **kwargs: Any) -> None:
         for node in list(self.document.findall(nodes.container)):

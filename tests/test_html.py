@@ -231,6 +231,14 @@ def test_provenance_containers_get_copy_buttons(html_build: Built) -> None:
     assert copies[-1] == reproduce_command(cell.key, html_build.app.config.cab_command)
 
 
+def test_epub_pages_carry_no_copy_buttons(tmp_path: Path) -> None:
+    """EPUB readers run no script, so a copy button there would do nothing."""
+    result = build("leaderboard-html", tmp_path, "epub")
+    pages = "".join(p.read_text(encoding="utf-8") for p in result.outdir.rglob("*.xhtml"))
+    assert "cab-cell-provenance" in pages
+    assert "cab-copy" not in pages
+
+
 # -- the browser ---------------------------------------------------------------------------------
 
 
