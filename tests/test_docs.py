@@ -255,18 +255,10 @@ def test_downloads_match_their_sha256_and_the_receipt(site: Build, snapshot: Sna
     assert document["receipt"]["row_count"] == snapshot.rows_read
     assert len(document["rows"]) == len(snapshot.cells)
 
-    text = blobs["leaderboard.csv"].decode("utf-8")
-    comments = [line for line in text.splitlines() if line.startswith("#")]
-    assert f"# snapshot_digest: {snapshot.digest.combined}" in comments
-    table_rows = list(
-        csv.reader(
-            io.StringIO(
-                "".join(line + "\n" for line in text.splitlines() if not line.startswith("#"))
-            )
-        )
-    )
-    assert table_rows[0] == document["columns"]
+    table_rows = list(csv.reader(io.StringIO(blobs["leaderboard.csv"].decode("utf-8"))))
+    assert table_rows[0] == [*document["columns"], "snapshot", "snapshot_digest"]
     assert len(table_rows) - 1 == len(snapshot.cells)
+    assert {row[-1] for row in table_rows[1:]} == {snapshot.digest.combined}
 
 
 def test_output_has_no_build_date(site: Build) -> None:

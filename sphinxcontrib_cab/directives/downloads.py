@@ -132,28 +132,36 @@ def json_bytes(snapshot: Snapshot) -> bytes:
     return _json_from_rows(snapshot, [cell_values(cell) for cell in snapshot.cells])
 
 
-def _csv_value(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
+CSV_PROVENANCE: tuple[str, ...] = ("snapshot", "snapshot_digest")
+"""Columns the CSV adds to every row, so a file found alone names its snapshot."""
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet takes for the start of a formula (OWASP, "CSV Injection")."""
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A text value a spreadsheet would run as a formula, prefixed with ``'`` so it is shown as
+    text (OWASP's advice); numbers, written by cab itself, stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _csv_from_rows(snapshot: Snapshot, rows: list[list[Any]]) -> bytes:
     buffer = io.StringIO()
-    for key, value in receipt(snapshot).items():
-        buffer.write(f"# {key}: {_csv_value(value)}\n")
-    buffer.write("# an empty value means the cell did not record it\n")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    # the csv module writes None as an empty field and a float as its repr(), as _csv_value does
-    writer.writerows(rows)
+    # One header row and data rows only: no comment lines that a value could break.
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow((*COLUMNS, *CSV_PROVENANCE))
+    provenance = (snapshot.name, snapshot.digest.combined)
+    # the csv module writes None as an empty field and a float as its repr()
+    writer.writerows([*map(spreadsheet_safe, row), *provenance] for row in rows)
     return buffer.getvalue().encode("utf-8")
 
 
 def csv_bytes(snapshot: Snapshot) -> bytes:
-    """The leaderboard as CSV, after ``#`` comment lines carrying the receipt."""
+    """The leaderboard as CSV: one header row, then one row per cell, each ending in the
+    snapshot's name and combined digest; text a spreadsheet would run as a formula starts with
+    ``'``."""
     return _csv_from_rows(snapshot, [cell_values(cell) for cell in snapshot.cells])
 
 
@@ -370,17 +378,17 @@ class DownloadsDirective(SnapshotDirective):
     def _receipt(self, snapshot: Snapshot) -> nodes.paragraph:
         fields = receipt(snapshot)
         paragraph = without_smartquotes(nodes.paragraph(classes=["cab-downloads-receipt"]))
-        paragraph += nodes.Text("Both files embed the receipt of snapshot ")
+        paragraph += nodes.Text("Both files name snapshot ")
         paragraph += value_literal(snapshot.name)
         if fields["methodology_version"] is not None:
             paragraph += nodes.Text(" (methodology ")
             paragraph += value_literal(fields["methodology_version"])
             paragraph += nodes.Text(")")
-        paragraph += nodes.Text(": its snapshot digest ")
+        paragraph += nodes.Text(" and its snapshot digest ")
         paragraph += value_literal(str(fields["snapshot_digest"]))
         paragraph += nodes.Text(
-            f" and its {format_count(snapshot.rows_read)} rows, in the CSV's comment lines and "
-            "under the JSON's receipt key."
+            f": the JSON under its receipt key, with the {format_count(snapshot.rows_read)} "
+            "rows read; the CSV in the last two columns of every row."
         )
         return paragraph
 

@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import shutil
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pytest
@@ -55,20 +56,42 @@ def test_missing_values_are_null_in_json_and_empty_in_csv(mini: Snapshot) -> Non
     header = list(columns())
     for name in missing:
         assert rows[index][header.index(name)] is None
-    table = [r for r in csv.reader(io.StringIO(csv_bytes(mini).decode())) if r[0][:1] != "#"]
+    table = list(csv.reader(io.StringIO(csv_bytes(mini).decode())))
     for name in missing:
         assert table[index + 1][header.index(name)] == ""
 
 
-def test_csv_header_comments_carry_the_receipt(mini: Snapshot) -> None:
-    text = csv_bytes(mini).decode("utf-8")
-    comments = [line for line in text.splitlines() if line.startswith("#")]
-    assert f"# snapshot_digest: {mini.digest.combined}" in comments
-    assert f"# row_count: {mini.rows_read}" in comments
-    body = [line for line in text.splitlines() if not line.startswith("#")]
-    rows = list(csv.reader(io.StringIO("\n".join(body))))
-    assert rows[0] == list(columns())
+def test_csv_is_one_header_row_and_rows_that_name_their_snapshot(mini: Snapshot) -> None:
+    rows = list(csv.reader(io.StringIO(csv_bytes(mini).decode("utf-8"))))
+    assert rows[0] == [*columns(), "snapshot", "snapshot_digest"]
     assert len(rows) == len(mini.cells) + 1
+    assert {tuple(row[-2:]) for row in rows[1:]} == {(mini.name, mini.digest.combined)}
+
+
+def test_no_value_can_add_lines_or_formulas_to_the_csv(mini: Snapshot) -> None:
+    """A newline in meta.json's source once turned lines of a comment header into data rows,
+    and ``=HYPERLINK(...)`` went into the file raw."""
+    assert mini.meta is not None
+    meta = mini.meta.model_copy(update={"source": "line one\nhttps://x,y,z\n"})
+    key = replace(
+        mini.cells[0].key,
+        tui='=HYPERLINK("https://evil.example","x")',
+        model="+1",
+        plugin_stack="@SUM(A1)",
+        behavior_mode="-2",
+    )
+    cells = (replace(mini.cells[0], key=key), *mini.cells[1:])
+    hostile = replace(mini, meta=meta, cells=cells)
+    rows = list(csv.reader(io.StringIO(csv_bytes(hostile).decode("utf-8"))))
+    assert len(rows) == len(mini.cells) + 1
+    first = dict(zip(rows[0], rows[1], strict=True))
+    assert first["tui"] == "'" + key.tui
+    assert (first["model"], first["plugin_stack"], first["behavior_mode"]) == (
+        "'+1",
+        "'@SUM(A1)",
+        "'-2",
+    )
+    assert json.loads(json_bytes(hostile))["receipt"]["source"] == meta.source
 
 
 def test_bytes_are_deterministic(mini: Snapshot) -> None:
