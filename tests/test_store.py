@@ -194,3 +194,30 @@ def test_data_warnings_once_per_build_that_reads(
     # per reader
     app, _ = build(make_app, parallel_project, freshenv=True, parallel=4)
     assert [w for w in warnings_of(app) if w.startswith("data/")] == expected
+
+
+def test_a_wrong_runs_path_is_one_warning_per_snapshot_at_the_real_folder(
+    make_app: MakeApp, project: Path
+) -> None:
+    """Once 24 warnings from one cause; and a whole-file warning named ``published.rst``."""
+    app, _ = build(make_app, project, freshenv=True, confoverrides={"cab_runs_path": "results/x"})
+    older_rst_asks_for_an_unknown_snapshot = "[cab.snapshot]"
+    data_warnings = [w for w in warnings_of(app) if older_rst_asks_for_an_unknown_snapshot not in w]
+    assert data_warnings == [
+        "data/results/x:: WARNING: the run-record folder data/results/x does not "
+        "exist (cab_runs_path = 'results/x') [cab.source]",
+        "data/snapshots/2026-05-27/results/x:: WARNING: the run-record folder "
+        "data/snapshots/2026-05-27/results/x does not exist (cab_runs_path = 'results/x') "
+        "[cab.source]",
+    ]
+
+
+def test_a_missing_task_catalogue_points_at_the_file(make_app: MakeApp, project: Path) -> None:
+    (project / "data/site/src/data/tasks.json").unlink()
+    app, _ = build(make_app, project, freshenv=True)
+    found = [w for w in warnings_of(app) if "task catalogue" in w]
+    assert found == [
+        "data/site/src/data/tasks.json:: WARNING: the task catalogue "
+        "data/site/src/data/tasks.json does not exist (cab_tasks_path = "
+        "'site/src/data/tasks.json') [cab.source]"
+    ]

@@ -93,7 +93,10 @@ def _listing_problems(
                 json_location(sources.meta, meta_shown, ("snapshots", number, "snapshot_date")),
             )
         )
-    if reference.row_count != snapshot.rows_read:
+    runs_unread = snapshot.rows_read == 0 and any(
+        problem.subtype is Subtype.source for problem in snapshot.problems
+    )
+    if reference.row_count != snapshot.rows_read and not runs_unread:
         found.append(
             Problem(
                 Subtype.row_count,
