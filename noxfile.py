@@ -1,10 +1,11 @@
 """Sessions: ``tests`` (whole suite), ``docs`` (the site), ``lint``, ``bench``, ``fuzz``,
-``tests_sphinx``."""
+``dist`` (the release build and its check), ``tests_sphinx``."""
 
 from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import nox
 
@@ -75,6 +76,16 @@ def docs(session: nox.Session) -> None:
         "sphinx-build", "-nW", "--keep-going", "-b", "html", "docs", "docs/_build/html",
         *session.posargs,
     )
+
+
+@nox.session
+def dist(session: nox.Session) -> None:
+    """Build the sdist and the wheel into dist/ and check them with twine: every step of the
+    release workflow (.github/workflows/release.yml) up to the upload."""
+    session.install(".[release]")
+    shutil.rmtree("dist", ignore_errors=True)
+    session.run("python", "-m", "build", "--outdir", "dist")
+    session.run("twine", "check", "--strict", *sorted(str(p) for p in Path("dist").iterdir()))
 
 
 @nox.session

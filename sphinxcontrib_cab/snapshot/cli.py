@@ -1,15 +1,19 @@
-"""Command line: ``python -m sphinxcontrib_cab schema|check|digest``.
+"""Command line: ``sphinxcontrib-cab`` (or ``python -m sphinxcontrib_cab``) ``schema|check|digest``.
 
-- ``schema [SOURCE]`` prints the JSON Schema of one source (or all four) as JSON.
+- ``schema [SOURCE]`` prints the JSON Schema of one source (or one document holding all four).
 - ``check DIR`` validates a snapshot laid out like ``data/`` and exits 1 when anything is wrong.
-- ``digest DIR`` prints ``sha256  path`` per source file, then the combined digest.
+- ``digest DIR`` prints what ``sha256sum`` prints for the source files (``sha256sum -c`` reads
+  it as it is), and the combined digest on standard error.
+- ``--version`` prints the version.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,17 +50,31 @@ def _display_base() -> Path:
     return Path.cwd()
 
 
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
 def source_schema(name: str) -> dict[str, Any]:
-    """JSON Schema of one source file; ``tasks.json`` is an array of tasks."""
+    """JSON Schema (draft 2020-12) of one source file; ``tasks.json`` is an array of tasks."""
     if name == "tasks":
-        return TypeAdapter(list[Task]).json_schema()
-    return SCHEMAS[name].model_json_schema()
+        schema = TypeAdapter(list[Task]).json_schema()
+    else:
+        schema = SCHEMAS[name].model_json_schema()
+    return {"$schema": DIALECT, "$id": f"urn:sphinxcontrib-cab:schema:{name}", **schema}
+
+
+def all_schemas() -> dict[str, Any]:
+    """One JSON Schema document holding the schema of every source under ``$defs``; each keeps
+    its ``$id``, so its own references resolve inside it."""
+    return {
+        "$schema": DIALECT,
+        "$id": "urn:sphinxcontrib-cab:schema",
+        "title": "The four sources of a CodingAgentBench snapshot",
+        "$defs": {name: source_schema(name) for name in sorted(SCHEMAS)},
+    }
 
 
 def command_schema(arguments: argparse.Namespace) -> int:
-    names = sorted(SCHEMAS) if arguments.source is None else [arguments.source]
-    schemas = {name: source_schema(name) for name in names}
-    document = schemas if arguments.source is None else schemas[arguments.source]
+    document = all_schemas() if arguments.source is None else source_schema(arguments.source)
     json.dump(document, sys.stdout, indent=2, sort_keys=True)
     sys.stdout.write("\n")
     return 0
@@ -91,11 +109,18 @@ def command_digest(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _program() -> str:
+    """How the user called us: ``sphinxcontrib-cab`` (the console script) or ``python -m``."""
+    called = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
+    return "python -m sphinxcontrib_cab" if called in {"", "__main__.py", "-c"} else called
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m sphinxcontrib_cab",
+        prog=_program(),
         description="Validate CodingAgentBench snapshots and print their schema or digest.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     schema = commands.add_parser("schema", help="print the JSON Schema of the data contract")
     schema.add_argument(
@@ -118,9 +143,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _version() -> str:
+    try:
+        return version("sphinxcontrib-cab")
+    except PackageNotFoundError:  # a source tree that was never installed
+        return "0+unknown"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
-    result: int = arguments.run(arguments)
+    try:
+        result: int = arguments.run(arguments)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (``schema | head``): nothing more to say, and nothing to say it to.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     return result
 
 

@@ -24,15 +24,35 @@ def cab(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
     )
 
 
-def test_schema_prints_json_schema_for_each_source() -> None:
+def test_schema_prints_one_json_schema_document_with_every_source() -> None:
     result = cab("schema")
     assert result.returncode == 0, result.stderr
-    schemas = json.loads(result.stdout)
+    document = json.loads(result.stdout)
+    assert document["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    schemas = document["$defs"]
     assert sorted(schemas) == ["exploits", "meta", "run-record", "tasks"]
     assert schemas["tasks"]["type"] == "array"
     assert "tui_image_sha" in schemas["run-record"]["properties"]
+    for name, schema in schemas.items():
+        assert schema["$schema"] == document["$schema"]
+        assert schema["$id"] == f"urn:sphinxcontrib-cab:schema:{name}"
     one = json.loads(cab("schema", "meta").stdout)
     assert one == schemas["meta"]
+
+
+def test_a_closed_pipe_ends_the_output_quietly() -> None:
+    """``schema | head`` once ended in a BrokenPipeError traceback."""
+    pipeline = f"{sys.executable} -m sphinxcontrib_cab schema | head -c 10"
+    result = subprocess.run(["bash", "-c", pipeline], capture_output=True, text=True, check=True)
+    assert result.stdout == '{\n  "$defs'
+    assert result.stderr == ""
+
+
+def test_version_is_the_installed_one() -> None:
+    from importlib.metadata import version
+
+    result = cab("--version")
+    assert result.stdout == f"python -m sphinxcontrib_cab {version('sphinxcontrib-cab')}\n"
 
 
 def test_check_passes_on_the_mini_snapshot() -> None:
