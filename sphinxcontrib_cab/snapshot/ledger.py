@@ -9,7 +9,7 @@ import yaml
 from .contract import Exploit
 from .positions import MAX_NESTING, yaml_positions
 from .problems import ProblemLog, Subtype
-from .readers import Located, read_text, validate
+from .readers import Located, first_valid, read_text
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -133,14 +133,11 @@ def read_exploits(
             )
             rejected += 1
             continue
-        exploit = validate(Exploit, data, "exploit", position, shown, log)
+        exploit = first_valid(Exploit, data, "exploit", position, located, log)
         if exploit is None:
             rejected += 1
-            continue
-        if not located.first_of(exploit.id, position, "exploit", "the ledger", log):
-            rejected += 1
-            continue
-        exploits.append(exploit)
+        else:
+            exploits.append(exploit)
     return tuple(exploits), located, rejected
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .contract import Meta, Task
+from .contract import Exploit, Meta, Task
 from .positions import (
     BOM,
     MAX_NESTING,
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 _Model = TypeVar("_Model", bound=BaseModel)
+_Identified = TypeVar("_Identified", Task, Exploit)
 
 
 class Display:
@@ -174,16 +175,31 @@ def read_tasks(path: Path, shown: str, log: ProblemLog) -> tuple[tuple[Task, ...
     tasks: list[Task] = []
     rejected = 0
     for index, entry in enumerate(document):
-        position = root.children[index]
-        task = validate(Task, entry, "task", position, shown, log)
+        task = first_valid(Task, entry, "task", root.children[index], located, log)
         if task is None:
             rejected += 1
-            continue
-        if not located.first_of(task.id, position, "task", "the catalogue", log):
-            rejected += 1
-            continue
-        tasks.append(task)
+        else:
+            tasks.append(task)
     return tuple(tasks), located, rejected
+
+
+_SOURCE_OF = {"task": "the catalogue", "exploit": "the ledger"}
+
+
+def first_valid(
+    model: type[_Identified],
+    data: Any,
+    kind: str,
+    position: Position,
+    located: Located,
+    log: ProblemLog,
+) -> _Identified | None:
+    """The record, when it is valid and its id was not seen before in this file (else
+    ``None``, with the problems logged)."""
+    record = validate(model, data, kind, position, located.shown, log)
+    if record is None or not located.first_of(record.id, position, kind, _SOURCE_OF[kind], log):
+        return None
+    return record
 
 
 def validate(
