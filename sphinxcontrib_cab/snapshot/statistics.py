@@ -6,6 +6,7 @@ metric; nothing else computes an interval.
 
 from __future__ import annotations
 
+import bisect
 import math
 from typing import TYPE_CHECKING
 
@@ -65,8 +66,6 @@ AXIS_RANGES: dict[str, tuple[float, float]] = {
     "composite": (0.0, 1.0),
 }
 """The possible range of each axis; intervals are clipped to it."""
-
-
 
 _T_2 = T_975[2]
 
@@ -167,3 +166,30 @@ def estimates_of_three(
     return found
 
 
+
+
+def wilson(successes: float, n: int, z: float = NORMAL_975) -> tuple[float, float]:
+    """The 95% Wilson score interval of a proportion: ``successes`` of ``n`` trials.
+
+    It stays inside [0, 1] and never has zero width, so 3 passes of 3 read [0.44, 1] and not
+    certainty (Brown, Cai and DasGupta, Statistical Science 2001). ``successes`` may be a sum of
+    scores between 0 and 1 (a refusal scored 0.5 counts half).
+    """
+    if n < 1:
+        raise ValueError("a proportion needs at least one trial")
+    share = successes / n
+    z2 = z * z
+    centre = (share + z2 / (2 * n)) / (1 + z2 / n)
+    half = z / (1 + z2 / n) * math.sqrt(share * (1 - share) / n + z2 / (4 * n * n))
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def upper_bound_ranks(intervals: Sequence[tuple[float, float] | None]) -> list[int | None]:
+    """Each row's rank under uncertainty: 1 + the number of rows whose interval lies wholly
+    above its own (their low end above its high end). Rows whose intervals overlap share a rank;
+    a row without an interval has none."""
+    lows = sorted(low for low, _ in filter(None, intervals))
+    return [
+        None if interval is None else 1 + len(lows) - bisect.bisect_right(lows, interval[1])
+        for interval in intervals
+    ]
