@@ -1,19 +1,22 @@
-"""Shared node builders and number formats used by every directive and role.
+"""Shared node builders used by every directive and role.
 
 Everything here returns plain docutils nodes (field lists, literal blocks, inlines, containers with
 ``cab-*`` classes), so every builder can write them; :mod:`sphinxcontrib_cab.html` adds the
-HTML-only structure (popovers, copy buttons) afterwards.
+HTML-only structure (popovers, copy buttons) afterwards. Number formats live in
+:mod:`.snapshot.formats` (re-exported here), so a number reads the same everywhere.
 """
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
+from .snapshot.formats import format_count as format_count
+from .snapshot.formats import format_estimate as format_estimate
+from .snapshot.formats import format_number as format_number
 from .snapshot.keys import FIELD_BY_NAME, KEY_FIELDS, MISSING_MARK
 from .snapshot.reproduce import UnreproducibleValue, is_hidden, reproduce_command, shell_quote
 from .warnings_ import Subtype, warn
@@ -22,39 +25,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from .snapshot.contract import VersionEntry
-    from .snapshot.model import Cell, CellKey, Estimate, Snapshot
+    from .snapshot.model import Cell, CellKey, Snapshot
 
 
 ElementT = TypeVar("ElementT", bound=nodes.Element)
-
-
-# -- numbers ---------------------------------------------------------------------------------
-
-
-def format_count(count: int) -> str:
-    """An integer with thousands separators: ``3465`` -> ``"3,465"``."""
-    return f"{count:,}"
-
-
-def format_number(value: float, digits: int = 2) -> str:
-    """A float with ``digits`` decimals and thousands separators; never ``-0.00``."""
-    if math.isnan(value):
-        return MISSING_MARK
-    text = f"{value:,.{digits}f}"
-    if text.startswith("-") and not text.strip("-0.,"):
-        return text[1:]
-    return text
-
-
-def format_estimate(estimate: Estimate | None, digits: int = 2) -> str:
-    """``"0.95 [0.90, 0.99]"`` (mean and 95% interval), just the mean when there is no interval,
-    or the missing mark when nothing was recorded."""
-    if estimate is None:
-        return MISSING_MARK
-    mean = format_number(estimate.mean, digits)
-    if estimate.low is None or estimate.high is None:
-        return mean
-    return f"{mean} [{format_number(estimate.low, digits)}, {format_number(estimate.high, digits)}]"
 
 
 # -- data strings on the page -----------------------------------------------------------------

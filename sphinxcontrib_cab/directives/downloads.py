@@ -31,9 +31,10 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from ..files import write_if_changed
-from ..render import SnapshotDirective, format_count, value_literal, without_smartquotes
+from ..render import SnapshotDirective, value_literal, without_smartquotes
+from ..snapshot.formats import format_count
 from ..snapshot.keys import KEY_FIELD_NAMES
-from ..snapshot.model import AXES
+from ..snapshot.metrics import CELL_METRICS, METRICS, SUMMARY_METRICS
 from ..warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
@@ -46,8 +47,8 @@ if TYPE_CHECKING:
 
     from ..snapshot.model import Cell, Estimate, Snapshot
 
-SUMMARIES: tuple[str, ...] = ("headline", "ships", "stays", "costs")
-"""The derived scores exported next to the per-axis estimates."""
+SUMMARIES: tuple[str, ...] = SUMMARY_METRICS
+"""The derived scores exported next to the per-axis estimates (from the metric registry)."""
 
 BASENAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DEFAULT_BASENAME = "leaderboard"
@@ -59,7 +60,7 @@ DEFAULT_BASENAME = "leaderboard"
 def columns() -> tuple[str, ...]:
     """The exported columns, in order."""
     estimate_columns = [
-        f"{name}_{part}" for name in (*SUMMARIES, *AXES) for part in ("mean", "low", "high")
+        f"{name}_{part}" for name in CELL_METRICS for part in ("mean", "low", "high")
     ]
     return (
         *KEY_FIELD_NAMES,
@@ -82,6 +83,7 @@ def _estimate_values(estimate: Estimate | None) -> tuple[float | None, ...]:
 
 
 COLUMNS: tuple[str, ...] = columns()
+_EXPORTED = tuple(METRICS[name] for name in CELL_METRICS)
 
 
 def cell_values(cell: Cell) -> list[Any]:
@@ -93,11 +95,8 @@ def cell_values(cell: Cell) -> list[Any]:
         len(cell.runs),
         sum(count for _kind, count in cell.failures),
     ]
-    for name in SUMMARIES:
-        values += _estimate_values(getattr(cell, name))
-    axes = cell.axes
-    for axis in AXES:
-        values += _estimate_values(axes.get(axis))
+    for metric in _EXPORTED:
+        values += _estimate_values(metric.estimate(cell))
     return values
 
 
