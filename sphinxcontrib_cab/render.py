@@ -8,6 +8,7 @@ HTML-only structure (popovers, copy buttons) afterwards. Number formats live in
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from docutils import nodes
@@ -142,40 +143,51 @@ def missing_explanation(field_name: str, snapshot: Snapshot) -> str:
     )
 
 
-def missing_value_nodes(field_name: str, snapshot: Snapshot) -> list[nodes.Node]:
-    """The em dash (``inline.cab-missing``), then its visible explanation
+def missing_mark() -> nodes.inline:
+    """The one missing-value mark: the em dash as ``inline.cab-missing``."""
+    return nodes.inline(MISSING_MARK, MISSING_MARK, classes=["cab-missing"])
+
+
+def missing_nodes(reason: str | None) -> list[nodes.Node]:
+    """:func:`missing_mark`, then, when ``reason`` is given, its visible explanation
     (``inline.cab-missing-note``)."""
-    return [
-        nodes.inline(MISSING_MARK, MISSING_MARK, classes=["cab-missing"]),
-        nodes.inline(
-            "",
-            f" ({missing_explanation(field_name, snapshot)})",
-            classes=["cab-missing-note"],
-        ),
-    ]
+    if not reason:
+        return [missing_mark()]
+    return [missing_mark(), nodes.inline("", f" ({reason})", classes=["cab-missing-note"])]
+
+
+def missing_value_nodes(field_name: str, snapshot: Snapshot) -> list[nodes.Node]:
+    """:func:`missing_nodes` explained by :func:`missing_explanation`."""
+    return missing_nodes(missing_explanation(field_name, snapshot))
 
 
 # -- the canonical key -------------------------------------------------------------------------
 
 
-def key_value_paragraph(field_name: str, value: str | None, snapshot: Snapshot) -> nodes.paragraph:
-    paragraph = nodes.paragraph()
-    if value is None:
-        paragraph.extend(missing_value_nodes(field_name, snapshot))
-    else:
-        paragraph += value_literal(value)
-    return paragraph
-
-
-def key_values_field_list(key: CellKey, snapshot: Snapshot) -> nodes.field_list:
+def key_values_field_list(
+    key: CellKey, why_missing: Snapshot | Mapping[str, str]
+) -> nodes.field_list:
     """``field_list.cab-key-values``: the nine fields in canonical order, each value a ``literal``
-    (or the missing mark and its explanation)."""
+    (or the missing mark and why: from the snapshot's methodology history, or the given
+    field name -> reason)."""
     field_list = nodes.field_list(classes=["cab-key-values"])
     for field in KEY_FIELDS:
         value = getattr(key, field.name)
-        body = nodes.field_body("", key_value_paragraph(field.name, value, snapshot))
+        paragraph = nodes.paragraph()
+        if value is None:
+            reason = (
+                why_missing[field.name]
+                if isinstance(why_missing, Mapping)
+                else missing_explanation(field.name, why_missing)
+            )
+            paragraph.extend(missing_nodes(reason))
+        else:
+            paragraph += value_literal(value)
         field_list += nodes.field(
-            "", nodes.field_name(field.name, field.name), body, classes=[f"cab-key-{field.name}"]
+            "",
+            nodes.field_name(field.name, field.name),
+            nodes.field_body("", paragraph),
+            classes=[f"cab-key-{field.name}"],
         )
     return field_list
 
