@@ -293,7 +293,7 @@ def test_hostile_commands_give_back_the_cell_keys(
     hostile: dict[str, Built], tmp_path: Path
 ) -> None:
     """Every command on the page, run by bash, passes exactly one cell's recorded values."""
-    from test_reproduce import expected_arguments, run_in_bash
+    from snapshot.test_reproduce import expected_arguments, run_in_bash
 
     built = hostile["html"]
     snapshot = pinned_snapshot(built)
