@@ -1,7 +1,7 @@
 """``cab-downloads``: the leaderboard as CSV and JSON files, with their sha256 tied to the receipt.
 
 While a page is read, the directive serialises every cell of the snapshot to deterministic bytes
-(built once per snapshot digest and process), shows each file's size and sha256, links
+(built once per snapshot), shows each file's size and sha256, links
 ``<basename>.csv`` and ``<basename>.json`` relative to the page, and records (docname -> snapshot
 name, basename and the two files' sha256) in the environment, purged and merged like any
 per-document data under ``-j``. At ``build-finished`` the main process writes the files next to
@@ -166,28 +166,24 @@ class DownloadFile:
     sha256: str
 
 
-_CONTENTS: dict[str, tuple[tuple[bytes, str], tuple[bytes, str]]] = {}
-"""Per process: snapshot digest -> (CSV bytes, sha256) and (JSON bytes, sha256), built once."""
-
-
 def _contents(snapshot: Snapshot) -> tuple[tuple[bytes, str], tuple[bytes, str]]:
-    key = snapshot.digest.combined
-    found = _CONTENTS.get(key)
-    if found is None:
+    """(CSV bytes, sha256) and (JSON bytes, sha256) of ``snapshot``, kept as its view."""
+
+    def make() -> tuple[tuple[bytes, str], tuple[bytes, str]]:
         rows = [cell_values(cell) for cell in snapshot.cells]
         csv_data = _csv_from_rows(snapshot, rows)
         json_data = _json_from_rows(snapshot, rows)
-        found = (
+        return (
             (csv_data, hashlib.sha256(csv_data).hexdigest()),
             (json_data, hashlib.sha256(json_data).hexdigest()),
         )
-        _CONTENTS[key] = found
-    return found
+
+    return snapshot.view("downloads", make)
 
 
 def download_files(snapshot: Snapshot, stem: str) -> tuple[DownloadFile, DownloadFile]:
     """The two files of one ``cab-downloads``: ``<stem>.csv`` and ``<stem>.json`` (their bytes
-    are built once per snapshot digest and process)."""
+    are built once per snapshot, as a :meth:`~.model.Snapshot.view`)."""
     (csv_data, csv_sha), (json_data, json_sha) = _contents(snapshot)
     return (
         DownloadFile(f"{stem}.csv", csv_data, csv_sha),
