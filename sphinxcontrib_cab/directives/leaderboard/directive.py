@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils.parsers.rst import directives
 
+from ...config import cab_config
 from ...render import SnapshotDirective
 from ...snapshot.index import cell_positions
 from ...warnings_ import Subtype, warn
@@ -91,7 +92,7 @@ class LeaderboardDirective(SnapshotDirective):
             order=order,
             limit=limit,
             caption=self.options.get("caption"),
-            command=self.config.cab_command,
+            command=cab_config(self.config).command,
         )
         node = leaderboard(board=board)
         self.set_source_info(node)
