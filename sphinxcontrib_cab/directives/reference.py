@@ -20,6 +20,7 @@ from docutils.parsers.rst import directives, roles
 from sphinx.util.docutils import SphinxDirective
 
 from ..config import CONFIG_CHOICES, CONFIG_VALUES
+from ..options import Option
 from ..render import checked_choice
 from ..snapshot.keys import KEY_FIELDS
 from ..snapshot.metrics import DEFINITIONS, METRICS
@@ -172,9 +173,12 @@ def describe_option(
     choices: dict[str, tuple[str, ...]],
     docs: dict[str, str] | None = None,
 ) -> str:
-    """An option in words: its description from the directive's ``option_docs`` and its
-    allowed values from ``option_choices`` (both when given), else what its converter
-    accepts."""
+    """An option in words: what an :class:`~.options.Option` converter says of itself
+    (meaning, allowed values, default); else its description from the directive's
+    ``option_docs`` and its allowed values from ``option_choices`` (both when given), else what
+    its converter accepts."""
+    if isinstance(converter, Option):
+        return converter.describe()
     described = (docs or {}).get(option)
     allowed = choices.get(option)
     listed = ", ".join(f"``{value}``" for value in allowed) if allowed else ""
