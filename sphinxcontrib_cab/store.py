@@ -84,12 +84,15 @@ def project_base(app_confdir: str | Path | None, srcdir: str | Path) -> Path:
 
 def sources_from_config(base: Path, config: Config) -> SourcePaths:
     """The pinned snapshot's :class:`SourcePaths` from the ``cab_*`` values."""
+    from .config import cab_config
+
+    cab = cab_config(config)
     return SourcePaths.under(
-        base / config.cab_snapshot_root,
-        runs=config.cab_runs_path,
-        tasks=config.cab_tasks_path,
-        exploits=config.cab_exploits_path,
-        meta=config.cab_meta_path,
+        base / cab.snapshot_root,
+        runs=cab.runs_path,
+        tasks=cab.tasks_path,
+        exploits=cab.exploits_path,
+        meta=cab.meta_path,
     )
 
 

@@ -9,7 +9,18 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "sphinxcontrib_cab"
 
-SHARED = {"config", "warnings_", "store", "render", "tables", "html", "assets", "files", "domain"}
+SHARED = {
+    "config",
+    "warnings_",
+    "store",
+    "render",
+    "tables",
+    "html",
+    "assets",
+    "files",
+    "domain",
+    "options",
+}
 """The thin Sphinx layer every feature builds on."""
 FEATURES = {"directives", "roles", "taskpages"}
 """Directives, roles and generated pages: each owns its writers."""
