@@ -13,6 +13,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .config import cab_config
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
@@ -41,7 +43,7 @@ def _register(app: Sphinx) -> None:
     if static not in app.config.html_static_path:
         app.config.html_static_path.append(static)
     app.add_css_file("cab.css")
-    app.add_js_file(None, body=view_script(app.config.cab_default_view))
+    app.add_js_file(None, body=view_script(cab_config(app).default_view))
     app.add_js_file("cab.js", loading_method="defer")
 
 

@@ -5,12 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .snapshot.model import DEFAULT_EXPLOITS, DEFAULT_META, DEFAULT_RUNS, DEFAULT_TASKS
+from sphinx.config import Config
+
+from .snapshot.model import (
+    DEFAULT_EXPLOITS,
+    DEFAULT_META,
+    DEFAULT_RUNS,
+    DEFAULT_TASKS,
+    SOURCE_NAMES,
+)
 from .warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,3 +119,38 @@ def validate_config(app: Sphinx, config: Config) -> None:
                 Subtype.config,
             )
             setattr(config, value.name, value.default)
+
+
+SOURCE_SETTINGS: tuple[str, ...] = tuple(
+    "cab_snapshot_root" if source == "root" else f"cab_{source}_path" for source in SOURCE_NAMES
+)
+"""The value behind each source path, in :data:`~.snapshot.model.SOURCE_NAMES` order: warnings
+about a source name it."""
+
+
+@dataclass(frozen=True, slots=True)
+class CabConfig:
+    """The ``cab_*`` values of one build, typed (field = the value's name without ``cab_``)."""
+
+    snapshot_root: str
+    runs_path: str
+    tasks_path: str
+    exploits_path: str
+    meta_path: str
+    command: str
+    default_view: str
+    task_pages: str
+
+    @property
+    def task_pages_folder(self) -> str:
+        """``cab_task_pages`` without surrounding blanks and slashes; empty when pages are off."""
+        return self.task_pages.strip().strip("/")
+
+
+def cab_config(holder: Config | BuildEnvironment | Sphinx) -> CabConfig:
+    """The :class:`CabConfig` of a Sphinx config, or of the config of an environment or an app:
+    the one way code reads a ``cab_*`` value."""
+    config = holder if isinstance(holder, Config) else holder.config
+    return CabConfig(
+        **{value.name.removeprefix("cab_"): getattr(config, value.name) for value in CONFIG_VALUES}
+    )

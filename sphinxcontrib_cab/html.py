@@ -18,6 +18,7 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from .render import SKIP
+from .snapshot.keys import MISSING_MARK
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -49,6 +50,15 @@ def text(value: str) -> str:
     """Escape element content: ``&``, ``<``, ``>`` and carriage returns. Quotes need no escaping
     there, and commands are full of them."""
     return escape(value, quote=False).replace("\r", "&#13;")
+
+
+def missing_html(reason: str | None = None) -> str:
+    """The markup of :func:`~.render.missing_nodes`: ``span.cab-missing`` holding the em dash,
+    then ``span.cab-missing-note`` with ``reason`` when one is given."""
+    mark = f'<span class="cab-missing">{MISSING_MARK}</span>'
+    if not reason:
+        return mark
+    return mark + f'<span class="cab-missing-note"> ({text(reason)})</span>'
 
 
 class Escaper(dict[str, str]):

@@ -1,19 +1,23 @@
-"""Shared node builders and number formats used by every directive and role.
+"""Shared node builders used by every directive and role.
 
 Everything here returns plain docutils nodes (field lists, literal blocks, inlines, containers with
 ``cab-*`` classes), so every builder can write them; :mod:`sphinxcontrib_cab.html` adds the
-HTML-only structure (popovers, copy buttons) afterwards.
+HTML-only structure (popovers, copy buttons) afterwards. Number formats live in
+:mod:`.snapshot.formats` (re-exported here), so a number reads the same everywhere.
 """
 
 from __future__ import annotations
 
-import math
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
+from .snapshot.formats import format_count as format_count
+from .snapshot.formats import format_estimate as format_estimate
+from .snapshot.formats import format_number as format_number
 from .snapshot.keys import FIELD_BY_NAME, KEY_FIELDS, MISSING_MARK
 from .snapshot.reproduce import UnreproducibleValue, is_hidden, reproduce_command, shell_quote
 from .warnings_ import Subtype, warn
@@ -22,39 +26,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from .snapshot.contract import VersionEntry
-    from .snapshot.model import Cell, CellKey, Estimate, Snapshot
+    from .snapshot.model import Cell, CellKey, Snapshot
 
 
 ElementT = TypeVar("ElementT", bound=nodes.Element)
-
-
-# -- numbers ---------------------------------------------------------------------------------
-
-
-def format_count(count: int) -> str:
-    """An integer with thousands separators: ``3465`` -> ``"3,465"``."""
-    return f"{count:,}"
-
-
-def format_number(value: float, digits: int = 2) -> str:
-    """A float with ``digits`` decimals and thousands separators; never ``-0.00``."""
-    if math.isnan(value):
-        return MISSING_MARK
-    text = f"{value:,.{digits}f}"
-    if text.startswith("-") and not text.strip("-0.,"):
-        return text[1:]
-    return text
-
-
-def format_estimate(estimate: Estimate | None, digits: int = 2) -> str:
-    """``"0.95 [0.90, 0.99]"`` (mean and 95% interval), just the mean when there is no interval,
-    or the missing mark when nothing was recorded."""
-    if estimate is None:
-        return MISSING_MARK
-    mean = format_number(estimate.mean, digits)
-    if estimate.low is None or estimate.high is None:
-        return mean
-    return f"{mean} [{format_number(estimate.low, digits)}, {format_number(estimate.high, digits)}]"
 
 
 # -- data strings on the page -----------------------------------------------------------------
@@ -168,40 +143,51 @@ def missing_explanation(field_name: str, snapshot: Snapshot) -> str:
     )
 
 
-def missing_value_nodes(field_name: str, snapshot: Snapshot) -> list[nodes.Node]:
-    """The em dash (``inline.cab-missing``), then its visible explanation
+def missing_mark() -> nodes.inline:
+    """The one missing-value mark: the em dash as ``inline.cab-missing``."""
+    return nodes.inline(MISSING_MARK, MISSING_MARK, classes=["cab-missing"])
+
+
+def missing_nodes(reason: str | None) -> list[nodes.Node]:
+    """:func:`missing_mark`, then, when ``reason`` is given, its visible explanation
     (``inline.cab-missing-note``)."""
-    return [
-        nodes.inline(MISSING_MARK, MISSING_MARK, classes=["cab-missing"]),
-        nodes.inline(
-            "",
-            f" ({missing_explanation(field_name, snapshot)})",
-            classes=["cab-missing-note"],
-        ),
-    ]
+    if not reason:
+        return [missing_mark()]
+    return [missing_mark(), nodes.inline("", f" ({reason})", classes=["cab-missing-note"])]
+
+
+def missing_value_nodes(field_name: str, snapshot: Snapshot) -> list[nodes.Node]:
+    """:func:`missing_nodes` explained by :func:`missing_explanation`."""
+    return missing_nodes(missing_explanation(field_name, snapshot))
 
 
 # -- the canonical key -------------------------------------------------------------------------
 
 
-def key_value_paragraph(field_name: str, value: str | None, snapshot: Snapshot) -> nodes.paragraph:
-    paragraph = nodes.paragraph()
-    if value is None:
-        paragraph.extend(missing_value_nodes(field_name, snapshot))
-    else:
-        paragraph += value_literal(value)
-    return paragraph
-
-
-def key_values_field_list(key: CellKey, snapshot: Snapshot) -> nodes.field_list:
+def key_values_field_list(
+    key: CellKey, why_missing: Snapshot | Mapping[str, str]
+) -> nodes.field_list:
     """``field_list.cab-key-values``: the nine fields in canonical order, each value a ``literal``
-    (or the missing mark and its explanation)."""
+    (or the missing mark and why: from the snapshot's methodology history, or the given
+    field name -> reason)."""
     field_list = nodes.field_list(classes=["cab-key-values"])
     for field in KEY_FIELDS:
         value = getattr(key, field.name)
-        body = nodes.field_body("", key_value_paragraph(field.name, value, snapshot))
+        paragraph = nodes.paragraph()
+        if value is None:
+            reason = (
+                why_missing[field.name]
+                if isinstance(why_missing, Mapping)
+                else missing_explanation(field.name, why_missing)
+            )
+            paragraph.extend(missing_nodes(reason))
+        else:
+            paragraph += value_literal(value)
         field_list += nodes.field(
-            "", nodes.field_name(field.name, field.name), body, classes=[f"cab-key-{field.name}"]
+            "",
+            nodes.field_name(field.name, field.name),
+            nodes.field_body("", paragraph),
+            classes=[f"cab-key-{field.name}"],
         )
     return field_list
 

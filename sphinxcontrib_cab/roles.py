@@ -4,7 +4,8 @@
 - ``{cab-meta}`snapshot_date``` -> ``inline.cab-meta``: ``2026-06-20``. Names: see
   :data:`META_NAMES`; ``row_count`` is the number of valid rows read, ``digest`` the combined one.
 - ``{cab-score}`opencode/llama-3.3-70b-instruct/polyglot/python-two-sum``` ->
-  ``inline.cab-score``: the cell's headline mean and 95% interval, e.g. ``0.95 [0.90, 0.99]``.
+  ``inline.cab-score``: the cell's headline mean and 95% interval, e.g. ``0.95 [0.90, 0.99]``,
+  with the decimals the leaderboard shows (:data:`sphinxcontrib_cab.snapshot.metrics.METRICS`).
   The cell is written ``tui/model/task`` or with all five key fields
   ``tui/behavior_mode/model/task/plugin_stack``; the text is matched against the cells of the
   snapshot, so ids that themselves contain ``/`` work. A ``metric:`` prefix picks another figure:
@@ -26,16 +27,12 @@ from typing import TYPE_CHECKING, ClassVar
 from docutils import nodes
 from sphinx.util.docutils import SphinxRole
 
-from .render import (
-    format_count,
-    format_estimate,
-    problem_marker,
-    visible_inline,
-    without_smartquotes,
-)
+from .render import problem_marker, visible_inline, without_smartquotes
+from .snapshot.formats import format_count
 from .snapshot.index import cell_names, full_name
 from .snapshot.keys import MISSING_MARK
-from .snapshot.model import AXES
+from .snapshot.metrics import METRICS
+from .snapshot.metrics import metric_estimate as metric_estimate
 from .warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
@@ -43,7 +40,7 @@ if TYPE_CHECKING:
 
     from sphinx.application import Sphinx
 
-    from .snapshot.model import Cell, Estimate, Snapshot
+    from .snapshot.model import Cell, Snapshot
 
 
 def count_sweeps(snapshot: Snapshot) -> int:
@@ -86,20 +83,8 @@ META_NAMES: tuple[str, ...] = (
     "digest",
 )
 
-CELL_METRICS: dict[str, Callable[[Cell], Estimate | None]] = {
-    "headline": lambda c: c.headline,
-    "ships": lambda c: c.ships,
-    "stays": lambda c: c.stays,
-    "costs": lambda c: c.costs,
-}
-METRIC_NAMES: tuple[str, ...] = (*CELL_METRICS, *AXES)
-METRIC_DIGITS: dict[str, int] = {"wall_s": 1, "tokens": 0}
-
-
-def metric_estimate(cell: Cell, metric: str) -> Estimate | None:
-    if metric in CELL_METRICS:
-        return CELL_METRICS[metric](cell)
-    return cell.axes.get(metric)
+METRIC_NAMES: tuple[str, ...] = tuple(METRICS)
+"""The metrics ``{cab-score}`` can cite: every metric of a cell, from the registry."""
 
 
 SNAPSHOT_SUFFIX = re.compile(r"^(?P<text>.*)@(?P<name>\d{4}-\d{2}-\d{2})$", re.DOTALL)
@@ -200,7 +185,8 @@ class ScoreRole(CabRole):
         cell = self.find_cell(snapshot, cell_text)
         if cell is None:
             return None
-        return format_estimate(metric_estimate(cell, metric), METRIC_DIGITS.get(metric, 2))
+        chosen = METRICS[metric]
+        return chosen.format(chosen.estimate(cell))
 
     def find_cell(self, snapshot: Snapshot, text: str) -> Cell | None:
         indices = cell_names(snapshot).get(text, ())

@@ -84,25 +84,18 @@ def project_base(app_confdir: str | Path | None, srcdir: str | Path) -> Path:
 
 def sources_from_config(base: Path, config: Config) -> SourcePaths:
     """The pinned snapshot's :class:`SourcePaths` from the ``cab_*`` values."""
+    from .config import SOURCE_SETTINGS, cab_config
+
+    cab = cab_config(config)
     return SourcePaths.under(
-        base / config.cab_snapshot_root,
-        runs=config.cab_runs_path,
-        tasks=config.cab_tasks_path,
-        exploits=config.cab_exploits_path,
-        meta=config.cab_meta_path,
-        settings=SETTINGS,
+        base / cab.snapshot_root,
+        runs=cab.runs_path,
+        tasks=cab.tasks_path,
+        exploits=cab.exploits_path,
+        meta=cab.meta_path,
+        settings=SOURCE_SETTINGS,
         base=base.as_posix(),
     )
-
-
-SETTINGS = (
-    "cab_snapshot_root",
-    "cab_runs_path",
-    "cab_tasks_path",
-    "cab_exploits_path",
-    "cab_meta_path",
-)
-"""The configuration values behind each source path, named in ``cab.source`` warnings."""
 
 
 def _registry_key(srcdir: str | Path) -> str:

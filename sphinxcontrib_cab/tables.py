@@ -29,17 +29,17 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from .html import attr, cab_html, cab_search_text, code, html_highlighter, text
+from .html import attr, cab_html, cab_search_text, code, html_highlighter, missing_html, text
 from .render import (
     SKIP,
     literal_word,
+    missing_nodes,
     table_frame,
     text_node,
     value_literal,
     visible_text,
     without_smartquotes,
 )
-from .snapshot.keys import MISSING_MARK
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -153,10 +153,7 @@ def inline_nodes(part: Inline) -> list[nodes.Node]:
                 refwarn=True,
             )
         ]
-    mark: list[nodes.Node] = [nodes.inline(MISSING_MARK, MISSING_MARK, classes=["cab-missing"])]
-    if part.reason:
-        mark.append(nodes.inline("", f" ({part.reason})", classes=["cab-missing-note"]))
-    return mark
+    return missing_nodes(part.reason)
 
 
 def paragraph_node(paragraph: Paragraph) -> nodes.paragraph:
@@ -240,9 +237,8 @@ class _TableWriter:
             self.flush()
             self.written.append(nodes.inline("", "", *inline_nodes(part)))
         else:
-            self.markup.append(f'<span class="cab-missing">{MISSING_MARK}</span>')
+            self.markup.append(missing_html(part.reason))
             if part.reason:
-                self.markup.append(f'<span class="cab-missing-note"> ({text(part.reason)})</span>')
                 self.words.append(part.reason)
 
     def paragraph(self, paragraph: Paragraph) -> None:

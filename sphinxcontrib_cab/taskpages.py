@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from .config import cab_config
 from .files import write_if_changed
 from .store import loaded_for, pinned_digest
 from .warnings_ import Subtype, warn
@@ -199,14 +200,15 @@ def page_syntax(app: Sphinx) -> Syntax | None:
 
 def task_pages_folder(app: Sphinx) -> Path | None:
     """The configured folder inside the source folder, or ``None`` when task pages are off."""
-    setting = str(app.config.cab_task_pages).strip().strip("/")
+    configured = cab_config(app).task_pages
+    setting = configured.strip().strip("/")
     if not setting:
         return None
     srcdir = Path(app.srcdir).resolve()
     folder = (srcdir / setting).resolve()
     if folder == srcdir or srcdir not in folder.parents:
         warn(
-            f"cab_task_pages = {app.config.cab_task_pages!r} must name a folder inside the "
+            f"cab_task_pages = {configured!r} must name a folder inside the "
             "source folder; task pages are off",
             Subtype.config,
         )

@@ -20,6 +20,7 @@ SHARED = {
     "assets",
     "files",
     "domain",
+    "options",
 }
 """The thin Sphinx layer every feature builds on."""
 FEATURES = {"directives", "roles", "taskpages"}

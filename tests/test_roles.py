@@ -8,17 +8,19 @@ from typing import TYPE_CHECKING
 import pytest
 from cab_pages import check_regression, pinned_snapshot, shared_build, soup
 
-from sphinxcontrib_cab.render import format_count, format_estimate
+from sphinxcontrib_cab.directives.leaderboard.board import CELL_COLUMNS, build_board
 from sphinxcontrib_cab.roles import (
     COUNT_NAMES,
     META_NAMES,
-    METRIC_DIGITS,
+    METRIC_NAMES,
     cell_names,
     full_name,
     metric_estimate,
     split_snapshot,
 )
+from sphinxcontrib_cab.snapshot.formats import format_count, format_estimate
 from sphinxcontrib_cab.snapshot.keys import KEY_FIELD_NAMES
+from sphinxcontrib_cab.snapshot.metrics import METRICS
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -114,8 +116,39 @@ def test_scores_are_the_cell_estimates(built: Built) -> None:
         metric = metric or "headline"
         (index,) = cell_names(snapshot)[cell_text]
         estimate = metric_estimate(snapshot.cells[index], metric)
-        assert shown == format_estimate(estimate, METRIC_DIGITS.get(metric, 2)), text
+        assert shown == format_estimate(estimate, METRICS[metric].digits), text
     assert any("[" in shown for shown in scores.values()), "some score shows an interval"
+
+
+def leaderboard_text(snapshot: Snapshot, index: int, metric: str) -> str:
+    """What a leaderboard of one column shows for the cell at ``index`` and ``metric``."""
+    board = build_board(
+        snapshot,
+        [snapshot.cells[index]],
+        group="cells",
+        columns=[CELL_COLUMNS[metric]],
+        sort=metric,
+        order="descending",
+        limit=None,
+        caption=None,
+        command="run",
+    )
+    return board.rows[0].texts[0]
+
+
+def test_a_score_reads_as_in_the_leaderboard(built: Built) -> None:
+    """The role and the leaderboard format a metric of a cell the same way (Costs once showed
+    two decimals in the role and one in the leaderboard)."""
+    values = cited(built, "roles_rst")
+    name = "opencode/llama-3.3-70b-instruct/polyglot/python-two-sum"
+    snapshot = pinned_snapshot(built)
+    (index,) = cell_names(snapshot)[name]
+    costs = values[f"costs:{name}"]
+    assert costs == leaderboard_text(snapshot, index, "costs")
+    assert costs == "44.1 [0.0, 157.2]"
+    for metric in METRIC_NAMES:
+        shown = METRICS[metric].format(METRICS[metric].estimate(snapshot.cells[index]))
+        assert shown == leaderboard_text(snapshot, index, metric), metric
 
 
 def test_older_snapshot_suffix(built: Built) -> None:

@@ -1,7 +1,7 @@
 """``cab-downloads``: the leaderboard as CSV and JSON files, with their sha256 tied to the receipt.
 
 While a page is read, the directive serialises every cell of the snapshot to deterministic bytes
-(built once per snapshot digest and process), shows each file's size and sha256, links
+(built once per snapshot), shows each file's size and sha256, links
 ``<basename>.csv`` and ``<basename>.json`` relative to the page, and records (docname -> snapshot
 name, basename and the two files' sha256) in the environment, purged and merged like any
 per-document data under ``-j``. At ``build-finished`` the main process writes the files next to
@@ -31,9 +31,10 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from ..files import write_if_changed
-from ..render import SnapshotDirective, format_count, value_literal, without_smartquotes
+from ..render import SnapshotDirective, value_literal, without_smartquotes
+from ..snapshot.formats import format_count
 from ..snapshot.keys import KEY_FIELD_NAMES
-from ..snapshot.model import AXES
+from ..snapshot.metrics import CELL_METRICS, METRICS, SUMMARY_METRICS
 from ..warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
@@ -46,8 +47,8 @@ if TYPE_CHECKING:
 
     from ..snapshot.model import Cell, Estimate, Snapshot
 
-SUMMARIES: tuple[str, ...] = ("headline", "ships", "stays", "costs")
-"""The derived scores exported next to the per-axis estimates."""
+SUMMARIES: tuple[str, ...] = SUMMARY_METRICS
+"""The derived scores exported next to the per-axis estimates (from the metric registry)."""
 
 BASENAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DEFAULT_BASENAME = "leaderboard"
@@ -59,7 +60,7 @@ DEFAULT_BASENAME = "leaderboard"
 def columns() -> tuple[str, ...]:
     """The exported columns, in order."""
     estimate_columns = [
-        f"{name}_{part}" for name in (*SUMMARIES, *AXES) for part in ("mean", "low", "high")
+        f"{name}_{part}" for name in CELL_METRICS for part in ("mean", "low", "high")
     ]
     return (
         *KEY_FIELD_NAMES,
@@ -82,6 +83,7 @@ def _estimate_values(estimate: Estimate | None) -> tuple[float | None, ...]:
 
 
 COLUMNS: tuple[str, ...] = columns()
+_EXPORTED = tuple(METRICS[name] for name in CELL_METRICS)
 
 
 def cell_values(cell: Cell) -> list[Any]:
@@ -93,11 +95,8 @@ def cell_values(cell: Cell) -> list[Any]:
         len(cell.runs),
         sum(count for _kind, count in cell.failures),
     ]
-    for name in SUMMARIES:
-        values += _estimate_values(getattr(cell, name))
-    axes = cell.axes
-    for axis in AXES:
-        values += _estimate_values(axes.get(axis))
+    for metric in _EXPORTED:
+        values += _estimate_values(metric.estimate(cell))
     return values
 
 
@@ -175,28 +174,24 @@ class DownloadFile:
     sha256: str
 
 
-_CONTENTS: dict[str, tuple[tuple[bytes, str], tuple[bytes, str]]] = {}
-"""Per process: snapshot digest -> (CSV bytes, sha256) and (JSON bytes, sha256), built once."""
-
-
 def _contents(snapshot: Snapshot) -> tuple[tuple[bytes, str], tuple[bytes, str]]:
-    key = snapshot.digest.combined
-    found = _CONTENTS.get(key)
-    if found is None:
+    """(CSV bytes, sha256) and (JSON bytes, sha256) of ``snapshot``, kept as its view."""
+
+    def make() -> tuple[tuple[bytes, str], tuple[bytes, str]]:
         rows = [cell_values(cell) for cell in snapshot.cells]
         csv_data = _csv_from_rows(snapshot, rows)
         json_data = _json_from_rows(snapshot, rows)
-        found = (
+        return (
             (csv_data, hashlib.sha256(csv_data).hexdigest()),
             (json_data, hashlib.sha256(json_data).hexdigest()),
         )
-        _CONTENTS[key] = found
-    return found
+
+    return snapshot.view("downloads", make)
 
 
 def download_files(snapshot: Snapshot, stem: str) -> tuple[DownloadFile, DownloadFile]:
     """The two files of one ``cab-downloads``: ``<stem>.csv`` and ``<stem>.json`` (their bytes
-    are built once per snapshot digest and process)."""
+    are built once per snapshot, as a :meth:`~.model.Snapshot.view`)."""
     (csv_data, csv_sha), (json_data, json_sha) = _contents(snapshot)
     return (
         DownloadFile(f"{stem}.csv", csv_data, csv_sha),

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 
+from ..config import cab_config
 from ..render import SnapshotDirective, cell_provenance, value_literal
 from ..snapshot.keys import IDENTITY_FIELDS, KEY_FIELDS
 from ..warnings_ import Subtype, warn
@@ -134,7 +135,7 @@ class ProvenanceDirective(SnapshotDirective):
         if cell is None:
             self.warn_no_cell(snapshot, wanted)
             return []
-        command: str = self.config.cab_command
+        command = cab_config(self.config).command
         return [
             cell_caption(cell, snapshot, example=not wanted),
             cell_provenance(cell, snapshot, command),

@@ -22,7 +22,14 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
-from ..render import SnapshotDirective, format_count, text_node, value_literal, visible_text
+from ..render import (
+    SnapshotDirective,
+    format_count,
+    missing_mark,
+    text_node,
+    value_literal,
+    visible_text,
+)
 from ..snapshot.digest import sha256sum_text
 from ..snapshot.keys import MISSING_MARK
 
@@ -40,7 +47,7 @@ def text_field(name: str, body: nodes.Node) -> nodes.field:
 
 def value_or_missing(value: str | None, *, literal: bool = False) -> nodes.Node:
     if value is None:
-        return nodes.inline(MISSING_MARK, MISSING_MARK, classes=["cab-missing"])
+        return missing_mark()
     return value_literal(value) if literal else text_node(value)
 
 

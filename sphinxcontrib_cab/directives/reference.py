@@ -20,9 +20,10 @@ from docutils.parsers.rst import directives, roles
 from sphinx.util.docutils import SphinxDirective
 
 from ..config import CONFIG_CHOICES, CONFIG_VALUES
+from ..options import Option
 from ..render import checked_choice
 from ..snapshot.keys import KEY_FIELDS
-from ..snapshot.metrics import DEFINITIONS
+from ..snapshot.metrics import DEFINITIONS, METRICS
 from ..snapshot.vocabulary import SCHEMA_NAMES
 from ..tables import (
     Cell,
@@ -172,9 +173,12 @@ def describe_option(
     choices: dict[str, tuple[str, ...]],
     docs: dict[str, str] | None = None,
 ) -> str:
-    """An option in words: its description from the directive's ``option_docs`` and its
-    allowed values from ``option_choices`` (both when given), else what its converter
-    accepts."""
+    """An option in words: what an :class:`~.options.Option` converter says of itself
+    (meaning, allowed values, default); else its description from the directive's
+    ``option_docs`` and its allowed values from ``option_choices`` (both when given), else what
+    its converter accepts."""
+    if isinstance(converter, Option):
+        return converter.describe()
     described = (docs or {}).get(option)
     allowed = choices.get(option)
     listed = ", ".join(f"``{value}``" for value in allowed) if allowed else ""
@@ -330,9 +334,7 @@ def schema_blocks(only: str | None) -> list[nodes.Node]:
 
 
 def definition_entries(only: tuple[str, ...] | None) -> nodes.definition_list:
-    """``definition_list.cab-definitions``: the written definitions of :mod:`.aggregate`."""
-    from ..snapshot.metrics import DEFINITIONS
-
+    """``definition_list.cab-definitions``: the written definitions of :mod:`.metrics`."""
     items = nodes.definition_list(classes=["cab-definitions"])
     names = only if only is not None else tuple(DEFINITIONS)
     for name in names:
@@ -347,16 +349,13 @@ def definition_entries(only: tuple[str, ...] | None) -> nodes.definition_list:
 
 
 def axes_table() -> data_table:
-    """``table.cab-reference``: every score axis with its meaning from the data contract."""
-    from ..snapshot.contract import Scores
-    from ..snapshot.model import AXES
-
-    by_alias = {(info.alias or name): info for name, info in Scores.model_fields.items()}
-    rows = []
-    for axis in AXES:
-        info = by_alias.get(axis)
-        meaning = info.description if info is not None and info.description else ""
-        rows.append([code(axis), prose(meaning or "(not documented)")])
+    """``table.cab-reference``: every score axis with its definition from the metric registry
+    (:data:`.metrics.METRICS`, which takes it from the data contract)."""
+    rows = [
+        [code(metric.name), prose(metric.definition)]
+        for metric in METRICS.values()
+        if not metric.summary
+    ]
     return table("Score axes of a run", ("Axis", "Meaning"), (20, 80), rows)
 
 
@@ -418,7 +417,7 @@ class ReferenceDirective(SphinxDirective):
         return [axes_table()]
 
     def definition_names(self) -> tuple[str, ...] | None:
-        """``:only:`` as names of :data:`.aggregate.DEFINITIONS`; unknown names are a located
+        """``:only:`` as names of :data:`.metrics.DEFINITIONS`; unknown names are a located
         ``cab.option`` warning."""
         if "only" not in self.options:
             return None

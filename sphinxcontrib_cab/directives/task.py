@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 
+from ..config import cab_config
 from ..render import SnapshotDirective, format_count, text_node
 from ..snapshot.index import cell_positions
 from ..snapshot.vocabulary import CATEGORIES
@@ -204,7 +205,7 @@ class TaskIndexDirective(SnapshotDirective):
         return result
 
     def _task_label(self, task: Task) -> Inline:
-        folder = str(self.config.cab_task_pages).strip().strip("/")
+        folder = cab_config(self.config).task_pages_folder
         docname = f"{folder}/{task.category}/{task.slug}/index"
         if not folder or docname not in self.env.found_docs:
             return Value(task.id)

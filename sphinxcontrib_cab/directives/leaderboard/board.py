@@ -13,20 +13,20 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from docutils import nodes
 
-from ...render import format_count, format_estimate, missing_explanation, visible_text
+from ...render import missing_explanation, visible_text
+from ...snapshot.formats import format_count, format_estimate
 from ...snapshot.index import cell_text
 from ...snapshot.keys import FIELD_BY_NAME, KEY_FIELDS, MISSING_MARK
-from ...snapshot.model import AXES
+from ...snapshot.metrics import CELL_METRICS as CELL_METRICS
+from ...snapshot.metrics import METRICS
+from ...snapshot.metrics import SUMMARY_METRICS as SUMMARY_METRICS
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping, Sequence
-    from typing import TypeAlias
+    from collections.abc import Callable, Iterable, Sequence
 
+    from ...snapshot.metrics import Item
     from ...snapshot.model import Cell, CellKey, Estimate, Snapshot
     from ...snapshot.overview import OverviewRow
-
-    Item: TypeAlias = Cell | OverviewRow
-    """What a row is built from: a cell, or an overview row (cells grouped by TUI and model)."""
 
 Group = Literal["cells", "overview"]
 Order = Literal["descending", "ascending"]
@@ -46,25 +46,8 @@ class ColumnDef:
     nerd: bool
     """Only shown in the Nerds view."""
     digits: int = 2
+    """Decimals shown: a metric's own (:data:`.metrics.METRICS`), 0 for counts."""
 
-
-METRIC_LABELS: dict[str, tuple[str, int]] = {
-    "headline": ("Headline", 2),
-    "ships": ("Ships", 2),
-    "stays": ("Stays", 2),
-    "costs": ("Costs (s)", 1),
-    "pass": ("Pass", 2),
-    "blast_radius": ("Blast radius", 2),
-    "wall_s": ("Wall clock (s)", 1),
-    "refusal": ("Refusal", 2),
-    "integrity": ("Integrity", 2),
-    "tokens": ("Tokens", 0),
-    "composite": ("Composite", 2),
-}
-"""Metric name -> (header label, decimals shown)."""
-
-SUMMARY_METRICS: tuple[str, ...] = ("headline", "ships", "stays", "costs")
-CELL_METRICS: tuple[str, ...] = SUMMARY_METRICS + AXES
 
 _PLAIN_KEY_FIELDS = frozenset({"tui", "model", "task"})
 
@@ -81,7 +64,7 @@ def _text_columns() -> dict[str, ColumnDef]:
 
 def _metric_columns(names: Iterable[str]) -> dict[str, ColumnDef]:
     return {
-        name: ColumnDef(name, METRIC_LABELS[name][0], True, False, METRIC_LABELS[name][1])
+        name: ColumnDef(name, METRICS[name].label, True, False, METRICS[name].digits)
         for name in names
     }
 
@@ -124,8 +107,11 @@ FILTERS: dict[str, str] = {
 
 ORDERS: dict[str, Order] = {"desc": "descending", "asc": "ascending"}
 
-LOWER_IS_BETTER: frozenset[str] = frozenset({"costs", "wall_s", "blast_radius", "tokens"})
-"""Metrics where a smaller value is better: their default ``:order:`` is ``asc``."""
+LOWER_IS_BETTER: frozenset[str] = frozenset(
+    name for name, metric in METRICS.items() if metric.lower_is_better
+)
+"""Metrics where a smaller value is better (from the registry): their default ``:order:`` is
+``asc``."""
 
 
 # -- the pending node and its data -------------------------------------------------------------
@@ -193,11 +179,7 @@ class leaderboard(nodes.General, nodes.Element):
 
 def metric_of(item: Item, name: str) -> Estimate | None:
     """The estimate ``name`` (headline, ships, stays, costs or an axis) of a cell or group."""
-    if name in SUMMARY_METRICS:
-        value: Estimate | None = getattr(item, name)
-        return value
-    axes: Mapping[str, Estimate | None] | None = getattr(item, "axes", None)
-    return None if axes is None else axes[name]
+    return METRICS[name].estimate(item)
 
 
 def _mean(value: Estimate | None) -> float | None:

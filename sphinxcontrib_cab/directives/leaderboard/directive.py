@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from docutils.parsers.rst import directives
-
+from ...config import cab_config
+from ...options import Option, choice_option
 from ...render import SnapshotDirective
 from ...snapshot.index import cell_positions
 from ...warnings_ import Subtype, warn
@@ -55,13 +55,37 @@ class LeaderboardDirective(SnapshotDirective):
     has_content = False
     option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
         **SnapshotDirective.option_spec,
-        "group": directives.unchanged_required,
-        "sort": directives.unchanged_required,
-        "order": directives.unchanged_required,
-        "limit": directives.unchanged_required,
-        "columns": directives.unchanged_required,
-        "caption": directives.unchanged_required,
-        **{name: directives.unchanged_required for name in FILTERS},
+        "group": choice_option(
+            "one row per cell, or per TUI and model pair", ("cells", "overview"), "cells"
+        ),
+        "sort": Option(
+            "the metric the rows are sorted by (the four summaries only for ``overview``)",
+            CELL_METRICS,
+            "``headline``",
+        ),
+        "order": Option(
+            "the sort direction",
+            tuple(ORDERS),
+            "best first: ``asc`` for the metrics where lower is better ("
+            + ", ".join(f"``{name}``" for name in CELL_METRICS if name in LOWER_IS_BETTER)
+            + "), else ``desc``",
+        ),
+        "limit": Option("a positive whole number of rows to show", default="every row"),
+        "columns": Option(
+            "a comma list of columns; the sort column is added when missing",
+            tuple(CELL_COLUMNS),
+            "for ``cells``: "
+            + ", ".join(DEFAULT_COLUMNS["cells"])
+            + "; for ``overview``: "
+            + ", ".join(DEFAULT_COLUMNS["overview"]),
+        ),
+        "caption": Option("the table caption", default="the snapshot, row count and sort"),
+        **{
+            name: Option(
+                f"a comma list of {column} values the snapshot contains", default="no filter"
+            )
+            for name, column in FILTERS.items()
+        },
     }
 
     def run(self) -> list[nodes.Node]:
@@ -91,7 +115,7 @@ class LeaderboardDirective(SnapshotDirective):
             order=order,
             limit=limit,
             caption=self.options.get("caption"),
-            command=self.config.cab_command,
+            command=cab_config(self.config).command,
         )
         node = leaderboard(board=board)
         self.set_source_info(node)

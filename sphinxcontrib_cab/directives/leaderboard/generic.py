@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from ...render import repro_block, value_literal
-from ...snapshot.keys import KEY_FIELDS, MISSING_MARK
+from ...render import key_values_field_list, missing_mark, repro_block
+from ...snapshot.keys import MISSING_MARK
 from .board import Board, leaderboard, legend_text
 
 if TYPE_CHECKING:
@@ -30,36 +30,14 @@ if TYPE_CHECKING:
 
 
 def _entry(text: str, classes: list[str]) -> nodes.entry:
-    if text == MISSING_MARK:
-        content: nodes.Node = nodes.inline(text, text, classes=["cab-missing"])
-    else:
-        content = nodes.Text(text)
+    content = missing_mark() if text == MISSING_MARK else nodes.Text(text)
     return nodes.entry("", nodes.paragraph("", "", content), classes=classes)
-
-
-def _key_values(key: CellKey, notes: dict[str, str]) -> nodes.field_list:
-    field_list = nodes.field_list(classes=["cab-key-values"])
-    for field in KEY_FIELDS:
-        value = getattr(key, field.name)
-        paragraph = nodes.paragraph()
-        if value is None:
-            paragraph += nodes.inline(MISSING_MARK, MISSING_MARK, classes=["cab-missing"])
-            paragraph += nodes.inline("", f" ({notes[field.name]})", classes=["cab-missing-note"])
-        else:
-            paragraph += value_literal(value)
-        field_list += nodes.field(
-            "",
-            nodes.field_name(field.name, field.name),
-            nodes.field_body("", paragraph),
-            classes=[f"cab-key-{field.name}"],
-        )
-    return field_list
 
 
 def provenance_container(key: CellKey, anchor: str | None, board: Board) -> nodes.container:
     """``container.cab-cell-provenance``: the nine values and the reproduce command."""
     container = nodes.container(classes=["cab-cell-provenance"], ids=[anchor] if anchor else [])
-    container += _key_values(key, dict(board.missing_notes))
+    container += key_values_field_list(key, dict(board.missing_notes))
     container.extend(repro_block(key, board.command))
     return container
 

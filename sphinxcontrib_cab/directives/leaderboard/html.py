@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from ...html import Escaper, attr, cab_html, copy_button_html, text
+from ...html import Escaper, attr, cab_html, copy_button_html, missing_html, text
 from ...render import value_literal
 from ...snapshot.keys import KEY_FIELDS, MISSING_MARK
 from ...snapshot.reproduce import UnreproducibleValue, reproduce_command
@@ -159,7 +159,7 @@ def _value_list(key: CellKey, esc: Escaper) -> str:
     for field in KEY_FIELDS:
         value = getattr(key, field.name)
         if value is None:
-            shown = f'<span class="cab-missing">{MISSING_MARK}</span>'
+            shown = missing_html()
         else:
             # shown and copied as a shell word when it holds hidden characters (see value_literal)
             word = value_literal(value).astext()
