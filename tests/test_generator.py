@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import importlib.util
 import json
@@ -319,8 +318,8 @@ def test_an_invalid_run_record_stops_the_generator_before_writing(
 def test_an_invalid_task_stops_the_generator_before_writing(
     generator: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    broken = dataclasses.replace(generator.TASKS[0], language="")
-    monkeypatch.setattr(generator, "TASKS", (broken, *generator.TASKS[1:]))
+    broken = {**generator.TASKS[0], "language": ""}
+    monkeypatch.setattr(generator, "TASKS", [broken, *generator.TASKS[1:]])
     with pytest.raises(pydantic.ValidationError, match="language"):
         generator.main(["--out", str(tmp_path)])
     assert list(tmp_path.iterdir()) == []
@@ -330,9 +329,9 @@ def test_an_exploit_selector_matching_no_cell_stops_the_generator(
     generator: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = generator.EXPLOITS[0]
-    stray = dataclasses.replace(first, affected=({"tui": "no-such-tui"},))
-    monkeypatch.setattr(generator, "EXPLOITS", (stray, *generator.EXPLOITS[1:]))
-    with pytest.raises(SystemExit, match=f"{first.id}: selector .* matches no cell"):
+    stray = {**first, "affected_cells": [{"tui": "no-such-tui"}]}
+    monkeypatch.setattr(generator, "EXPLOITS", [stray, *generator.EXPLOITS[1:]])
+    with pytest.raises(SystemExit, match=f"{first['id']}: selector .* matches no cell"):
         generator.main(["--out", str(tmp_path)])
     assert list(tmp_path.iterdir()) == []
 
