@@ -22,6 +22,8 @@ class Option:
     default: str | None = None
     required: bool = True
     """Whether docutils refuses an empty value (the option must be given a value)."""
+    fallback: str | None = None
+    """The value used when the option is absent or not one of :attr:`choices`."""
 
     def __call__(self, argument: str | None) -> str:
         if argument is None:
@@ -44,4 +46,4 @@ def choice_option(
     description: str, choices: tuple[str, ...], default: str, *, required: bool = True
 ) -> Option:
     """An :class:`Option` with a fixed set of values, the default written as a literal."""
-    return Option(description, choices, f"``{default}``", required)
+    return Option(description, choices, f"``{default}``", required, default)

@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from docutils import nodes
-from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
+from .options import Option
 from .snapshot.formats import format_count as format_count
 from .snapshot.formats import format_estimate as format_estimate
 from .snapshot.formats import format_number as format_number
@@ -284,7 +284,10 @@ class SnapshotDirective(SphinxDirective):
     """Base of the cab directives: a ``:snapshot:`` option and helpers for located checks."""
 
     option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
-        "snapshot": directives.unchanged_required,
+        "snapshot": Option(
+            "the ``snapshot_date`` of an older snapshot listed in ``meta.json``",
+            default="the pinned snapshot",
+        ),
     }
 
     def load_snapshot(self) -> Snapshot | None:
@@ -297,12 +300,22 @@ class SnapshotDirective(SphinxDirective):
             self.env, name=name.strip() if name else None, location=self.get_location()
         )
 
-    def choice(self, option: str, choices: tuple[str, ...], default: str) -> str:
+    def choice(
+        self, option: str, choices: tuple[str, ...] | None = None, default: str | None = None
+    ) -> str:
+        """The value of ``option`` when it is one of its allowed values (those of its
+        :class:`~.options.Option`, unless ``choices`` narrows them), else a located ``cab.option``
+        warning and the default (the Option's, unless ``default`` is given)."""
+        converter = self.option_spec[option]
+        assert isinstance(converter, Option)
+        allowed = converter.choices if choices is None else choices
+        fallback = converter.fallback if default is None else default
+        assert fallback is not None, f"option {option} has no default to fall back on"
         return checked_choice(
             self.options.get(option),
             f"{self.name} option :{option}:",
-            choices,
-            default,
+            allowed,
+            fallback,
             self.get_location(),
         )
 

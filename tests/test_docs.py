@@ -399,9 +399,10 @@ def test_reference_lists_the_allowed_values_of_every_choice_option() -> None:
         ("cab-reference", "only"): tuple(DEFINITIONS),
     }
     declared = {
-        (name, option): tuple(values)
+        (name, option): converter.choices
         for name, cls in directives.items()
-        for option, values in (getattr(cls, "option_choices", None) or {}).items()
+        for option, converter in (getattr(cls, "option_spec", None) or {}).items()
+        if getattr(converter, "choices", ())
     }
     assert expected.items() <= declared.items()
     for (name, option), values in declared.items():

@@ -20,9 +20,30 @@ def test_an_option_keeps_the_text_and_requires_a_value() -> None:
 
 def test_the_reference_names_allowed_values_and_default() -> None:
     spec = LeaderboardDirective.option_spec
-    sort = describe_option("sort", spec["sort"], {})
+    sort = describe_option(spec["sort"])
     assert all(f"``{name}``" in sort for name in METRICS)
     assert "default: ``headline``" in sort
-    order = describe_option("order", spec["order"], {})
+    order = describe_option(spec["order"])
     assert "``asc``" in order and "``costs``" in order
-    assert "default: every row" in describe_option("limit", spec["limit"], {})
+    assert "default: every row" in describe_option(spec["limit"])
+
+
+def test_every_option_of_every_directive_says_what_it_accepts() -> None:
+    """No option reads "text (required)" in the reference: each is an Option."""
+    import importlib
+    import pkgutil
+
+    import sphinxcontrib_cab.directives as package
+    from sphinxcontrib_cab.options import Option
+    from sphinxcontrib_cab.render import SnapshotDirective
+
+    found = {}
+    for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
+        module = importlib.import_module(info.name)
+        for value in vars(module).values():
+            if isinstance(value, type) and value.__module__ == module.__name__:
+                spec = getattr(value, "option_spec", None) or {}
+                if issubclass(value, SnapshotDirective) or spec:
+                    found.update({f"{value.__name__}:{name}": conv for name, conv in spec.items()})
+    assert len(found) > 20
+    assert [name for name, converter in found.items() if not isinstance(converter, Option)] == []

@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
-from docutils.parsers.rst import directives
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from ..files import write_if_changed
+from ..options import Option
 from ..render import SnapshotDirective, value_literal, without_smartquotes
 from ..snapshot.formats import format_count
 from ..snapshot.keys import KEY_FIELD_NAMES
@@ -306,11 +306,11 @@ class DownloadsDirective(SnapshotDirective):
 
     option_spec: ClassVar[OptionSpec] = {
         **SnapshotDirective.option_spec,
-        "basename": directives.unchanged,
-    }
-    option_docs: ClassVar[dict[str, str]] = {
-        "basename": "the file name stem, lowercase letters, digits and dashes "
-        "(default ``leaderboard``)",
+        "basename": Option(
+            "the file name stem: lowercase letters, digits and dashes",
+            default=f"``{DEFAULT_BASENAME}``",
+            required=False,
+        ),
     }
 
     def stem(self) -> str:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from docutils.parsers.rst import directives
-
+from ..options import Option
 from ..render import SnapshotDirective, format_count
 from ..snapshot.keys import KEY_FIELD_NAMES, PROVENANCE_FIELDS
 from ..tables import (
@@ -119,14 +118,17 @@ class HistoryDirective(SnapshotDirective):
 
     option_spec: ClassVar[OptionSpec] = {
         **SnapshotDirective.option_spec,
-        "parts": directives.unchanged,
-        "snapshot-pages": directives.unchanged_required,
-    }
-    option_choices: ClassVar[dict[str, tuple[str, ...]]] = {"parts": PARTS}
-    option_docs: ClassVar[dict[str, str]] = {
-        "parts": "space-separated, in the order to show (default: all three)",
-        "snapshot-pages": "docname prefix of the pages that render older snapshots, e.g. "
-        "``snapshots/``; a snapshot's date links to ``<prefix><snapshot_date>`` when it exists",
+        "parts": Option(
+            "the parts to show, space-separated, in that order",
+            PARTS,
+            "all three",
+            required=False,
+        ),
+        "snapshot-pages": Option(
+            "docname prefix of the pages that render older snapshots, e.g. ``snapshots/``; a "
+            "snapshot's date links to ``<prefix><snapshot_date>`` when it exists",
+            default="no links",
+        ),
     }
 
     def parts(self) -> tuple[str, ...]:

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
-from docutils.parsers.rst import directives
 
+from ..options import choice_option
 from ..render import (
     SnapshotDirective,
     format_count,
@@ -283,12 +283,13 @@ class ExploitsDirective(SnapshotDirective):
     has_content = False
     option_spec: ClassVar[OptionSpec] = {
         **SnapshotDirective.option_spec,
-        "status": directives.unchanged,
+        "status": choice_option(
+            "which exploits to list", STATUS_CHOICES, "all", required=False
+        ),
     }
-    option_choices: ClassVar[dict[str, tuple[str, ...]]] = {"status": STATUS_CHOICES}
 
     def run(self) -> list[nodes.Node]:
-        status = self.choice("status", self.option_choices["status"], "all")
+        status = self.choice("status")
         snapshot = self.load_snapshot()
         if snapshot is None:
             return self.unavailable()

@@ -25,9 +25,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
-from docutils.parsers.rst import directives
 
 from ..config import cab_config
+from ..options import Option, choice_option
 from ..render import SnapshotDirective, cell_provenance, value_literal
 from ..snapshot.keys import IDENTITY_FIELDS, KEY_FIELDS
 from ..warnings_ import Subtype, warn
@@ -104,13 +104,23 @@ class ProvenanceDirective(SnapshotDirective):
     has_content = False
     option_spec: ClassVar[OptionSpec] = {
         **SnapshotDirective.option_spec,
-        "show": directives.unchanged,
-        **{option_name(name): directives.unchanged_required for name in IDENTITY_FIELDS},
+        "show": choice_option(
+            "the key's explanation (``fields``), one cell (``cell``) or both",
+            SHOW_CHOICES,
+            "all",
+            required=False,
+        ),
+        **{
+            option_name(name): Option(
+                f"the cell's {name} (with the others, picks the cell shown)",
+                default="the first cell of the snapshot",
+            )
+            for name in IDENTITY_FIELDS
+        },
     }
-    option_choices: ClassVar[dict[str, tuple[str, ...]]] = {"show": SHOW_CHOICES}
 
     def run(self) -> list[nodes.Node]:
-        show = self.choice("show", self.option_choices["show"], "all")
+        show = self.choice("show")
         container = nodes.container(classes=["cab-provenance"])
         self.set_source_info(container)
         snapshot = self.load_snapshot()

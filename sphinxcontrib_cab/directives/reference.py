@@ -9,7 +9,6 @@ directive option or model field changes the docs with no edit to a page, so they
 
 from __future__ import annotations
 
-import functools
 import inspect
 import json
 import re
@@ -20,7 +19,7 @@ from docutils.parsers.rst import directives, roles
 from sphinx.util.docutils import SphinxDirective
 
 from ..config import CONFIG_CHOICES, CONFIG_VALUES
-from ..options import Option
+from ..options import Option, choice_option
 from ..render import checked_choice
 from ..snapshot.keys import KEY_FIELDS
 from ..snapshot.metrics import DEFINITIONS, METRICS
@@ -58,18 +57,6 @@ TOPICS: tuple[str, ...] = (
 PREFIX = "cab-"
 
 _INLINE = re.compile(r"``(.+?)``|:[\w:-]+:`~?\.?(.+?)`|`([^`]+?)`")
-
-_CONVERTERS: dict[Any, str] = {
-    directives.unchanged: "text",
-    directives.unchanged_required: "text (required)",
-    directives.flag: "flag, takes no value",
-    directives.positive_int: "a positive integer",
-    directives.nonnegative_int: "an integer, 0 or more",
-    directives.class_option: "space-separated class names",
-    directives.path: "a path",
-    directives.uri: "a URI",
-}
-
 
 # -- text helpers ------------------------------------------------------------------------------
 
@@ -142,53 +129,12 @@ def table(
 # -- options -------------------------------------------------------------------------------------
 
 
-def describe_converter(converter: Callable[..., Any]) -> str:
-    """What an ``option_spec`` converter accepts, in words.
-
-    A converter may say it itself with a ``cab_choices`` attribute (the allowed values) or
-    ``cab_describe`` (a phrase); docutils' own converters and ``functools.partial`` of
-    ``directives.choice`` are recognised; otherwise the first line of its docstring is used.
-    """
-    described = getattr(converter, "cab_describe", None)
-    if isinstance(described, str):
-        return described
-    choices = getattr(converter, "cab_choices", None)
-    if isinstance(choices, tuple | list | frozenset | set):
-        return "one of " + ", ".join(f"``{value}``" for value in sorted(map(str, choices)))
-    known = _CONVERTERS.get(converter)
-    if known is not None:
-        return known
-    if isinstance(converter, functools.partial) and converter.func is directives.choice:
-        values = converter.args[0] if converter.args else converter.keywords.get("values", ())
-        return "one of " + ", ".join(f"``{value}``" for value in values)
-    doc = inspect.getdoc(converter)
-    if doc:
-        return doc.splitlines()[0]
-    return getattr(converter, "__name__", "a value")
-
-
-def describe_option(
-    option: str,
-    converter: Callable[..., Any],
-    choices: dict[str, tuple[str, ...]],
-    docs: dict[str, str] | None = None,
-) -> str:
-    """An option in words: what an :class:`~.options.Option` converter says of itself
-    (meaning, allowed values, default); else its description from the directive's
-    ``option_docs`` and its allowed values from ``option_choices`` (both when given), else what
-    its converter accepts."""
+def describe_option(converter: Callable[..., Any]) -> str:
+    """An option in words, as its :class:`~.options.Option` says: meaning, allowed values,
+    default (every cab option is one; ``tests/test_options.py`` keeps it so)."""
     if isinstance(converter, Option):
         return converter.describe()
-    described = (docs or {}).get(option)
-    allowed = choices.get(option)
-    listed = ", ".join(f"``{value}``" for value in allowed) if allowed else ""
-    if described:
-        return f"{described}; allowed: {listed}" if listed else described
-    if listed:
-        return f"one of {listed}"
-    if option == "snapshot":
-        return "the ``snapshot_date`` of an older snapshot listed in ``meta.json``"
-    return describe_converter(converter)
+    return "text"
 
 
 def registered(registry: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -286,11 +232,9 @@ def directive_entries(registry: dict[str, Any]) -> list[nodes.Node]:
         result.append(nodes.paragraph("", "", nodes.emphasis(signature, signature)))
         result.extend(doc_paragraphs(cls))
         spec: OptionSpec = getattr(cls, "option_spec", None) or {}
-        choices: dict[str, tuple[str, ...]] = getattr(cls, "option_choices", None) or {}
-        docs: dict[str, str] = getattr(cls, "option_docs", None) or {}
         if spec:
             rows = [
-                [code(f":{option}:"), prose(describe_option(option, converter, choices, docs))]
+                [code(f":{option}:"), prose(describe_option(converter))]
                 for option, converter in sorted(spec.items())
             ]
             result.append(table(f"Options of {name}", ("Option", "Accepts"), (25, 75), rows))
@@ -372,15 +316,14 @@ class ReferenceDirective(SphinxDirective):
 
     required_arguments = 1
     option_spec: ClassVar[OptionSpec] = {
-        "schema": directives.unchanged,
-        "only": directives.unchanged,
-    }
-    option_choices: ClassVar[dict[str, tuple[str, ...]]] = {
-        "schema": ("all", *SCHEMA_NAMES),
-        "only": tuple(DEFINITIONS),
-    }
-    option_docs: ClassVar[dict[str, str]] = {
-        "only": "for ``definitions``: space-separated names of the definitions to show, in order",
+        "schema": choice_option(
+            "for ``schemas``: the one source to show", ("all", *SCHEMA_NAMES), "all"
+        ),
+        "only": Option(
+            "for ``definitions``: space-separated names of the definitions to show, in order",
+            tuple(DEFINITIONS),
+            "every definition",
+        ),
     }
 
     def run(self) -> list[nodes.Node]:
@@ -395,11 +338,7 @@ class ReferenceDirective(SphinxDirective):
             return []
         if topic == "schemas":
             only = checked_choice(
-                self.options.get("schema"),
-                ":schema:",
-                self.option_choices["schema"],
-                "all",
-                location,
+                self.options.get("schema"), ":schema:", ("all", *SCHEMA_NAMES), "all", location
             )
             return schema_blocks(None if only == "all" else only)
         if topic == "config":

@@ -16,9 +16,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
-from docutils.parsers.rst import directives
 
 from ..config import cab_config
+from ..options import choice_option
 from ..render import SnapshotDirective, format_count, text_node
 from ..snapshot.index import cell_positions
 from ..snapshot.vocabulary import CATEGORIES
@@ -166,12 +166,13 @@ class TaskIndexDirective(SnapshotDirective):
 
     option_spec: ClassVar[OptionSpec] = {
         **SnapshotDirective.option_spec,
-        "category": directives.unchanged,
+        "category": choice_option(
+            "the category whose tasks are listed", ("all", *CATEGORIES), "all", required=False
+        ),
     }
-    option_choices: ClassVar[dict[str, tuple[str, ...]]] = {"category": ("all", *CATEGORIES)}
 
     def run(self) -> list[nodes.Node]:
-        wanted = self.choice("category", self.option_choices["category"], "all")
+        wanted = self.choice("category")
         snapshot = self.load_snapshot()
         if snapshot is None:
             return self.unavailable()

@@ -37,20 +37,10 @@ def _comma_list(text: str) -> list[str]:
 
 
 class LeaderboardDirective(SnapshotDirective):
-    """``cab-leaderboard``: returns one pending :class:`leaderboard` node (see the module doc).
-
-    Options (every one validated; a bad value is a located ``cab.option`` warning naming the
-    allowed values, and the default is used):
-
-    ``:group:`` ``cells`` (default, one row per cell) or ``overview`` (one row per TUI and model);
-    ``:sort:`` ``headline`` (default), ``ships``, ``stays``, ``costs`` or an axis (cells only);
-    ``:order:`` ``desc`` or ``asc`` (default: best first, so ``asc`` for costs, wall time,
-    blast radius and tokens); ``:limit:`` a positive number of rows;
-    ``:columns:`` a comma list (see :data:`CELL_COLUMNS`, :data:`OVERVIEW_COLUMNS`; the sort
-    column is added when missing); filters ``:tui:``, ``:model:``, ``:behavior-mode:``,
-    ``:plugin-stack:``, ``:category:``, ``:task:``, ``:methodology:`` (comma lists of values the
-    snapshot contains); ``:snapshot:`` an older snapshot's date; ``:caption:`` the table caption.
-    """
+    """``cab-leaderboard``: a sortable table of the snapshot's cells, one row per cell or per TUI
+    and model pair, each cell with its provenance and reproduce command. Every option is checked;
+    a value outside its allowed values is a located ``cab.option`` warning, and the default is
+    used."""
 
     has_content = False
     option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
@@ -62,6 +52,7 @@ class LeaderboardDirective(SnapshotDirective):
             "the metric the rows are sorted by (the four summaries only for ``overview``)",
             CELL_METRICS,
             "``headline``",
+            fallback="headline",
         ),
         "order": Option(
             "the sort direction",
@@ -92,14 +83,10 @@ class LeaderboardDirective(SnapshotDirective):
         snapshot = self.load_snapshot()
         if snapshot is None:
             return self.unavailable()
-        group: Group = (
-            "overview"
-            if self.choice("group", ("cells", "overview"), "cells") == "overview"
-            else "cells"
-        )
+        group: Group = "overview" if self.choice("group") == "overview" else "cells"
         available = CELL_COLUMNS if group == "cells" else OVERVIEW_COLUMNS
         sortable = CELL_METRICS if group == "cells" else SUMMARY_METRICS
-        sort = self.choice("sort", sortable, "headline")
+        sort = self.choice("sort", sortable)
         best_first = "asc" if sort in LOWER_IS_BETTER else "desc"
         order = ORDERS[self.choice("order", tuple(ORDERS), best_first)]
         limit = self._limit()
