@@ -406,7 +406,7 @@ def test_bad_options_are_exact_located_warnings(tmp_path: Path) -> None:
     )
     metrics = "headline, ships, stays, costs, pass, blast_radius, wall_s, refusal, integrity, "
     metrics += "tokens, composite"
-    no_filter = "not filtering on it"
+    no_filter = "the table shows no cells"
     md3, md9, rst4, rst13 = "bad_md.md:3", "bad_md.md:9", "bad_rst.rst:4", "bad_rst.rst:13"
     expected = [
         option_warning(md3, "limit", "'ten' is not a positive whole number; showing every row"),
@@ -447,7 +447,7 @@ def test_bad_options_are_exact_located_warnings(tmp_path: Path) -> None:
             f"'colour' is not one of {cell_columns} (for :group: cells); leaving it out",
         ),
         option_warning(
-            rst4, "tui", f"'nosuchtui' {allowed(older, lambda c: c.key.tui)}; leaving it out"
+            rst4, "tui", f"'nosuchtui' {allowed(older, lambda c: c.key.tui)}; no cell matches it"
         ),
         option_warning(
             rst13, "sort", "'pass' is not one of headline, ships, stays, costs; using 'headline'"
@@ -468,8 +468,10 @@ def test_bad_options_fall_back_to_defaults(tmp_path: Path) -> None:
     result = build("leaderboard-bad", tmp_path)
     snapshot = pinned_snapshot(result)
     tables = soup(result.page("bad_md")).select("table.cab-leaderboard")
-    # :limit: ten and every unknown filter value were dropped: every cell is shown, twice
-    assert [len(t.select("tbody > tr")) for t in tables] == [len(snapshot.cells)] * 2
+    # Filters fail closed: a filter that matches nothing leaves an empty table (with its
+    # warning), never the unfiltered table.
+    assert [len(t.select("tbody > tr")) for t in tables] == [0, 0]
+    assert len(snapshot.cells) > 0
     rst_tables = soup(result.page("bad_rst")).select("table.cab-leaderboard")
     older = pinned_snapshot(result, OLDER)
     aider = [c for c in older.cells if c.key.tui == "aider"]

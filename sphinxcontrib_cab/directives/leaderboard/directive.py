@@ -73,7 +73,9 @@ class LeaderboardDirective(SnapshotDirective):
         "caption": Option("the table caption", default="the snapshot, row count and sort"),
         **{
             name: Option(
-                f"a comma list of {column} values the snapshot contains", default="no filter"
+                f"a comma list of {column} values the snapshot contains; a value that matches "
+                "no cell is a warning and matches nothing (the table is never left unfiltered)",
+                default="no filter",
             )
             for name, column in FILTERS.items()
         },
@@ -168,15 +170,15 @@ class LeaderboardDirective(SnapshotDirective):
             wanted = {value for value in asked if value in positions}
             unknown = [value for value in asked if value not in positions]
             if unknown or not wanted:
-                consequence = "leaving it out" if wanted else "not filtering on it"
+                # Fail closed: a filter that matches nothing shows nothing, never every cell.
+                consequence = "no cell matches it" if wanted else "the table shows no cells"
                 self._warn(
                     option,
                     f"{', '.join(map(repr, unknown)) or repr(text)} is not one of "
                     f"{', '.join(allowed)} (the values in snapshot {snapshot.name}); {consequence}",
                 )
-            if wanted:
-                matching = {i for value in wanted for i in positions[value]}
-                kept = matching if kept is None else kept & matching
+            matching = {i for value in wanted for i in positions[value]}
+            kept = matching if kept is None else kept & matching
         if kept is None:
             return snapshot.cells
         return tuple(snapshot.cells[i] for i in sorted(kept))
