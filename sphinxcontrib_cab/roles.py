@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, ClassVar
 from docutils import nodes
 from sphinx.util.docutils import SphinxRole
 
+from .domain import add_role
 from .render import (
     format_count,
     format_estimate,
@@ -223,6 +224,6 @@ class ScoreRole(CabRole):
 
 
 def setup_roles(app: Sphinx) -> None:
-    app.add_role("cab-count", CountRole())
-    app.add_role("cab-meta", MetaRole())
-    app.add_role("cab-score", ScoreRole())
+    add_role(app, "cab-count", CountRole())
+    add_role(app, "cab-meta", MetaRole())
+    add_role(app, "cab-score", ScoreRole())

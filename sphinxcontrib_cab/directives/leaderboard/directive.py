@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils.parsers.rst import directives
 
+from ...domain import cab_domain, cell_reference_name
 from ...render import SnapshotDirective
 from ...snapshot.index import cell_positions
 from ...warnings_ import Subtype, warn
@@ -95,6 +96,12 @@ class LeaderboardDirective(SnapshotDirective):
         )
         node = leaderboard(board=board)
         self.set_source_info(node)
+        if group == "cells" and self.options.get("snapshot") is None:
+            # HTML rows carry no ids, so these cells link to the leaderboard's page
+            domain = cab_domain(self.env)
+            for row in board.rows:
+                if row.key is not None:
+                    domain.note_object("cell", cell_reference_name(snapshot, row.key), "", 1)
         return [node]
 
     def _history(self, snapshot: Snapshot) -> Snapshot:
