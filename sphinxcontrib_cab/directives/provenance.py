@@ -28,6 +28,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 
 from ..config import cab_config
+from ..domain import add_directive, cab_domain, cell_reference_name
 from ..render import SnapshotDirective, cell_provenance, value_literal
 from ..snapshot.keys import IDENTITY_FIELDS, KEY_FIELDS
 from ..warnings_ import Subtype, warn
@@ -136,6 +137,9 @@ class ProvenanceDirective(SnapshotDirective):
             self.warn_no_cell(snapshot, wanted)
             return []
         command = cab_config(self.config).command
+        if not self.options.get("snapshot"):
+            name = cell_reference_name(snapshot, cell.key)
+            cab_domain(self.env).note_object("cell", name, cell.anchor)
         return [
             cell_caption(cell, snapshot, example=not wanted),
             cell_provenance(cell, snapshot, command),
@@ -151,4 +155,4 @@ class ProvenanceDirective(SnapshotDirective):
 
 
 def setup(app: Sphinx) -> None:
-    app.add_directive("cab-provenance", ProvenanceDirective)
+    add_directive(app, "cab-provenance", ProvenanceDirective)

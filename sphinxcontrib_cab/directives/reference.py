@@ -16,10 +16,11 @@ import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
-from docutils.parsers.rst import directives, roles
+from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 from ..config import CONFIG_CHOICES, CONFIG_VALUES
+from ..domain import DIRECTIVES, ROLES, add_directive
 from ..options import Option
 from ..render import checked_choice
 from ..snapshot.keys import KEY_FIELDS
@@ -197,11 +198,13 @@ def registered(registry: dict[str, Any]) -> list[tuple[str, Any]]:
 
 
 def _directive_registry() -> dict[str, Any]:
-    return dict(directives._directives)  # type: ignore[attr-defined]
+    """The directives cab registered (kept by cab: docutils' own registry is private)."""
+    return dict(DIRECTIVES)
 
 
 def _role_registry() -> dict[str, Any]:
-    return dict(roles._roles)  # type: ignore[attr-defined]
+    """The roles cab registered."""
+    return dict(ROLES)
 
 
 # -- topics --------------------------------------------------------------------------------------
@@ -433,4 +436,4 @@ class ReferenceDirective(SphinxDirective):
 
 
 def setup(app: Sphinx) -> None:
-    app.add_directive("cab-reference", ReferenceDirective)
+    add_directive(app, "cab-reference", ReferenceDirective)
