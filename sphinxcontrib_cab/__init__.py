@@ -18,7 +18,7 @@ try:
 except PackageNotFoundError:  # imported from a source tree that was never installed
     __version__ = "0+unknown"
 
-ENV_VERSION = 4
+ENV_VERSION = 5
 """Bump whenever anything cab stores in the build environment changes shape."""
 
 
@@ -26,6 +26,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from .assets import setup_assets
     from .config import register_config
     from .directives import setup_directives
+    from .domain import setup_domain
     from .html import setup_html
     from .latex import setup_latex
     from .roles import setup_roles
@@ -34,6 +35,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from .taskpages import setup_task_pages
 
     register_config(app)
+    setup_domain(app)
     setup_store(app)
     setup_tables(app)
     setup_directives(app)

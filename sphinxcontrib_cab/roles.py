@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, ClassVar
 from docutils import nodes
 from sphinx.util.docutils import SphinxRole
 
+from .domain import add_role
 from .render import problem_marker, visible_inline, without_smartquotes
 from .snapshot.formats import format_count
 from .snapshot.index import cell_names, full_name
@@ -209,6 +210,6 @@ class ScoreRole(CabRole):
 
 
 def setup_roles(app: Sphinx) -> None:
-    app.add_role("cab-count", CountRole())
-    app.add_role("cab-meta", MetaRole())
-    app.add_role("cab-score", ScoreRole())
+    add_role(app, "cab-count", CountRole())
+    add_role(app, "cab-meta", MetaRole())
+    add_role(app, "cab-score", ScoreRole())

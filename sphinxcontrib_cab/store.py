@@ -15,24 +15,24 @@ content-keyed cache of :mod:`.snapshot.load`, only
 
 Each problem of a load is emitted once as a ``cab`` warning, by the process that loaded, so a
 rebuild that reads nothing emits no data warnings (as Sphinx does not repeat reST warnings of
-pages it does not re-read). The parsed snapshots never enter the pickled environment: ``env``
-holds per document the combined digests of the snapshots it used, and one small record of where
-the older snapshots live. Neither pydantic nor the loader is imported until a snapshot is parsed.
+pages it does not re-read). The parsed snapshots never enter the pickled environment: the
+``cab`` domain's data holds per document the combined digests of the snapshots it used (purged
+and merged by the domain), and ``env`` one small record of where the older snapshots live.
+Neither pydantic nor the loader is imported until a snapshot is parsed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from .domain import cab_domain
 from .snapshot.digest import snapshot_digest
 from .snapshot.model import SourcePaths
 from .warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from docutils.nodes import Node
     from sphinx.application import Sphinx
     from sphinx.config import Config
@@ -40,9 +40,6 @@ if TYPE_CHECKING:
 
     from .snapshot.model import Snapshot
     from .snapshot.older import LoadedSnapshots
-
-ENV_ATTRIBUTE = "cab_snapshot_digests"
-"""``env`` attribute: docname -> {snapshot name: combined digest} of the snapshots it used."""
 
 STATE_ATTRIBUTE = "cab_snapshot_state"
 """``env`` attribute: the :class:`SnapshotState` of the last load (a few short strings)."""
@@ -162,12 +159,9 @@ def pinned_digest(env: BuildEnvironment) -> str | None:
     return data.pinned_digest if data is not None else None
 
 
-def _digests(env: BuildEnvironment) -> dict[str, dict[str, str]]:
-    found: dict[str, dict[str, str]] | None = getattr(env, ENV_ATTRIBUTE, None)
-    if found is None:
-        found = {}
-        setattr(env, ENV_ATTRIBUTE, found)
-    return found
+def document_digests(env: BuildEnvironment) -> dict[str, dict[str, str]]:
+    """docname -> {snapshot name: combined digest} of the snapshots each document used."""
+    return cab_domain(env).digests
 
 
 def snapshot_for(
@@ -198,7 +192,7 @@ def snapshot_for(
         return None
     for path in snapshot.files:
         env.note_dependency(str(path))
-    _digests(env).setdefault(env.docname, {})[snapshot.name] = snapshot.digest.combined
+    document_digests(env).setdefault(env.docname, {})[snapshot.name] = snapshot.digest.combined
     return snapshot
 
 
@@ -209,7 +203,6 @@ def _on_builder_inited(app: Sphinx) -> None:
     base = project_base(app.confdir, app.srcdir)
     data = BuildData(sources_from_config(base, app.config), base)
     _BUILDS[_registry_key(app.srcdir)] = data
-    _digests(app.env)
     state: SnapshotState | None = getattr(app.env, STATE_ATTRIBUTE, None)
     if state is None or state.sources != _sources_key(data.sources, base):
         _load(app.env, data)  # a fresh environment reads every page: parse now, hash once
@@ -235,7 +228,7 @@ def _on_env_get_outdated(
 ) -> list[str]:
     current = current_digests(env)
     outdated = []
-    for docname, used in _digests(env).items():
+    for docname, used in document_digests(env).items():
         if docname in removed or docname in changed or docname in added:
             continue
         if any(current.get(name) != digest for name, digest in used.items()):
@@ -249,25 +242,9 @@ def _on_env_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[
         loaded_for(env)
 
 
-def _on_env_purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    _digests(env).pop(docname, None)
-
-
-def _on_env_merge_info(
-    app: Sphinx, env: BuildEnvironment, docnames: Iterable[str], other: Any
-) -> None:
-    mine = _digests(env)
-    theirs: dict[str, dict[str, str]] = getattr(other, ENV_ATTRIBUTE, {})
-    for docname in docnames:
-        if docname in theirs:
-            mine[docname] = dict(theirs[docname])
-
-
 def setup_store(app: Sphinx) -> None:
-    """Connects the store to the build: builder-inited, env-get-outdated, env-before-read-docs,
-    purge and merge."""
+    """Connects the store to the build: builder-inited, env-get-outdated and
+    env-before-read-docs (the ``cab`` domain purges and merges the digests)."""
     app.connect("builder-inited", _on_builder_inited)
     app.connect("env-get-outdated", _on_env_get_outdated)
     app.connect("env-before-read-docs", _on_env_before_read_docs)
-    app.connect("env-purge-doc", _on_env_purge_doc)
-    app.connect("env-merge-info", _on_env_merge_info)

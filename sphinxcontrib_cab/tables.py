@@ -71,10 +71,15 @@ class Missing:
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """``label`` (a literal) linking to the document ``docname`` (absolute, without suffix)."""
+    """``label`` (a literal) linking to the document ``docname`` (absolute, without suffix).
+
+    With ``objtype`` (a :mod:`~sphinxcontrib_cab.domain` object type) the link is a ``cab``
+    reference to the object ``label`` hinted to ``docname``: resolved when the page is written,
+    it links to ``docname`` if that page exists then and is the label's text otherwise."""
 
     label: str
     docname: str
+    objtype: str = ""
 
 
 Inline: TypeAlias = "Words | Value | Missing | Link"
@@ -118,6 +123,8 @@ class DataTable:
     classes: tuple[str, ...]
     """Classes after ``cab-table``."""
     rows: tuple[tuple[Cell, ...], ...]
+    anchor: str = ""
+    """The table's id, when something links to it."""
 
 
 def words(*parts: Inline) -> Cell:
@@ -141,6 +148,19 @@ def inline_nodes(part: Inline) -> list[nodes.Node]:
         return [value_literal(part.text)]
     if isinstance(part, Words):
         return [text_node(part.text)]
+    if isinstance(part, Link) and part.objtype:
+        return [
+            addnodes.pending_xref(
+                "",
+                value_literal(part.label),
+                refdomain="cab",
+                reftype=part.objtype,
+                reftarget=part.label,
+                refexplicit=True,
+                refwarn=False,
+                cab_page=part.docname,
+            )
+        ]
     if isinstance(part, Link):
         return [
             addnodes.pending_xref(
@@ -190,6 +210,8 @@ def generic_table(table: DataTable) -> nodes.table:
         body += nodes.row(
             "", *(nodes.entry("", *(block_node(block) for block in cell)) for cell in cells)
         )
+    if table.anchor:
+        result["ids"].append(table.anchor)
     return without_smartquotes(result)
 
 
@@ -270,8 +292,9 @@ class _TableWriter:
 
     def table(self, table: DataTable) -> list[nodes.Node]:
         classes = " ".join(("cab-table", *table.classes, "docutils", "align-default"))
+        anchor = f' id="{attr(table.anchor)}"' if table.anchor else ""
         self.markup.append(
-            f'<table class="{attr(classes)}">\n'
+            f'<table class="{attr(classes)}"{anchor}>\n'
             f'<caption><span class="caption-text">{text(visible_text(table.caption))}</span>'
             "</caption>\n"
             '<thead>\n<tr class="row-odd">'

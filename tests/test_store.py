@@ -16,7 +16,7 @@ from sphinxcontrib_cab import store
 from sphinxcontrib_cab.snapshot import load as loader
 from sphinxcontrib_cab.snapshot.digest import snapshot_digest
 from sphinxcontrib_cab.snapshot.model import Snapshot
-from sphinxcontrib_cab.store import ENV_ATTRIBUTE
+from sphinxcontrib_cab.store import document_digests
 
 TESTS = Path(__file__).parent
 ROOT = TESTS / "roots" / "test-store"
@@ -84,7 +84,7 @@ def test_env_holds_only_digests(make_app: MakeApp, project: Path) -> None:
     ).digest.combined
     expected = {doc: {"2026-06-20": pinned} for doc in DOCS_USING_DATA if doc != "older"}
     expected["older"] = {"2026-05-27": older}
-    assert getattr(app.env, ENV_ATTRIBUTE) == expected
+    assert document_digests(app.env) == expected
     assert not any(isinstance(value, Snapshot) for value in vars(app.env).values())
     dependencies = {Path(p).name for p in app.env.dependencies["index"]}
     assert {"free-20260527.jsonl", "tasks.json", "_catalog.yaml", "meta.json"} <= dependencies
@@ -124,17 +124,17 @@ def test_removed_document_is_purged(make_app: MakeApp, project: Path) -> None:
     index = project / "index.rst"
     index.write_text(index.read_text().replace("   page4\n", ""))
     app, _ = build(make_app, project)
-    assert "page4" not in getattr(app.env, ENV_ATTRIBUTE)
+    assert "page4" not in document_digests(app.env)
 
 
 def test_parallel_build_merges_digests(make_app: MakeApp, project: Path, tmp_path: Path) -> None:
     serial_app, _ = build(make_app, project, freshenv=True)
-    serial = dict(getattr(serial_app.env, ENV_ATTRIBUTE))
+    serial = dict(document_digests(serial_app.env))
     parallel_project = tmp_path / "parallel"
     shutil.copytree(project, parallel_project, ignore=shutil.ignore_patterns("_build"))
     app, read = build(make_app, parallel_project, freshenv=True, parallel=4)
     assert read == sorted([*DOCS_USING_DATA, "plain"])
-    assert getattr(app.env, ENV_ATTRIBUTE) == serial
+    assert document_digests(app.env) == serial
     assert page_text(app, "index").count("rows: 36") == 1
 
 
@@ -158,8 +158,8 @@ def test_noop_rebuild_hashes_but_does_not_parse(make_app: MakeApp, project: Path
     assert read == []
     assert not _parsed_this_build(app)
     assert store.current_digests(app.env) == {
-        "2026-06-20": getattr(app.env, ENV_ATTRIBUTE)["index"]["2026-06-20"],
-        "2026-05-27": getattr(app.env, ENV_ATTRIBUTE)["older"]["2026-05-27"],
+        "2026-06-20": document_digests(app.env)["index"]["2026-06-20"],
+        "2026-05-27": document_digests(app.env)["older"]["2026-05-27"],
     }
     # a change to a page that uses no data reads the data again before reading that page
     (project / "plain.rst").write_text((project / "plain.rst").read_text() + "\nMore text.\n")

@@ -3,8 +3,8 @@
 While a page is read, the directive serialises every cell of the snapshot to deterministic bytes
 (built once per snapshot), shows each file's size and sha256, links
 ``<basename>.csv`` and ``<basename>.json`` relative to the page, and records (docname -> snapshot
-name, basename and the two files' sha256) in the environment, purged and merged like any
-per-document data under ``-j``. At ``build-finished`` the main process writes the files next to
+name, basename and the two files' sha256) in the ``cab`` domain's data, which purges and
+merges it under ``-j``. At ``build-finished`` the main process writes the files next to
 each page's HTML output (``html``, ``dirhtml``; the site root for ``singlehtml``), in sorted page
 order, only when the file on disk lacks the recorded sha256; two pages whose different files
 would land on the same path get a ``cab.option`` warning instead. Nothing is collected in the
@@ -29,6 +29,7 @@ from docutils import nodes
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from ..domain import add_directive, cab_domain
 from ..files import write_if_changed
 from ..options import Option
 from ..render import SnapshotDirective, value_literal, without_smartquotes
@@ -38,8 +39,6 @@ from ..snapshot.metrics import CELL_METRICS, METRICS, SUMMARY_METRICS
 from ..warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
@@ -199,31 +198,19 @@ def download_files(snapshot: Snapshot, stem: str) -> tuple[DownloadFile, Downloa
     )
 
 
-ENV_ATTRIBUTE = "cab_downloads"
-"""``env`` attribute: docname -> [(snapshot name, basename, CSV sha256, JSON sha256)] of the
-downloads the page links."""
-
-Recorded = tuple[str, str, str, str]
-
-
-def _recorded(env: BuildEnvironment) -> dict[str, list[Recorded]]:
-    found: dict[str, list[Recorded]] | None = getattr(env, ENV_ATTRIBUTE, None)
-    if found is None:
-        found = {}
-        setattr(env, ENV_ATTRIBUTE, found)
-    return found
+def _recorded(env: BuildEnvironment) -> dict[str, list[tuple[str, str, str, str]]]:
+    """docname -> [(snapshot name, basename, CSV sha256, JSON sha256)] of the downloads the
+    page links (kept in the ``cab`` domain's data)."""
+    return cab_domain(env).downloads
 
 
-def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    _recorded(env).pop(docname, None)
+_WRITES: dict[str, bool] = {}
+"""Per process: source folder -> whether this build's builder writes the files."""
 
 
-def _merge(app: Sphinx, env: BuildEnvironment, docnames: Iterable[str], other: Any) -> None:
-    mine = _recorded(env)
-    theirs: dict[str, list[Recorded]] = getattr(other, ENV_ATTRIBUTE, {})
-    for docname in docnames:
-        if docname in theirs:
-            mine[docname] = list(theirs[docname])
+def _note_builder(app: Sphinx) -> None:
+    # decided once from the public app.builder; forked writers inherit it
+    _WRITES[str(Path(app.srcdir).resolve())] = writes_downloads(type(app.builder))
 
 
 def page_folder(builder: StandaloneHTMLBuilder, docname: str) -> Path:
@@ -399,8 +386,7 @@ class UnlinkDownloads(SphinxPostTransform):
     default_priority = 400
 
     def run(self, **kwargs: Any) -> None:
-        # the class of this build's builder, as SphinxPostTransform.is_supported reads it
-        if writes_downloads(self.env._builder_cls):
+        if _WRITES.get(str(Path(self.env.srcdir).resolve()), False):
             return
         for reference in list(self.document.findall(nodes.reference)):
             if "cab-download" in reference["classes"]:
@@ -411,8 +397,7 @@ class UnlinkDownloads(SphinxPostTransform):
 
 
 def setup(app: Sphinx) -> None:
-    app.add_directive("cab-downloads", DownloadsDirective)
+    add_directive(app, "cab-downloads", DownloadsDirective)
     app.add_post_transform(UnlinkDownloads)
-    app.connect("env-purge-doc", _purge)
-    app.connect("env-merge-info", _merge)
+    app.connect("builder-inited", _note_builder)
     app.connect("build-finished", write_downloads)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from ..domain import add_directive, cab_domain
 from ..options import Option
 from ..render import SnapshotDirective, format_count
 from ..snapshot.keys import KEY_FIELD_NAMES, PROVENANCE_FIELDS
@@ -202,10 +203,10 @@ class HistoryDirective(SnapshotDirective):
         if prefix is None:
             return Value(date)
         docname = f"{prefix}{date}".lstrip("/")
-        if docname not in self.env.found_docs:
-            return Value(date)
-        return Link(date, docname)
+        # resolved when the page is written, so a snapshot page added later is linked then
+        cab_domain(self.env).note_reference("snapshot", date, docname)
+        return Link(date, docname, "snapshot")
 
 
 def setup(app: Sphinx) -> None:
-    app.add_directive("cab-history", HistoryDirective)
+    add_directive(app, "cab-history", HistoryDirective)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
 
+from ..domain import add_directive, cab_domain, exploit_anchor
 from ..options import choice_option
 from ..render import (
     SnapshotDirective,
@@ -240,7 +241,7 @@ def text_field(name: str, text: str, *, literal: bool = False) -> nodes.field:
 def exploit_node(exploit: Exploit, snapshot: Snapshot) -> nodes.container:
     container = nodes.container(
         classes=["cab-exploit", f"cab-exploit-{exploit.status}"],
-        ids=[nodes.make_id(f"cab-exploit-{exploit.id}")],
+        ids=[exploit_anchor(exploit.id)],
     )
     heading = visible_inline(f"{exploit.id}: {exploit.title}")
     container += nodes.rubric(heading, heading)
@@ -295,9 +296,15 @@ class ExploitsDirective(SnapshotDirective):
             return self.unavailable()
         container = exploit_list(snapshot, status)
         self.set_source_info(container)
+        shown = {anchor for child in container.findall(nodes.container) for anchor in child["ids"]}
+        rank = 1 if self.options.get("snapshot") else 0
+        domain = cab_domain(self.env)
+        for exploit in snapshot.exploits:
+            if exploit_anchor(exploit.id) in shown:
+                domain.note_object("exploit", exploit.id, exploit_anchor(exploit.id), rank)
         return [container]
 
 
 def setup(app: Sphinx) -> None:
-    app.add_directive("cab-ledger", LedgerDirective)
-    app.add_directive("cab-exploits", ExploitsDirective)
+    add_directive(app, "cab-ledger", LedgerDirective)
+    add_directive(app, "cab-exploits", ExploitsDirective)

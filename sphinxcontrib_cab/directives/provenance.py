@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, ClassVar
 from docutils import nodes
 
 from ..config import cab_config
+from ..domain import add_directive, cab_domain, cell_reference_name
 from ..options import Option, choice_option
 from ..render import SnapshotDirective, cell_provenance, value_literal
 from ..snapshot.keys import IDENTITY_FIELDS, KEY_FIELDS
@@ -146,6 +147,9 @@ class ProvenanceDirective(SnapshotDirective):
             self.warn_no_cell(snapshot, wanted)
             return []
         command = cab_config(self.config).command
+        if not self.options.get("snapshot"):
+            name = cell_reference_name(snapshot, cell.key)
+            cab_domain(self.env).note_object("cell", name, cell.anchor)
         return [
             cell_caption(cell, snapshot, example=not wanted),
             cell_provenance(cell, snapshot, command),
@@ -161,4 +165,4 @@ class ProvenanceDirective(SnapshotDirective):
 
 
 def setup(app: Sphinx) -> None:
-    app.add_directive("cab-provenance", ProvenanceDirective)
+    add_directive(app, "cab-provenance", ProvenanceDirective)

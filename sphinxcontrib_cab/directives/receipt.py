@@ -2,7 +2,7 @@
 
 Node tree::
 
-    container.cab-receipt
+    container.cab-receipt                (id cab-snapshot-<name>)
       paragraph.cab-receipt-pin          "This page is pinned to snapshot <date> (methodology <v>)."
       field_list.cab-receipt-fields      methodology_version, snapshot_date, source, row_count,
                                          digest (field.cab-nerd)
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
+from ..domain import add_directive, cab_domain
 from ..render import (
     SnapshotDirective,
     format_count,
@@ -117,7 +118,8 @@ def verification_nodes(snapshot: Snapshot) -> list[nodes.Node]:
 
 
 class ReceiptDirective(SnapshotDirective):
-    """Render the receipt of the pinned snapshot (or of ``:snapshot:``)."""
+    """Render the receipt of the pinned snapshot (or of ``:snapshot:``); its container's id is
+    ``cab-snapshot-<snapshot name>``, where ``{cab:snapshot}`` links."""
 
     has_content = False
 
@@ -126,8 +128,10 @@ class ReceiptDirective(SnapshotDirective):
         if snapshot is None:
             return self.unavailable()
         pinned = snapshot if not self.options.get("snapshot") else self.pinned_snapshot()
-        container = nodes.container(classes=["cab-receipt"])
+        anchor = nodes.make_id(f"cab-snapshot-{snapshot.name}")
+        container = nodes.container(classes=["cab-receipt"], ids=[anchor])
         self.set_source_info(container)
+        cab_domain(self.env).note_object("snapshot", snapshot.name, anchor)
         container += pin_paragraph(snapshot, pinned)
         container += receipt_fields(snapshot)
         container += nodes.container(
@@ -143,4 +147,4 @@ class ReceiptDirective(SnapshotDirective):
 
 
 def setup(app: Sphinx) -> None:
-    app.add_directive("cab-receipt", ReceiptDirective)
+    add_directive(app, "cab-receipt", ReceiptDirective)

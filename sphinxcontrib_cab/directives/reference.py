@@ -15,10 +15,10 @@ import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
-from docutils.parsers.rst import directives, roles
 from sphinx.util.docutils import SphinxDirective
 
 from ..config import CONFIG_CHOICES, CONFIG_VALUES
+from ..domain import DIRECTIVES, ROLES, add_directive
 from ..options import Option, choice_option
 from ..render import checked_choice
 from ..snapshot.keys import KEY_FIELDS
@@ -143,11 +143,13 @@ def registered(registry: dict[str, Any]) -> list[tuple[str, Any]]:
 
 
 def _directive_registry() -> dict[str, Any]:
-    return dict(directives._directives)  # type: ignore[attr-defined]
+    """The directives cab registered (kept by cab: docutils' own registry is private)."""
+    return dict(DIRECTIVES)
 
 
 def _role_registry() -> dict[str, Any]:
-    return dict(roles._roles)  # type: ignore[attr-defined]
+    """The roles cab registered."""
+    return dict(ROLES)
 
 
 # -- topics --------------------------------------------------------------------------------------
@@ -372,4 +374,4 @@ class ReferenceDirective(SphinxDirective):
 
 
 def setup(app: Sphinx) -> None:
-    app.add_directive("cab-reference", ReferenceDirective)
+    add_directive(app, "cab-reference", ReferenceDirective)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, ClassVar
 from docutils import nodes
 
 from ..config import cab_config
+from ..domain import add_directive, cab_domain, task_anchor
 from ..options import choice_option
 from ..render import SnapshotDirective, format_count, text_node
 from ..snapshot.index import cell_positions
@@ -107,14 +108,16 @@ def spec_fields(task: Task) -> tuple[tuple[str, Block], ...]:
 
 
 def spec_table(task: Task) -> DataTable:
-    """``table.cab-task-spec``: caption "Spec of task <id>", one row per field of the spec (the
-    field name as a literal, then its value)."""
+    """``table.cab-task-spec`` (id :func:`~sphinxcontrib_cab.domain.task_anchor`): caption
+    "Spec of task <id>", one row per field of the spec (the field name as a literal, then its
+    value)."""
     return DataTable(
         caption=f"Spec of task {task.id}",
         header=("Field", "Value"),
         widths=(22, 78),
         classes=("cab-prose", "cab-task-spec"),
         rows=tuple((words(Value(name)), (value,)) for name, value in spec_fields(task)),
+        anchor=task_anchor(task.id),
     )
 
 
@@ -150,6 +153,8 @@ class TaskDirective(SnapshotDirective):
         )
         table = pending_table(spec_table(task))
         self.set_source_info(table)
+        rank = 1 if self.options.get("snapshot") else 0
+        cab_domain(self.env).note_object("task", task.id, task_anchor(task.id), rank)
         return [table, summary]
 
 
@@ -207,10 +212,12 @@ class TaskIndexDirective(SnapshotDirective):
 
     def _task_label(self, task: Task) -> Inline:
         folder = cab_config(self.config).task_pages_folder
-        docname = f"{folder}/{task.category}/{task.slug}/index"
-        if not folder or docname not in self.env.found_docs:
+        if not folder:
             return Value(task.id)
-        return Link(task.id, docname)
+        docname = f"{folder}/{task.category}/{task.slug}/index"
+        # resolved when the page is written, so a task page added or removed later is seen
+        cab_domain(self.env).note_reference("task", task.id, docname)
+        return Link(task.id, docname, "task")
 
 
 def _task_id(task: Task) -> str:
@@ -218,5 +225,5 @@ def _task_id(task: Task) -> str:
 
 
 def setup(app: Sphinx) -> None:
-    app.add_directive("cab-task", TaskDirective)
-    app.add_directive("cab-task-index", TaskIndexDirective)
+    add_directive(app, "cab-task", TaskDirective)
+    add_directive(app, "cab-task-index", TaskIndexDirective)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ...domain import add_directive
 from ...render import SKIP
 from .board import leaderboard
 from .directive import LeaderboardDirective
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
 
 def setup(app: Sphinx) -> None:
-    app.add_directive("cab-leaderboard", LeaderboardDirective)
+    add_directive(app, "cab-leaderboard", LeaderboardDirective)
     skip = SKIP
     app.add_node(leaderboard, html=skip, text=skip, latex=skip, man=skip, texinfo=skip)
     app.add_post_transform(WriteLeaderboards)

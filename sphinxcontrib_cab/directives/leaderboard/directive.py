@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ...config import cab_config
+from ...domain import cab_domain, cell_reference_name
 from ...options import Option, choice_option
 from ...render import SnapshotDirective
 from ...snapshot.index import cell_positions
@@ -108,6 +109,12 @@ class LeaderboardDirective(SnapshotDirective):
         )
         node = leaderboard(board=board)
         self.set_source_info(node)
+        if group == "cells" and self.options.get("snapshot") is None:
+            # HTML rows carry no ids, so these cells link to the leaderboard's page
+            domain = cab_domain(self.env)
+            for row in board.rows:
+                if row.key is not None:
+                    domain.note_object("cell", cell_reference_name(snapshot, row.key), "", 1)
         return [node]
 
     def _history(self, snapshot: Snapshot) -> Snapshot:
