@@ -1,64 +1,56 @@
-"""What runs inside each fresh child process of the benchmark.
+"""What each fresh child process of the benchmark runs: ``children.py MODE ARGS...``.
 
-Each measurement runs in its own interpreter so no cache, import or heap state carries over
-between repetitions, and the parent reads the child's peak memory from ``os.wait4``. A child
-prints one JSON object as the last line of its stdout.
+A fresh interpreter per measurement means no cache, import or heap state carries over between
+repetitions, and the parent reads the child's peak memory from ``os.wait4``. The child prints
+one JSON object as the last line of its stdout.
 """
 
 from __future__ import annotations
 
 import cProfile
+import functools
+import gc
+import inspect
 import io
 import json
 import pstats
-import resource
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-CAB_PACKAGE = "sphinxcontrib_cab"
+CAB = "sphinxcontrib_cab"
+ATTRIBUTION_PARTS = ("setup", "data", "directives", "post_transforms", "other_handlers")
 
 
-def _peak_rss_bytes() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+def data_layer() -> Any:
+    """cab's ``load_snapshot`` of a snapshot folder; the one place the bench imports cab."""
+    from sphinxcontrib_cab.snapshot import SourcePaths, load_snapshot
+
+    def load(root: Path) -> Any:
+        return load_snapshot(SourcePaths.under(root))
+
+    return load
 
 
-def build(src: str, out: str, doctrees: str, builder: str, jobs: int) -> dict[str, Any]:
-    """One Sphinx build, exactly as ``sphinx-build -b BUILDER -j JOBS`` would run it.
-
-    Records the documents Sphinx decided to (re-)read, from ``env-before-read-docs``, and the
-    pages it wrote, from ``html-page-context``.
-    """
+def sphinx(src: str, out: str, doctrees: str, **options: Any) -> Any:
     from sphinx.application import Sphinx
     from sphinx.util.console import nocolor
 
     nocolor()
+    return Sphinx(src, src, out, doctrees, "html", status=io.StringIO(), **options)
+
+
+def build(src: str, out: str, doctrees: str, jobs: str) -> dict[str, Any]:
+    """One HTML build as ``sphinx-build -j JOBS`` runs it; which documents it (re-)read, from
+    ``env-before-read-docs``, and which pages it wrote, from ``html-page-context``."""
     started = time.perf_counter()
+    warning = io.StringIO()
+    app = sphinx(src, out, doctrees, warning=warning, parallel=int(jobs), keep_going=True)
     read: list[str] = []
-    status, warning = io.StringIO(), io.StringIO()
-    app = Sphinx(
-        src,
-        src,
-        out,
-        doctrees,
-        builder,
-        status=status,
-        warning=warning,
-        parallel=jobs,
-        keep_going=True,
-    )
-
-    def note_read(_app: object, _env: object, docnames: list[str]) -> None:
-        read.extend(docnames)
-
     written: list[str] = []
-
-    def note_written(_app: object, pagename: str, *_args: object) -> None:
-        written.append(pagename)
-
-    app.connect("env-before-read-docs", note_read, priority=999)
-    app.connect("html-page-context", note_written)
+    app.connect("env-before-read-docs", lambda _a, _e, names: read.extend(names), priority=999)
+    app.connect("html-page-context", lambda _a, page, *_: written.append(page))
     app.build()
     warnings = [line for line in warning.getvalue().splitlines() if line.strip()]
     return {
@@ -71,48 +63,25 @@ def build(src: str, out: str, doctrees: str, builder: str, jobs: int) -> dict[st
     }
 
 
-def _quiet_html_app(src: str, out: str, doctrees: str, **options: Any) -> Any:
-    """A Sphinx HTML application whose status and warnings go nowhere (the measured builds)."""
-    from sphinx.application import Sphinx
-
-    return Sphinx(
-        src, src, out, doctrees, "html", status=io.StringIO(), warning=io.StringIO(), **options
-    )
-
-
-ATTRIBUTION_PARTS = ("setup", "data", "directives", "post_transforms", "other_handlers")
-"""The buckets of cab's own time in :func:`attribute_build`, in the order the report shows."""
-
-
 def attribute_build(src: str, out: str, doctrees: str) -> dict[str, Any]:
-    """A clean serial HTML build, its time split with plain timers (no profiler) into cab's own
-    code, garbage collection and everything else (Sphinx, docutils, the theme and the parsers).
+    """A clean serial build, its time split with plain timers (no profiler): cab's own code at
+    its entry points (outermost call only), garbage collection from ``gc.callbacks``, the rest.
 
-    cab's own code is timed at its entry points, outermost call only:
-
-    * ``setup``: ``setup_extension`` of cab (importing the package and registering everything);
-    * ``data``: the ``builder-inited`` handler (imports pydantic and the data layer, loads every
-      snapshot);
-    * ``directives``: ``run`` of every cab directive and role;
-    * ``post_transforms``: ``run`` of every cab post-transform;
-    * ``other_handlers``: every other cab event handler.
-
-    Node visitors are not timed: each writes one prepared string and is counted with Sphinx.
-    Garbage collection is timed with ``gc.callbacks``, so a collection that runs inside cab's code
-    is counted in both; ``gc_inside_cab`` says how much that was.
+    ``setup`` is cab's ``setup_extension``; ``data`` its ``builder-inited`` handler (the data
+    layer loading every snapshot); ``directives`` and ``post_transforms`` the ``run`` of each cab
+    directive, role and post-transform; ``other_handlers`` every other cab event handler. Node
+    visitors each write one prepared string and count with Sphinx. A collection inside cab's code
+    counts in both; ``gc_inside_cab`` says how much that was.
     """
-    import functools
-    import gc
-    import inspect
-
+    from docutils.parsers.rst import Directive
     from sphinx.application import Sphinx
     from sphinx.events import EventManager
-    from sphinx.util.console import nocolor
+    from sphinx.transforms.post_transforms import SphinxPostTransform
+    from sphinx.util.docutils import SphinxRole
 
-    nocolor()
     own = dict.fromkeys(ATTRIBUTION_PARTS, 0.0)
     depth = [0]
-    collection = {"seconds": 0.0, "inside_cab": 0.0, "started": 0.0}
+    collected = {"seconds": 0.0, "inside_cab": 0.0, "started": 0.0}
 
     def timed(part: str, function: Any) -> Any:
         @functools.wraps(function)
@@ -130,58 +99,44 @@ def attribute_build(src: str, out: str, doctrees: str) -> dict[str, Any]:
         return wrapper
 
     def on_collection(phase: str, _info: dict[str, int]) -> None:
+        now = time.perf_counter()
         if phase == "start":
-            collection["started"] = time.perf_counter()
+            collected["started"] = now
             return
-        spent = time.perf_counter() - collection["started"]
-        collection["seconds"] += spent
+        collected["seconds"] += now - collected["started"]
         if depth[0]:
-            collection["inside_cab"] += spent
-
-    def wrap_entry_points() -> None:
-        from docutils.parsers.rst import Directive
-        from sphinx.transforms.post_transforms import SphinxPostTransform
-        from sphinx.util.docutils import SphinxRole
-
-        for name, module in list(sys.modules.items()):
-            if not name.startswith(CAB_PACKAGE):
-                continue
-            for value in list(vars(module).values()):
-                if not inspect.isclass(value) or value.__module__ != name:
-                    continue
-                if "run" not in value.__dict__:
-                    continue
-                if issubclass(value, SphinxPostTransform):
-                    part = "post_transforms"
-                elif issubclass(value, (Directive, SphinxRole)):
-                    part = "directives"
-                else:
-                    continue
-                value.run = timed(part, value.__dict__["run"])
-
-    connect = EventManager.connect
-
-    def timed_connect(self: EventManager, name: str, callback: Any, priority: int) -> int:
-        if getattr(callback, "__module__", "").startswith(CAB_PACKAGE):
-            part = "data" if name == "builder-inited" else "other_handlers"
-            callback = timed(part, callback)
-        return connect(self, name, callback, priority)
-
-    setup_extension = Sphinx.setup_extension
+            collected["inside_cab"] += now - collected["started"]
 
     def timed_setup_extension(self: Sphinx, extname: str) -> None:
-        if not extname.startswith(CAB_PACKAGE) or depth[0]:
-            setup_extension(self, extname)
-            return
+        if not extname.startswith(CAB) or depth[0]:
+            return setup_extension(self, extname)
         timed("setup", setup_extension)(self, extname)
-        wrap_entry_points()
+        classes = [
+            value
+            for name, module in list(sys.modules.items())
+            if name.startswith(CAB)
+            for value in list(vars(module).values())
+            if inspect.isclass(value) and value.__module__ == name and "run" in value.__dict__
+        ]
+        for cls in classes:
+            if issubclass(cls, SphinxPostTransform):
+                cls.run = timed("post_transforms", cls.__dict__["run"])
+            elif issubclass(cls, (Directive, SphinxRole)):
+                cls.run = timed("directives", cls.__dict__["run"])
+        return None
 
+    def timed_connect(self: EventManager, name: str, callback: Any, priority: int) -> int:
+        if getattr(callback, "__module__", "").startswith(CAB):
+            callback = timed("data" if name == "builder-inited" else "other_handlers", callback)
+        return connect(self, name, callback, priority)
+
+    connect, setup_extension = EventManager.connect, Sphinx.setup_extension
     EventManager.connect = timed_connect  # type: ignore[method-assign]
     Sphinx.setup_extension = timed_setup_extension  # type: ignore[method-assign]
     gc.callbacks.append(on_collection)
     started = time.perf_counter()
     try:
-        app = _quiet_html_app(src, out, doctrees, freshenv=True)
+        app = sphinx(src, out, doctrees, warning=io.StringIO(), freshenv=True)
         app.build()
     finally:
         gc.callbacks.remove(on_collection)
@@ -190,151 +145,104 @@ def attribute_build(src: str, out: str, doctrees: str) -> dict[str, Any]:
     return {
         "seconds": time.perf_counter() - started,
         "cab_own": own,
-        "gc": collection["seconds"],
-        "gc_inside_cab": collection["inside_cab"],
+        "gc": collected["seconds"],
+        "gc_inside_cab": collected["inside_cab"],
         "status_code": app.statuscode,
     }
 
 
-def _source_paths(root: Path) -> Any:
-    """The configured defaults of the four sources, under ``root`` (the conf.py defaults)."""
-    from sphinxcontrib_cab.config import CONFIG_VALUES
-    from sphinxcontrib_cab.snapshot.model import SourcePaths
-
-    defaults = {value.name: value.default for value in CONFIG_VALUES}
-    return SourcePaths(
-        root=root,
-        runs=root / defaults["cab_runs_path"],
-        tasks=root / defaults["cab_tasks_path"],
-        exploits=root / defaults["cab_exploits_path"],
-        meta=root / defaults["cab_meta_path"],
-    )
-
-
-def load_snapshot_at(root: Path) -> Any:
-    """The data layer's ``load_snapshot`` on the snapshot at ``root`` (default source paths)."""
-    from sphinxcontrib_cab.snapshot.load import load_snapshot
-
-    return load_snapshot(_source_paths(root))
+def timed(work: Any, *args: Any) -> tuple[Any, dict[str, float]]:
+    started, cpu = time.perf_counter(), time.process_time()
+    result = work(*args)
+    return result, {
+        "seconds": time.perf_counter() - started,
+        "cpu_seconds": time.process_time() - cpu,
+    }
 
 
 def load(root: str) -> dict[str, Any]:
-    """Load, validate and aggregate one snapshot (cab's data layer)."""
-    import sphinxcontrib_cab.snapshot.load  # noqa: F401  (imports are not part of the timed work)
-
-    started, cpu = time.perf_counter(), time.process_time()
-    snapshot = load_snapshot_at(Path(root))
-    seconds = time.perf_counter() - started
+    """Load, validate and aggregate one snapshot (imports are not part of the timed work)."""
+    snapshot, times = timed(data_layer(), Path(root))
     return {
-        "seconds": seconds,
-        "cpu_seconds": time.process_time() - cpu,
+        **times,
         "rows": snapshot.rows_read,
         "rejected": snapshot.rows_rejected,
         "cells": len(snapshot.cells),
-        "problems": len(snapshot.problems),
-        "peak_rss_self": _peak_rss_bytes(),
     }
 
 
-def jsonloop(runs_dir: str) -> dict[str, Any]:
+def jsonloop(runs: str) -> dict[str, Any]:
     """The plain alternative: ``json.loads`` on every line of every JSONL file, nothing kept."""
-    started, cpu = time.perf_counter(), time.process_time()
-    rows = 0
-    for path in sorted(Path(runs_dir).glob("*.jsonl")):
-        with path.open(encoding="utf-8") as handle:
-            for line in handle:
-                if line.strip():
-                    json.loads(line)
-                    rows += 1
-    return {
-        "seconds": time.perf_counter() - started,
-        "cpu_seconds": time.process_time() - cpu,
-        "rows": rows,
-        "peak_rss_self": _peak_rss_bytes(),
-    }
+
+    def loop() -> int:
+        rows = 0
+        for path in sorted(Path(runs).glob("*.jsonl")):
+            with path.open(encoding="utf-8") as handle:
+                for line in handle:
+                    if line.strip():
+                        json.loads(line)
+                        rows += 1
+        return rows
+
+    rows, times = timed(loop)
+    return {**times, "rows": rows}
 
 
 def idle() -> dict[str, Any]:
     """The interpreter with cab's data layer imported and nothing loaded: the memory floor."""
-    import sphinxcontrib_cab.snapshot.load  # noqa: F401
-
-    return {"seconds": 0.0, "peak_rss_self": _peak_rss_bytes()}
-
-
-def _hot_spots(profile: cProfile.Profile, limit: int) -> dict[str, list[dict[str, Any]]]:
-    stats = pstats.Stats(profile)
-    entries = stats.stats  # type: ignore[attr-defined]
-    rows = []
-    for (filename, line, function), (_cc, calls, tottime, cumtime, _callers) in entries.items():
-        rows.append(
-            {
-                "where": f"{_short(filename)}:{line}:{function}",
-                "calls": calls,
-                "tottime": round(tottime, 4),
-                "cumtime": round(cumtime, 4),
-                "cab": f"/{CAB_PACKAGE}/" in filename.replace("\\", "/"),
-            }
-        )
-    cab = sorted((r for r in rows if r["cab"]), key=lambda r: -r["cumtime"])[:limit]
-    overall = sorted(rows, key=lambda r: -r["tottime"])[:limit]
-    return {
-        "total_s": round(sum(r["tottime"] for r in rows), 3),
-        "cab_own_s": round(sum(r["tottime"] for r in rows if r["cab"]), 3),
-        "cab_by_cumtime": cab,
-        "all_by_tottime": overall,
-        # every function with measurable own time, for a diff against a baseline profile
-        "own_s": {r["where"]: r["tottime"] for r in rows if r["tottime"] >= 0.002},
-    }
+    data_layer()
+    return {"seconds": 0.0}
 
 
-def _short(filename: str) -> str:
+def _where(filename: str) -> str:
     normal = filename.replace("\\", "/")
-    for marker in (f"/{CAB_PACKAGE}/", "/site-packages/", "/lib/python3"):
+    for marker in (f"/{CAB}/", "/site-packages/", "/lib/python3"):
         if marker in normal:
             return marker.strip("/") + "/" + normal.split(marker, 1)[1]
     return normal
 
 
-def profile_build(src: str, out: str, doctrees: str, fresh: bool) -> dict[str, Any]:
-    """A serial HTML build under cProfile (clean, or a rebuild); the hot spots in and below cab."""
-    from sphinx.util.console import nocolor
-
-    nocolor()
+def profiled(work: Any, *args: Any) -> dict[str, Any]:
+    """``work`` under cProfile: cab's functions by cumulative time, all by own time, and every
+    function's own time (for a diff against a baseline profile)."""
     profile = cProfile.Profile()
-    profile.enable()
-    app = _quiet_html_app(src, out, doctrees, freshenv=fresh, keep_going=True)
-    app.build()
-    profile.disable()
-    return {"seconds": 0.0, **_hot_spots(profile, 15)}
+    profile.runcall(work, *args)
+    entries = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+    rows = [
+        {
+            "where": f"{_where(file)}:{line}:{name}",
+            "calls": calls,
+            "tottime": round(tot, 4),
+            "cumtime": round(cum, 4),
+            "cab": f"/{CAB}/" in file.replace("\\", "/"),
+        }
+        for (file, line, name), (_, calls, tot, cum, _) in entries.items()
+    ]
+    return {
+        "seconds": 0.0,
+        "total_s": round(sum(r["tottime"] for r in rows), 3),
+        "cab_own_s": round(sum(r["tottime"] for r in rows if r["cab"]), 3),
+        "cab_by_cumtime": sorted((r for r in rows if r["cab"]), key=lambda r: -r["cumtime"])[:15],
+        "all_by_tottime": sorted(rows, key=lambda r: -r["tottime"])[:15],
+        "own_s": {r["where"]: r["tottime"] for r in rows if r["tottime"] >= 0.002},
+    }
 
 
-def profile_load(root: str) -> dict[str, Any]:
-    """The data layer under cProfile."""
-    import sphinxcontrib_cab.snapshot.load  # noqa: F401
-
-    profile = cProfile.Profile()
-    profile.enable()
-    load_snapshot_at(Path(root))
-    profile.disable()
-    return {"seconds": 0.0, **_hot_spots(profile, 15)}
+def profile_build(src: str, out: str, doctrees: str, mode: str) -> dict[str, Any]:
+    """A serial build under cProfile, clean or a rebuild."""
+    fresh = mode == "clean"
+    return profiled(lambda: sphinx(src, out, doctrees, freshenv=fresh, keep_going=True).build())
 
 
-CHILDREN = {
-    "build": lambda a: build(a[0], a[1], a[2], a[3], int(a[4])),
-    "attribute-build": lambda a: attribute_build(a[0], a[1], a[2]),
-    "load": lambda a: load(a[0]),
-    "jsonloop": lambda a: jsonloop(a[0]),
-    "idle": lambda a: idle(),
-    "profile-build": lambda a: profile_build(a[0], a[1], a[2], a[3] == "clean"),
-    "profile-load": lambda a: profile_load(a[0]),
+CHILDREN: dict[str, Any] = {
+    "build": build,
+    "attribute-build": attribute_build,
+    "load": load,
+    "jsonloop": jsonloop,
+    "idle": idle,
+    "profile-build": profile_build,
+    "profile-load": lambda root: profiled(data_layer(), Path(root)),
 }
 
-
-def main(argv: list[str]) -> int:
-    result = CHILDREN[argv[0]](argv[1:])
-    sys.stdout.write("\n" + json.dumps(result) + "\n")
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    print("\n" + json.dumps(CHILDREN[sys.argv[1]](*sys.argv[2:])))

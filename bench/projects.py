@@ -1,16 +1,10 @@
-"""The single-page Sphinx projects the leaderboard is compared in, and the docs-site copies.
+"""The Sphinx projects the benchmark builds: one-page projects and copies of the docs site.
 
-Four one-page projects share the default theme and differ only in what the page holds:
-
-* ``empty``: a heading and nothing else (what any Sphinx page costs);
-* ``cab``: the full leaderboard rendered by ``cab-leaderboard``;
-* ``list-table``: the same visible table typed out as a MyST ``list-table``;
-* ``datatemplates``: the same table rendered by sphinxcontrib-datatemplates from a JSON file.
-
-Each project loads only the extensions its page needs, so each pays only for its own approach.
-The visible values of the list-table and JSON variants are read from the doctree cab produced,
-so all three tables show exactly the same text (the provenance popover, which is hidden behind
-a disclosure, is the only thing cab has more of).
+The one-page projects share the default theme and load only the extensions their page needs:
+``empty`` (a heading), ``cab`` (``cab-leaderboard``), ``list-table`` (the same visible table as a
+MyST list-table) and ``datatemplates`` (the same table from JSON). The visible text comes from
+the doctree cab produced, so all three tables show the same text; only cab's provenance
+popovers, hidden behind a disclosure, are extra.
 """
 
 from __future__ import annotations
@@ -19,78 +13,15 @@ import json
 import pickle
 import re
 import shutil
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-LEADERBOARD_PAGE = """\
-# Leaderboard
-
-```{cab-leaderboard}
-```
-"""
-"""The cab page: the full leaderboard (one row per cell) with the directive's defaults."""
-
-_CONF = """\
-extensions = {extensions!r}
-project = "bench-{name}"
-exclude_patterns = ["_build"]
-"""
-
-
-@dataclass(frozen=True)
-class VisibleTable:
-    """The text a reader sees in a table: caption, header row, body rows."""
-
-    title: str
-    header: list[str]
-    rows: list[list[str]]
-
-
-def write_project(
-    folder: Path, name: str, extensions: list[str], pages: dict[str, str], extra_conf: str = ""
-) -> Path:
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-    conf = _CONF.format(extensions=extensions, name=name) + extra_conf
-    (folder / "conf.py").write_text(conf, encoding="utf-8")
-    for filename, text in pages.items():
-        (folder / filename).write_text(text, encoding="utf-8")
-    return folder
-
-
-def empty_project(folder: Path) -> Path:
-    return write_project(folder, "empty", ["myst_parser"], {"index.md": "# Leaderboard\n"})
-
-
-def cab_project(folder: Path, snapshot_root: Path) -> Path:
-    extra = f"cab_snapshot_root = {str(snapshot_root)!r}\n"
-    return write_project(
-        folder, "cab", ["myst_parser", "sphinxcontrib_cab"], {"index.md": LEADERBOARD_PAGE}, extra
-    )
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#{}$~])")
-_REST_SPECIAL = re.compile(r"([\\`*_|])")
-
-
-def _md(value: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", value) if value else "\u00a0"
-
-
-def list_table_project(folder: Path, table: VisibleTable) -> Path:
-    lines = ["# Leaderboard", "", f"```{{list-table}} {_md(table.title)}", ":header-rows: 1", ""]
-    for row in [table.header, *table.rows]:
-        lines.append(f"* - {_md(row[0])}")
-        lines.extend(f"  - {_md(value)}" for value in row[1:])
-    lines.extend(["```", ""])
-    return write_project(folder, "list-table", ["myst_parser"], {"index.md": "\n".join(lines)})
-
-
-_DATATEMPLATE_PAGE = """\
+CAB = "sphinxcontrib_cab"
+MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#{}$~])")
+REST_SPECIAL = re.compile(r"([\\`*_|])")
+DATATEMPLATE_PAGE = """\
 Leaderboard
 ===========
 
@@ -100,97 +31,163 @@ Leaderboard
 """
 
 
-def datatemplates_project(folder: Path, table: VisibleTable) -> Path:
+def project(folder: Path, extensions: list[str], pages: dict[str, str], conf: str = "") -> Path:
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    head = f'extensions = {extensions!r}\nproject = "bench-{folder.name}"\n'
+    (folder / "conf.py").write_text(head + 'exclude_patterns = ["_build"]\n' + conf)
+    for filename, text in pages.items():
+        (folder / filename).write_text(text, encoding="utf-8")
+    return folder
+
+
+def page_projects(root: Path, snapshot: Path) -> dict[str, Path]:
+    """The cab project; the others follow once its build gives the visible table."""
+    page = "# Leaderboard\n\n```{cab-leaderboard}\n```\n"
+    return {
+        "cab": project(
+            root / "cab",
+            ["myst_parser", CAB],
+            {"index.md": page},
+            f"cab_snapshot_root = {str(snapshot)!r}\n",
+        ),
+        "empty": project(root / "empty", ["myst_parser"], {"index.md": "# Leaderboard\n"}),
+    }
+
+
+def list_table_project(folder: Path, table: dict[str, Any]) -> Path:
+    def md(value: str) -> str:
+        return MD_SPECIAL.sub(r"\\\1", value) if value else "\u00a0"
+
+    lines = ["# Leaderboard", "", f"```{{list-table}} {md(table['title'])}", ":header-rows: 1", ""]
+    for row in [table["header"], *table["rows"]]:
+        lines += [f"* - {md(row[0])}", *(f"  - {md(value)}" for value in row[1:])]
+    return project(folder, ["myst_parser"], {"index.md": "\n".join([*lines, "```", ""])})
+
+
+def datatemplates_project(folder: Path, table: dict[str, Any]) -> Path:
     def rest(value: str) -> str:
         # the template inserts values verbatim into reST, so markup characters must be escaped
-        return _REST_SPECIAL.sub(r"\\\1", value) if value else "\\ "
+        return REST_SPECIAL.sub(r"\\\1", value) if value else "\\ "
 
     data = {
-        "title": rest(table.title),
-        "header": [rest(v) for v in table.header],
-        "rows": [[rest(v) for v in row] for row in table.rows],
+        "title": rest(table["title"]),
+        "header": [rest(v) for v in table["header"]],
+        "rows": [[rest(v) for v in row] for row in table["rows"]],
     }
-    project = write_project(
-        folder,
-        "datatemplates",
-        ["myst_parser", "sphinxcontrib.datatemplates"],
-        {"index.rst": _DATATEMPLATE_PAGE},
-    )
-    (project / "rows.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    return project
+    extensions = ["myst_parser", "sphinxcontrib.datatemplates"]
+    pages = {"index.rst": DATATEMPLATE_PAGE, "rows.json": json.dumps(data, ensure_ascii=False)}
+    return project(folder, extensions, pages)
 
 
-def _visible_text(entry: object) -> str:
-    from docutils import nodes
-
-    assert isinstance(entry, nodes.Element)
-    copy = entry.deepcopy()
-    for hidden in list(copy.findall(nodes.Element)):
-        if "cab-cell-provenance" in hidden.get("classes", []) and hidden.parent is not None:
-            hidden.parent.remove(hidden)
-    return " ".join(copy.astext().split())
-
-
-def visible_table(doctree_file: Path) -> VisibleTable:
-    """The leaderboard table's visible text, read from the pickled doctree of the cab page.
-
-    cab pickles a pending ``leaderboard`` node whose ``board`` holds each row's text; a generic
-    ``table.cab-table`` (the form other builders get) is read as a fallback.
-    """
+def visible_table(doctree_file: Path) -> dict[str, Any]:
+    """The leaderboard's visible text (title, header, rows) from the cab page's pickled doctree,
+    read from the pending ``leaderboard`` node whose ``board`` holds the text of every row."""
     from docutils import nodes
 
     with doctree_file.open("rb") as handle:
         document = pickle.load(handle)
     for node in document.findall(nodes.Element):
-        board = node.get("board") if type(node).__name__ == "leaderboard" else None
-        if board is not None:
-            # the pending node cab pickles; its rows hold the text every builder shows
-            return VisibleTable(
-                title=board.caption,
-                header=[column.label for column in board.columns],
-                rows=[list(row.texts) for row in board.rows],
-            )
-    tables = [t for t in document.findall(nodes.table) if "cab-table" in t.get("classes", [])]
-    if not tables:
-        raise RuntimeError(f"no cab-table in {doctree_file}")
-    table = max(tables, key=lambda t: len(list(t.findall(nodes.row))))
-    titles = list(table.findall(nodes.title))
-    title = " ".join(titles[0].astext().split()) if titles else "Leaderboard"
-    header: list[str] = []
-    rows: list[list[str]] = []
-    for thead in table.findall(nodes.thead):
-        for row in thead.findall(nodes.row):
-            header = [_visible_text(e) for e in row.findall(nodes.entry)]
-    for tbody in table.findall(nodes.tbody):
-        for row in tbody.children:
-            if isinstance(row, nodes.row):
-                rows.append([_visible_text(e) for e in row.children if isinstance(e, nodes.entry)])
-    return VisibleTable(title=title, header=header, rows=rows)
+        if type(node).__name__ == "leaderboard" and node.get("board") is not None:
+            board = node["board"]
+            return {
+                "title": board.caption,
+                "header": [column.label for column in board.columns],
+                "rows": [list(row.texts) for row in board.rows],
+            }
+    raise RuntimeError(f"no leaderboard node in {doctree_file}")
+
+
+# -- the docs site without cab ------------------------------------------------------------------
+
+MYST_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,}|:{3,})\{cab-[\w-]+\}")
+REST_OPEN = re.compile(r"^(?P<indent>[ \t]*)\.\.[ \t]+cab-[\w-]+::")
+ROLES = re.compile(r"\{cab-[\w-]+\}(`+)(.*?)\1|:cab-[\w-]+:`([^`]*)`")
+TASK_PAGES = re.compile(r"""^\s*cab_task_pages\s*=\s*["']([^"']*)["']""", re.MULTILINE)
+CONF_SUFFIX = f"""
+# --- appended by bench/projects.py: the same site without sphinxcontrib-cab ---
+extensions = [e for e in extensions if not e.startswith({CAB!r})]
+cab_task_pages = ""
+"""
+
+
+def task_pages_folder(conf: Path) -> str:
+    """The ``cab_task_pages`` folder a conf.py names ('' when off or absent)."""
+    match = TASK_PAGES.search(conf.read_text(encoding="utf-8"))
+    return match.group(1) if match else ""
 
 
 def copy_site(repo: Path, dest: Path, task_pages: str) -> Path:
-    """A private copy of the repo's docs (and data) in ``dest``; returns the docs folder.
-
-    docs/ and data/ are real copies (the benchmark edits them); every other top-level entry is a
-    symlink so relative paths in conf.py and includes keep working.
-    """
-    if dest.exists():
-        shutil.rmtree(dest)
+    """A copy of docs/ and data/ (the benchmark edits them) without the generated task pages;
+    every other top-level entry is a symlink so relative paths in conf.py keep working."""
+    shutil.rmtree(dest, ignore_errors=True)
     dest.mkdir(parents=True)
-    skip_in_docs: set[str] = set()
-    if task_pages:
-        skip_in_docs.add(task_pages.strip("/").split("/")[0])
     for entry in sorted(repo.iterdir()):
-        if entry.name in {".git", ".nox", ".venv", "docs", "data"}:
-            continue
-        (dest / entry.name).symlink_to(entry)
-    docs_root = str(repo / "docs")
-
-    def ignore(folder: str, names: list[str]) -> list[str]:
-        top_level = {"_build", *skip_in_docs} if folder == docs_root else set()
-        return [n for n in names if n in top_level or n == "__pycache__"]
-
-    shutil.copytree(repo / "docs", dest / "docs", ignore=ignore)
-    if (repo / "data").exists():
-        shutil.copytree(repo / "data", dest / "data")
+        if entry.name not in {".git", ".nox", ".venv", "docs", "data"}:
+            (dest / entry.name).symlink_to(entry)
+    skip = {"_build", task_pages.strip("/").split("/")[0]} - {""}
+    shutil.copytree(
+        repo / "docs",
+        dest / "docs",
+        ignore=lambda folder, names: [
+            n for n in names if n == "__pycache__" or (folder == str(repo / "docs") and n in skip)
+        ],
+    )
+    shutil.copytree(repo / "data", dest / "data")
     return dest / "docs"
+
+
+def strip_directives(text: str) -> tuple[str, int]:
+    """Remove every cab directive block: MyST backtick and colon fences, reST ``.. cab-x::``
+    blocks (also inside ``eval-rst``); return the text and how many blocks went."""
+    lines, kept, removed, index = text.splitlines(keepends=True), [], 0, 0
+    while index < len(lines):
+        myst, rest = MYST_OPEN.match(lines[index]), REST_OPEN.match(lines[index])
+        if myst:
+            fence = myst.group("fence")
+            index += 1
+            while index < len(lines) and not (
+                len(lines[index].strip()) >= len(fence) and set(lines[index].strip()) == {fence[0]}
+            ):
+                index += 1
+            index, removed = index + 1, removed + 1
+        elif rest:
+            indent = len(rest.group("indent"))
+            index += 1
+            while index < len(lines) and (
+                not lines[index].strip()
+                or len(lines[index]) - len(lines[index].lstrip(" \t")) > indent
+            ):
+                index += 1
+            removed += 1
+        else:
+            kept.append(lines[index])
+            index += 1
+    return "".join(kept), removed
+
+
+def strip_site(docs: Path, *, task_pages_off: str = "") -> dict[str, int]:
+    """Strip cab from a docs copy in place: directive blocks go, roles keep their text, the
+    extension and task pages are switched off. ``task_pages_off`` names the task-page folder when
+    those pages are gone, so toctree entries into it go too."""
+    counts = {"directives": 0, "roles": 0, "toctree_entries": 0}
+    entry = re.compile(
+        rf"^[ \t]*(?:[^<\n]*<)?/?{re.escape(task_pages_off.strip('/'))}/[^\s>]*>?[ \t]*\n",
+        re.MULTILINE,
+    )
+    for path in sorted(docs.rglob("*")):
+        if path.suffix not in {".md", ".rst", ".txt"} or not path.is_file() or path.is_symlink():
+            continue
+        original = path.read_text(encoding="utf-8")
+        text, directives = strip_directives(original)
+        text, roles = ROLES.subn(lambda m: m.group(2) or m.group(3) or "", text)
+        if task_pages_off:
+            text, entries = entry.subn("", text)
+            counts["toctree_entries"] += entries
+        counts["directives"] += directives
+        counts["roles"] += roles
+        if text != original:
+            path.write_text(text, encoding="utf-8")
+    conf = docs / "conf.py"
+    conf.write_text(conf.read_text(encoding="utf-8") + CONF_SUFFIX, encoding="utf-8")
+    return counts
