@@ -272,6 +272,22 @@ def checked_choice(
     return default
 
 
+def checked_words(
+    value: str, option: str, choices: tuple[str, ...], location: str | tuple[str, int | None]
+) -> tuple[str, ...]:
+    """The space-separated words of ``value`` that are among ``choices``, in the given order;
+    the others are a located ``cab.option`` warning and are left out."""
+    words = value.split()
+    unknown = [word for word in words if word not in choices]
+    if unknown:
+        warn(
+            f":{option}: {' '.join(unknown)!r} is not among {', '.join(choices)}; left out",
+            Subtype.option,
+            location,
+        )
+    return tuple(word for word in words if word in choices)
+
+
 def problem_marker(text: str) -> nodes.inline:
     """A visible ``inline.cab-problem`` standing in for a value that could not be rendered."""
     return nodes.inline(text, text, classes=["cab-problem"])

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from ..domain import add_directive, cab_domain
 from ..options import Option
-from ..render import SnapshotDirective, format_count
+from ..render import SnapshotDirective, checked_words, format_count
 from ..snapshot.keys import KEY_FIELD_NAMES, PROVENANCE_FIELDS
 from ..tables import (
     Cell,
@@ -135,15 +135,8 @@ class HistoryDirective(SnapshotDirective):
     def parts(self) -> tuple[str, ...]:
         """The chosen parts in the given order; unknown words are a located ``cab.option``
         warning and are left out."""
-        words = str(self.options.get("parts") or " ".join(PARTS)).split()
-        unknown = [word for word in words if word not in PARTS]
-        if unknown:
-            warn(
-                f":parts: {' '.join(unknown)!r} is not among {', '.join(PARTS)}; left out",
-                Subtype.option,
-                self.get_location(),
-            )
-        return tuple(word for word in words if word in PARTS)
+        text = str(self.options.get("parts") or " ".join(PARTS))
+        return checked_words(text, "parts", PARTS, self.get_location())
 
     def run(self) -> list[nodes.Node]:
         parts = self.parts()

@@ -20,7 +20,7 @@ from sphinx.util.docutils import SphinxDirective
 from ..config import CONFIG_CHOICES, CONFIG_VALUES
 from ..domain import DIRECTIVES, ROLES, add_directive
 from ..options import Option, choice_option
-from ..render import checked_choice
+from ..render import checked_choice, checked_words
 from ..snapshot.keys import KEY_FIELDS
 from ..snapshot.metrics import DEFINITIONS, METRICS
 from ..snapshot.vocabulary import SCHEMA_NAMES
@@ -362,15 +362,8 @@ class ReferenceDirective(SphinxDirective):
         ``cab.option`` warning."""
         if "only" not in self.options:
             return None
-        names = tuple(str(self.options["only"] or "").split())
-        unknown = [name for name in names if name not in DEFINITIONS]
-        if unknown:
-            warn(
-                f":only: {' '.join(unknown)!r} is not among {', '.join(DEFINITIONS)}; left out",
-                Subtype.option,
-                self.get_location(),
-            )
-        return tuple(name for name in names if name in DEFINITIONS)
+        text = str(self.options["only"] or "")
+        return checked_words(text, "only", tuple(DEFINITIONS), self.get_location())
 
 
 def setup(app: Sphinx) -> None:
