@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable
-from operator import attrgetter
 from typing import TYPE_CHECKING, TypeVar
 
 from .aggregate import version_sort_key
 from .contract import IMAGE_DIGEST
+from .index import positions_by_value
 from .problems import Problem, Subtype
 
 if TYPE_CHECKING:
@@ -163,15 +163,13 @@ def _describe_selector(selector: CellSelector) -> str:
     return ", ".join(given) if given else "every cell"
 
 
-_KEY = attrgetter("key")
-
-
 class _CellIndex:
-    """field -> value -> indices of the cells with that value, built per field on first use."""
+    """Cells matching an exploit's selector, from :func:`~.index.positions_by_value` per field
+    (the snapshot being loaded has no views yet)."""
 
     def __init__(self, cells: Sequence[Cell]) -> None:
         self._cells = cells
-        self._by_field: dict[str, dict[str | None, list[int]]] = {}
+        self._by_field: dict[str, dict[str, tuple[int, ...]]] = {}
 
     def matching(self, selector: CellSelector) -> list[int]:
         candidates: set[int] | None = None
@@ -179,27 +177,15 @@ class _CellIndex:
             wanted = getattr(selector, name)
             if wanted is None:
                 continue
-            found = set(self._values(name).get(wanted, ()))
+            if name not in self._by_field:
+                self._by_field[name] = positions_by_value(self._cells, name)
+            found = set(self._by_field[name].get(wanted, ()))
             candidates = found if candidates is None else candidates & found
             if not candidates:
                 return []
         if candidates is None:
             return list(range(len(self._cells)))
         return sorted(candidates)
-
-    def _values(self, name: str) -> dict[str | None, list[int]]:
-        index = self._by_field.get(name)
-        if index is None:
-            index = {}
-            values = map(attrgetter(name), map(_KEY, self._cells))
-            for number, value in enumerate(values):
-                found = index.get(value)
-                if found is None:
-                    index[value] = [number]
-                else:
-                    found.append(number)
-            self._by_field[name] = index
-        return index
 
 
 _IMAGE = re.compile(IMAGE_DIGEST.pattern)
