@@ -98,3 +98,26 @@ def test_features_do_not_import_each_other() -> None:
         and a != ("directives",)
     ]
     assert across == []
+
+
+def test_registering_the_extension_imports_no_validator() -> None:
+    """A rebuild that reads nothing parses nothing: setting cab up must not import pydantic or
+    PyYAML (the data layer imports them when a snapshot is first parsed)."""
+    import subprocess
+    import sys
+
+    program = (
+        "import sys\n"
+        "from sphinx.application import Sphinx\n"
+        "import sphinxcontrib_cab\n"
+        "from sphinxcontrib_cab import assets, config, domain, html, latex, store, tables\n"
+        "from sphinxcontrib_cab import directives, roles, taskpages\n"
+        "from sphinxcontrib_cab.directives import downloads, history, ledger, provenance\n"
+        "from sphinxcontrib_cab.directives import receipt, reference, task\n"
+        "from sphinxcontrib_cab.directives import leaderboard\n"
+        "print(sorted(m for m in ('pydantic', 'yaml') if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from .model import AXIS_MEANINGS
 from .vocabulary import CATEGORIES as CATEGORIES
 from .vocabulary import FAILURES as FAILURES
 from .vocabulary import SEVERITIES as SEVERITIES
@@ -45,26 +46,24 @@ class Scores(_Strict):
     """Per-axis scores of one run. ``None`` (or an absent key) means *not recorded*, never 0."""
 
     pass_: Binary | None = Field(
-        None, alias="pass", description="1 when the grader passed the run."
+        None, alias="pass", description=AXIS_MEANINGS["pass"]
     )
     blast_radius: Unit | None = Field(
-        None, description="Unexpected changed files divided by all changed files (0 is best)."
+        None, description=AXIS_MEANINGS["blast_radius"]
     )
     wall_s: Annotated[float, Field(ge=0.0)] | None = Field(
-        None, description="Wall-clock seconds from start to end of the run."
+        None, description=AXIS_MEANINGS["wall_s"]
     )
     refusal: Binary | Literal["n/a"] | None = Field(
-        None,
-        description="1 when the agent refused where it should, 0 when it did not; "
-        "'n/a' for tasks that expect no refusal.",
+        None, description=AXIS_MEANINGS["refusal"]
     )
     integrity: Binary | None = Field(
-        None, description="0 when the run tampered with tests or grader."
+        None, description=AXIS_MEANINGS["integrity"]
     )
     tokens: Annotated[int, Field(ge=0)] | None = Field(
-        None, description="Tokens used, when recorded."
+        None, description=AXIS_MEANINGS["tokens"]
     )
-    composite: Unit | None = Field(None, description="The composite score of the run (0 to 1).")
+    composite: Unit | None = Field(None, description=AXIS_MEANINGS["composite"])
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

@@ -12,9 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from .contract import Scores
 from .formats import format_estimate
-from .model import AXES
+from .model import AXES, AXIS_MEANINGS
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -94,14 +93,6 @@ _SUMMARY_DEFINITIONS: dict[str, str] = {
 }
 
 
-def _axis_definition(axis: str) -> str:
-    """The axis's meaning as the data contract describes it."""
-    for name, info in Scores.model_fields.items():
-        if (info.alias or name) == axis and info.description:
-            return info.description
-    return "(not documented)"
-
-
 #: name -> (label with unit, decimals, better direction)
 _SHOWN: dict[str, tuple[str, int, Direction]] = {
     "headline": ("Headline", 2, "higher"),
@@ -131,7 +122,7 @@ METRICS: dict[str, Metric] = {
         estimator=_summary(name) if name in SUMMARY_METRICS else _axis(name),
         definition=_SUMMARY_DEFINITIONS[name]
         if name in SUMMARY_METRICS
-        else _axis_definition(name),
+        else AXIS_MEANINGS[name],
         summary=name in SUMMARY_METRICS,
     )
     for name in CELL_METRICS
