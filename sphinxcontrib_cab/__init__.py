@@ -6,17 +6,13 @@ package imports no Sphinx: :mod:`.snapshot` works without it.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
 
-try:
-    __version__ = version("sphinxcontrib-cab")
-except PackageNotFoundError:  # imported from a source tree that was never installed
-    __version__ = "0+unknown"
+from .snapshot.version import __version__ as __version__
 
 ENV_VERSION = 5
 """Bump whenever anything cab stores in the build environment changes shape."""

@@ -13,7 +13,6 @@ import argparse
 import json
 import os
 import sys
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +22,7 @@ from .contract import SCHEMAS, Task
 from .digest import sha256sum_text, snapshot_digest
 from .model import DEFAULT_EXPLOITS, DEFAULT_META, DEFAULT_RUNS, DEFAULT_TASKS, SourcePaths
 from .older import load_all
+from .version import __version__
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -144,10 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _version() -> str:
-    try:
-        return version("sphinxcontrib-cab")
-    except PackageNotFoundError:  # a source tree that was never installed
-        return "0+unknown"
+    return __version__
 
 
 def main(argv: Sequence[str] | None = None) -> int:
