@@ -23,6 +23,7 @@ TEX_PACKAGES = (
     "texlive-latex-extra",
     "texlive-fonts-recommended",
     "fonts-freefont-otf",
+    "xindy",  # Sphinx indexes with xindy under xelatex; cab's objects are index entries
 )
 """Debian packages that let the tests compile the LaTeX output to PDF with xelatex."""
 
@@ -43,7 +44,7 @@ def _ensure_system_tools(session: nox.Session) -> None:
     wanted: tuple[str, ...] = ()
     if not os.path.exists(CHROMIUM):
         wanted += ("chromium",)
-    if not (shutil.which("xelatex") and shutil.which("latexmk")):
+    if not all(shutil.which(tool) for tool in ("xelatex", "latexmk", "xindy")):
         wanted += TEX_PACKAGES
     if wanted and not _apt_install(session, wanted):
         session.warn(

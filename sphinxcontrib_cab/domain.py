@@ -37,7 +37,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from docutils import nodes
-from sphinx.domains import Domain, Index, IndexEntry, ObjType
+from sphinx import addnodes
+from sphinx.domains import Domain, ObjType
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
@@ -107,26 +108,10 @@ def cell_reference_name(snapshot: Snapshot, key: CellKey) -> str:
     return name
 
 
-class TaskIndex(Index):
-    """The generated index of tasks, one group per category."""
-
-    name = "taskindex"
-    localname = "Task index"
-    shortname = "tasks"
-
-    def generate(
-        self, docnames: Iterable[str] | None = None
-    ) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
-        """(category, entries) groups, each entry linking to the spec of one task."""
-        domain = cast("CabDomain", self.domain)
-        wanted = set(docnames) if docnames is not None else None
-        groups: dict[str, list[IndexEntry]] = {}
-        for (objtype, name), (docname, anchor) in sorted(domain.resolutions().items()):
-            if objtype != "task" or (wanted is not None and docname not in wanted):
-                continue
-            category = name.split("/", 1)[0]
-            groups.setdefault(category, []).append(IndexEntry(name, 0, docname, anchor, "", "", ""))
-        return sorted(groups.items()), False
+def index_entry(objtype: str, name: str, anchor: str) -> addnodes.index:
+    """The general index's entry for an object (``name (task)``), for the page that renders it;
+    the index page is written by every build anyway, so entries cost no extra page."""
+    return addnodes.index(entries=[("single", f"{name} ({objtype})", anchor, "", None)])
 
 
 class CabDomain(Domain):
@@ -140,7 +125,6 @@ class CabDomain(Domain):
     roles: ClassVar[dict[str, RoleFunction | XRefRole]] = {
         objtype: XRefRole() for objtype in OBJECT_TYPES
     }
-    indices: ClassVar[list[type[Index]]] = [TaskIndex]
     initial_data: ClassVar[dict[str, Any]] = {
         "objects": {},  # (objtype, name) -> docname -> (anchor, rank)
         "references": {},  # docname -> sorted [(objtype, name)], and ("page", docname) hints

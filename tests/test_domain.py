@@ -62,7 +62,11 @@ def test_roles_link_to_the_objects_anchors(tmp_path: Path) -> None:
     # the snapshot page does not exist: the date is plain text, without a warning
     assert history_link(built) is None
     assert "genindex" in built.page("refs")
-    assert (built.outdir / "cab-taskindex.html").exists()
+    index = BeautifulSoup((built.outdir / "genindex.html").read_text("utf-8"), "html.parser")
+    entries = {a.get_text(): a["href"] for a in index.select("a") if "(" in a.get_text()}
+    assert entries["polyglot/python-two-sum (task)"] == "task.html#cab-task-polyglot-python-two-sum"
+    assert entries["CAB-X-001 (exploit)"] == "exploits.html#cab-exploit-cab-x-001"
+    assert entries["2026-06-20 (snapshot)"] == "receipt.html#cab-snapshot-2026-06-20"
 
 
 def test_objects_inv_lists_every_kind(tmp_path: Path) -> None:

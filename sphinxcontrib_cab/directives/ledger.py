@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
 
-from ..domain import add_directive, cab_domain, exploit_anchor
+from ..domain import add_directive, cab_domain, exploit_anchor, index_entry
 from ..options import choice_option
 from ..render import (
     SnapshotDirective,
@@ -299,10 +299,14 @@ class ExploitsDirective(SnapshotDirective):
         shown = {anchor for child in container.findall(nodes.container) for anchor in child["ids"]}
         rank = 1 if self.options.get("snapshot") else 0
         domain = cab_domain(self.env)
+        entries: list[nodes.Node] = []
         for exploit in snapshot.exploits:
-            if exploit_anchor(exploit.id) in shown:
-                domain.note_object("exploit", exploit.id, exploit_anchor(exploit.id), rank)
-        return [container]
+            anchor = exploit_anchor(exploit.id)
+            if anchor in shown:
+                domain.note_object("exploit", exploit.id, anchor, rank)
+                if not rank:
+                    entries.append(index_entry("exploit", exploit.id, anchor))
+        return [*entries, container]
 
 
 def setup(app: Sphinx) -> None:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
-from ..domain import add_directive, cab_domain
+from ..domain import add_directive, cab_domain, index_entry
 from ..render import (
     SnapshotDirective,
     format_count,
@@ -132,12 +132,13 @@ class ReceiptDirective(SnapshotDirective):
         container = nodes.container(classes=["cab-receipt"], ids=[anchor])
         self.set_source_info(container)
         cab_domain(self.env).note_object("snapshot", snapshot.name, anchor)
+        entry = index_entry("snapshot", snapshot.name, anchor)
         container += pin_paragraph(snapshot, pinned)
         container += receipt_fields(snapshot)
         container += nodes.container(
             "", *verification_nodes(snapshot), classes=["cab-receipt-verify", "cab-nerd"]
         )
-        return [container]
+        return [entry, container]
 
     def pinned_snapshot(self) -> Snapshot | None:
         from ..store import snapshot_for

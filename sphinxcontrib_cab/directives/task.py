@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, ClassVar
 from docutils import nodes
 
 from ..config import cab_config
-from ..domain import add_directive, cab_domain, task_anchor
+from ..domain import add_directive, cab_domain, index_entry, task_anchor
 from ..options import choice_option
 from ..render import SnapshotDirective, format_count, text_node
 from ..snapshot.index import cell_positions
@@ -153,9 +153,11 @@ class TaskDirective(SnapshotDirective):
         )
         table = pending_table(spec_table(task))
         self.set_source_info(table)
-        rank = 1 if self.options.get("snapshot") else 0
-        cab_domain(self.env).note_object("task", task.id, task_anchor(task.id), rank)
-        return [table, summary]
+        if self.options.get("snapshot"):
+            cab_domain(self.env).note_object("task", task.id, task_anchor(task.id), 1)
+            return [table, summary]
+        cab_domain(self.env).note_object("task", task.id, task_anchor(task.id))
+        return [index_entry("task", task.id, task_anchor(task.id)), table, summary]
 
 
 # -- the catalogue ------------------------------------------------------------------------------
