@@ -44,7 +44,12 @@ INTEGER_AXES: frozenset[str] = frozenset({"pass", "refusal", "integrity", "token
 
 @dataclass(slots=True, unsafe_hash=True)
 class Estimate:
-    """Mean of one axis over a cell's reruns with its 95% interval (``None`` below two values).
+    """Mean of one axis over a cell's reruns with its 95% interval, or a gap with its reason.
+
+    ``low`` and ``high`` are ``None`` when the data give no interval: one value, or (for a
+    Student-t axis) no spread among the values. ``gap`` is set when the value does not apply
+    (refusal on a task that expects none, Stays of a one-run cell): ``mean`` is then NaN and
+    ``gap`` says why in a few words (empty when the mark alone says it).
 
     Never mutated, like every part of a :class:`Snapshot`, but not ``frozen``: a frozen dataclass
     sets each field through ``object.__setattr__``, which is slow to construct, and a large
@@ -55,6 +60,7 @@ class Estimate:
     low: float | None
     high: float | None
     n: int
+    gap: str | None = None
 
 
 _key_values = operator.attrgetter(*KEY_FIELD_NAMES)
@@ -155,6 +161,10 @@ NOT_RECORDED = math.nan
 NOT_APPLICABLE_CODE = -1.0
 """How the refusal column stores ``"n/a"`` (a task that expects no refusal)."""
 
+NOT_APPLICABLE = Estimate(math.nan, None, None, 0, "")
+"""The estimate of an axis that applies to none of a cell's runs (refusal where no run's task
+expects a refusal): shown as the not-applicable mark, never as the not-recorded one."""
+
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
@@ -233,7 +243,7 @@ class RunTable:
             return None
         if axis == "refusal" and value == NOT_APPLICABLE_CODE:
             return "n/a"
-        if axis in INTEGER_AXES:
+        if axis in INTEGER_AXES and value.is_integer():
             return int(value)
         return value
 

@@ -116,6 +116,7 @@ class LeaderboardDirective(SnapshotDirective):
             limit=limit,
             caption=self.options.get("caption"),
             command=cab_config(self.config).command,
+            digits=cab_config(self.config).digits,
         )
         node = leaderboard(board=board)
         self.set_source_info(node)
@@ -193,5 +194,3 @@ class LeaderboardDirective(SnapshotDirective):
         if kept is None:
             return snapshot.cells
         return tuple(snapshot.cells[i] for i in sorted(kept))
-
-
