@@ -146,6 +146,7 @@ class RunView:
     ended_at: str
     exit_code: int
     failure: str | None
+    failure_detail: str | None
     prompt_sha256: str
     stdout_sha256: str
     grade_sha256: str
@@ -187,6 +188,8 @@ class RunTable:
         "ended_us",
         "exit_code",
         "failure",
+        "failure_detail_id",
+        "failure_details",
         "failure_names",
         "file_id",
         "file_names",
@@ -221,6 +224,9 @@ class RunTable:
         self.failure_names: tuple[str, ...] = ()
         self.failure = array("b")
         """Index into :attr:`failure_names`, ``-1`` for a run that completed."""
+        self.failure_details: list[str] = [""]
+        """Distinct failure details as recorded; entry 0 is "none recorded"."""
+        self.failure_detail_id = array("I")
         self.started_us = array("q")
         self.ended_us = array("q")
         self.hashes = bytearray()
@@ -261,6 +267,7 @@ class RunTable:
             ended_at=format_timestamp(self.ended_us[index]),
             exit_code=self.exit_code[index],
             failure=None if failure < 0 else self.failure_names[failure],
+            failure_detail=self.failure_details[self.failure_detail_id[index]] or None,
             prompt_sha256=digests[0:64],
             stdout_sha256=digests[64:128],
             grade_sha256=digests[128:192],
