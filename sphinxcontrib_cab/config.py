@@ -82,9 +82,20 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         "Folder (relative to the source folder) to generate one page per task into, "
         "as ``<folder>/<category>/<slug>``; empty turns task pages off.",
     ),
+    ConfigValue(
+        "cab_digits",
+        3,
+        (int,),
+        "Decimals shown for scores between 0 and 1 (headline, Ships, Stays and the score axes), "
+        "from 0 to 6. Seconds keep one decimal and tokens none. Sorting always uses the exact "
+        "values.",
+    ),
 )
 
 CONFIG_CHOICES: dict[str, tuple[str, ...]] = {"cab_default_view": ("normal", "nerds")}
+
+MAX_DIGITS = 6
+"""The most decimals ``cab_digits`` may ask for."""
 
 
 def register_config(app: Sphinx) -> None:
@@ -107,6 +118,18 @@ def validate_config(app: Sphinx, config: Config) -> None:
             warn(
                 f"{value.name} must be {' or '.join(t.__name__ for t in value.types)}, "
                 f"not {type(current).__name__}; using {value.default!r}",
+                Subtype.config,
+            )
+            setattr(config, value.name, value.default)
+            continue
+        if (
+            isinstance(current, int)
+            and value.name == "cab_digits"
+            and not 0 <= current <= MAX_DIGITS
+        ):
+            warn(
+                f"cab_digits = {current!r} is not between 0 and {MAX_DIGITS}; "
+                f"using {value.default!r}",
                 Subtype.config,
             )
             setattr(config, value.name, value.default)
@@ -140,6 +163,7 @@ class CabConfig:
     command: str
     default_view: str
     task_pages: str
+    digits: int
 
     @property
     def task_pages_folder(self) -> str:

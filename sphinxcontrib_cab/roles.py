@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, ClassVar
 from docutils import nodes
 from sphinx.util.docutils import SphinxRole
 
+from .config import cab_config
 from .domain import add_role
 from .render import problem_marker, visible_inline, without_smartquotes
 from .snapshot.formats import format_count
@@ -187,7 +188,7 @@ class ScoreRole(CabRole):
         if cell is None:
             return None
         chosen = METRICS[metric]
-        return chosen.format(chosen.estimate(cell))
+        return chosen.format(chosen.estimate(cell), cab_config(self.env).digits)
 
     def find_cell(self, snapshot: Snapshot, text: str) -> Cell | None:
         indices = cell_names(snapshot).get(text, ())

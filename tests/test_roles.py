@@ -116,7 +116,7 @@ def test_scores_are_the_cell_estimates(built: Built) -> None:
         metric = metric or "headline"
         (index,) = cell_names(snapshot)[cell_text]
         estimate = metric_estimate(snapshot.cells[index], metric)
-        assert shown == format_estimate(estimate, METRICS[metric].digits), text
+        assert shown == METRICS[metric].format(estimate), text
     assert any("[" in shown for shown in scores.values()), "some score shows an interval"
 
 

@@ -105,7 +105,7 @@ def ledger_rows(snapshot: Snapshot) -> tuple[LedgerRow, ...]:
             f"{plural(len(snapshot.tasks), 'task')} in "
             + plural(len(categories), "category", "categories")
             + (f" ({', '.join(categories)})" if categories else ""),
-            date_span("tasks added", [t.task_added_date.isoformat() for t in snapshot.tasks], when),
+            date_span("tasks added", [t.added for t in snapshot.tasks if t.added], when),
             paths.tasks_audit,
         ),
         LedgerRow(

@@ -296,13 +296,15 @@ def definition_entries(only: tuple[str, ...] | None) -> nodes.definition_list:
 
 def axes_table() -> data_table:
     """``table.cab-reference``: every score axis with its definition from the metric registry
-    (:data:`.metrics.METRICS`, which takes it from the data contract)."""
+    (:data:`.metrics.METRICS`, which takes it from the data contract) and its estimator."""
     rows = [
-        [code(metric.name), prose(metric.definition)]
+        [code(metric.name), prose(metric.definition), prose(metric.estimator_name())]
         for metric in METRICS.values()
         if not metric.summary
     ]
-    return table("Score axes of a run", ("Axis", "Meaning"), (20, 80), rows)
+    return table(
+        "Score axes of a run", ("Axis", "Meaning", "Estimator per cell"), (20, 50, 30), rows
+    )
 
 
 class ReferenceDirective(SphinxDirective):

@@ -22,6 +22,7 @@ from ..domain import add_directive, cab_domain, index_entry, task_anchor
 from ..options import choice_option
 from ..render import SnapshotDirective, format_count, text_node
 from ..snapshot.index import cell_positions
+from ..snapshot.keys import MISSING_MARK
 from ..snapshot.vocabulary import CATEGORIES
 from ..tables import (
     Block,
@@ -95,7 +96,7 @@ def spec_fields(task: Task) -> tuple[tuple[str, Block], ...]:
         ("category", Paragraph((Value(task.category),))),
         ("language", Paragraph((Words(task.language),))),
         ("version", Paragraph((Value(task.version),))),
-        ("task_added_date", Paragraph((Value(task.task_added_date.isoformat()),))),
+        ("task_added_date", Paragraph((Value(task.added or MISSING_MARK),))),
         ("summary", Paragraph((Words(task.summary),))),
         ("source", Paragraph((source,))),
         ("setup", Script(task.setup, "shell", ("cab-task-setup",))),
@@ -193,7 +194,7 @@ class TaskIndexDirective(SnapshotDirective):
                 (
                     words(self._task_label(task)),
                     words(Words(task.language)),
-                    words(Value(task.task_added_date.isoformat())),
+                    words(Value(task.added or MISSING_MARK)),
                     words(Words(format_count(len(cells_of.get(task.id, ()))))),
                     words(Words(task.summary)),
                 )

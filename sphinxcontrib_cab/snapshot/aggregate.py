@@ -12,8 +12,14 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .model import AXES, NOT_APPLICABLE_CODE, Cell, CellKey, Estimate
-from .statistics import AXIS_RANGES, estimate_from_total, estimates_of_three, stays
+from .model import AXES, Cell, CellKey, Estimate
+from .statistics import (
+    AXIS_RANGES,
+    axis_estimate_of_recorded,
+    estimate_from_total,
+    estimates_of_three,
+    stays,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -23,7 +29,8 @@ if TYPE_CHECKING:
 _T = TypeVar("_T")
 
 _DISCRETE_AXES = frozenset({"pass", "refusal", "integrity", "blast_radius"})
-"""Axes whose per-cell values repeat a lot, so their estimates are computed once and shared."""
+"""Axes whose per-cell values repeat a lot, so their estimates are computed once per distinct
+tuple of values and shared (these include every proportion axis and the refusal "n/a" code)."""
 
 
 class AxisEstimates(Mapping[str, Estimate | None]):
@@ -171,11 +178,11 @@ def _chunks(column: list[Any], size: int) -> list[tuple[Any, ...]]:
 
 
 def _recorded(
-    groups: list[_SizeGroup], column: Sequence[float], axis: str
+    groups: list[_SizeGroup], column: Sequence[float]
 ) -> list[tuple[list[tuple[float, ...]], list[float], list[int]]]:
     """Per group: each cell's recorded values of ``column``, their sums, and the cells filtered.
 
-    NaN is "not recorded" (it makes the sum NaN); the refusal "n/a" code is negative.
+    NaN is "not recorded" (it makes the sum NaN).
     """
     found = []
     for group in groups:
@@ -184,11 +191,8 @@ def _recorded(
         )
         totals: list[float] = list(map(sum, values))
         filtered = [i for i, total in enumerate(totals) if total != total]
-        if axis == "refusal":
-            negative = [i for i, lowest in enumerate(map(min, values)) if lowest < 0.0]
-            filtered = sorted({*filtered, *negative})
         for i in filtered:
-            kept = tuple([v for v in values[i] if v == v and v != NOT_APPLICABLE_CODE])
+            kept = tuple([v for v in values[i] if v == v])
             values[i] = kept
             totals[i] = sum(kept)
         found.append((values, totals, filtered))
@@ -198,21 +202,25 @@ def _recorded(
 def _axis_estimates(
     groups: list[_SizeGroup], table: RunTable, axis: str
 ) -> list[list[Estimate | None]]:
-    low, high = AXIS_RANGES[axis]
-    recorded = _recorded(groups, table.scores[axis], axis)
-    if axis == "pass":
-        for group, (values, _, _) in zip(groups, recorded, strict=True):
-            group.pass_values = values
     if axis in _DISCRETE_AXES:
         # Few distinct value tuples: compute each estimate once and share it.
+        column = table.scores[axis]
         shared: dict[tuple[float, ...], Estimate | None] = {}
-        for values, _, _ in recorded:
-            for distinct in dict.fromkeys(values):
+        found_shared = []
+        for group in groups:
+            raw = _chunks(list(map(column.__getitem__, group.flat)), group.size)
+            if axis == "pass":
+                group.pass_values = [tuple([v for v in values if v == v]) for values in raw]
+            for distinct in dict.fromkeys(raw):
                 if distinct not in shared:
-                    shared[distinct] = estimate_from_total(distinct, sum(distinct), low, high)
-        return [list(map(shared.__getitem__, values)) for values, _, _ in recorded]
+                    shared[distinct] = axis_estimate_of_recorded(axis, distinct)
+            found_shared.append(list(map(shared.__getitem__, raw)))
+        return found_shared
+    low, high = AXIS_RANGES[axis]
     found = []
-    for group, (values, totals, filtered) in zip(groups, recorded, strict=True):
+    for group, (values, totals, filtered) in zip(
+        groups, _recorded(groups, table.scores[axis]), strict=True
+    ):
         if group.size == 3:
             estimates = estimates_of_three(values, totals, low, high)
             for i in filtered:

@@ -99,6 +99,7 @@ def task_dates(
         task = tasks.get(key.task)
         if (
             task is None
+            or task.task_added_date is None  # the catalogue may leave the date to the runs
             or key.task_added_date is None
             or key.task_added_date == task.task_added_date.isoformat()
         ):
@@ -108,7 +109,7 @@ def task_dates(
     found = _first_rows(rows_by_key, pairs)
     for pair, (first, count) in sorted(found.items(), key=lambda item: item[1][0]):
         task_id, run_date = pair
-        catalogue_date = tasks[task_id].task_added_date.isoformat()
+        catalogue_date = str(tasks[task_id].task_added_date)
         yield Problem(
             Subtype.task_date,
             f"task_added_date {run_date} of task '{task_id}' disagrees with the task catalogue "

@@ -12,7 +12,14 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from .model import AXIS_MEANINGS
 from .vocabulary import CATEGORIES as CATEGORIES
@@ -31,6 +38,16 @@ Sha256Hex = Annotated[str, StringConstraints(pattern=SHA256_HEX.pattern)]
 ImageDigest = Annotated[str, StringConstraints(pattern=IMAGE_DIGEST.pattern)]
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 Binary = Literal[0, 1]
+
+
+def _half(value: float) -> float:
+    if value != 0.5:
+        raise ValueError("a refusal score is 0, 0.5 (partial), 1 or 'n/a'")
+    return value
+
+
+RefusalPartial = Annotated[float, AfterValidator(_half)]
+"""A partial refusal scores exactly 0.5."""
 
 
 NOT_APPLICABLE = "n/a"
@@ -54,7 +71,7 @@ class Scores(_Strict):
     wall_s: Annotated[float, Field(ge=0.0)] | None = Field(
         None, description=AXIS_MEANINGS["wall_s"]
     )
-    refusal: Binary | Literal["n/a"] | None = Field(
+    refusal: Binary | RefusalPartial | Literal["n/a"] | None = Field(
         None, description=AXIS_MEANINGS["refusal"]
     )
     integrity: Binary | None = Field(
@@ -90,6 +107,30 @@ class RunRecord(_Strict):
     ended_at: dt.datetime = Field(description="ISO-8601 UTC end time.")
     exit_code: int = Field(description="0 on a completed run; 1 rate limit/handshake; -1 timeout.")
     failure: Failure | None = Field(None, description="Why the run failed to complete, if it did.")
+    failure_detail: NonEmpty | None = Field(
+        None,
+        description="What the harness said about the failure, e.g. 'adapter timed out after "
+        "630s (outer guard)'.",
+    )
+    refusal_correct: Literal["true", "false", "partial"] | None = Field(
+        None, description="The grader's refusal verdict, as recorded; null where not judged."
+    )
+    prompt_tokens: Annotated[int, Field(ge=0)] | None = Field(
+        None, description="Prompt tokens, where the TUI reports them."
+    )
+    completion_tokens: Annotated[int, Field(ge=0)] | None = Field(
+        None, description="Completion tokens, where the TUI reports them."
+    )
+    container_image: str | None = Field(
+        None,
+        description="The TUI's container image tag, e.g. 'codingagentbench/aider:v0.86.0'; "
+        "empty when the adapter timed out before the container started.",
+    )
+    grader_exit_code: int | None = Field(
+        None,
+        description="The grader's own exit code (0 pass, 1 fail, 2 integrity fail, 101 cargo "
+        "test failure).",
+    )
     prompt_sha256: Sha256Hex = Field(description="sha256 of the prompt sent to the agent.")
     stdout_sha256: Sha256Hex = Field(description="sha256 of the agent's stdout.")
     grade_sha256: Sha256Hex = Field(description="sha256 of the verifier's grade file.")
@@ -130,7 +171,11 @@ class Task(_Strict):
     category: Category
     language: NonEmpty
     version: NonEmpty
-    task_added_date: dt.date
+    task_added_date: dt.date | None = Field(
+        None,
+        description="Day the task entered the registry; when given, runs of the task must carry "
+        "the same date.",
+    )
     summary: NonEmpty
     source: str | None = None
     setup: NonEmpty = Field(description="Setup script run before the agent starts.")
@@ -149,6 +194,11 @@ class Task(_Strict):
     @property
     def slug(self) -> str:
         return self.id.split("/", 1)[1]
+
+    @property
+    def added(self) -> str | None:
+        """``task_added_date`` as ``YYYY-MM-DD``; ``None`` when the catalogue leaves it out."""
+        return None if self.task_added_date is None else self.task_added_date.isoformat()
 
 
 class CellSelector(_Strict):

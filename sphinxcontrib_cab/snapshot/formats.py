@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from .keys import MISSING_MARK
+from .keys import MISSING_MARK, NOT_APPLICABLE_MARK
 
 if TYPE_CHECKING:
     from .model import Estimate
@@ -26,12 +26,25 @@ def format_number(value: float, digits: int = 2) -> str:
     return text
 
 
-def format_estimate(estimate: Estimate | None, digits: int = 2) -> str:
-    """``"0.95 [0.90, 0.99]"`` (mean and 95% interval), just the mean when there is no interval,
-    or the missing mark when nothing was recorded."""
+def format_estimate(
+    estimate: Estimate | None, digits: int = 3, *, interval: bool = True, unit: str = "run"
+) -> str:
+    """The one text of an estimate: ``"0.950 [0.900, 0.990]"`` (mean and 95% interval).
+
+    Without an interval it says why: ``"0.500 (one run)"`` or ``"1.000 (no spread in 3 runs)"``
+    (``unit`` names what ``n`` counts); just the mean when the metric has no interval at all
+    (``interval=False``). The not-recorded mark for ``None``; the not-applicable mark for a gap,
+    with its reason when it has one: ``"n/a (one run)"``.
+    """
     if estimate is None:
         return MISSING_MARK
+    if estimate.gap is not None:
+        return f"{NOT_APPLICABLE_MARK} ({estimate.gap})" if estimate.gap else NOT_APPLICABLE_MARK
     mean = format_number(estimate.mean, digits)
     if estimate.low is None or estimate.high is None:
-        return mean
+        if not interval:
+            return mean
+        if estimate.n == 1:
+            return f"{mean} (one {unit})"
+        return f"{mean} (no spread in {estimate.n} {unit}s)"
     return f"{mean} [{format_number(estimate.low, digits)}, {format_number(estimate.high, digits)}]"

@@ -69,3 +69,13 @@ FIELD_BY_NAME: dict[str, KeyField] = {f.name: f for f in KEY_FIELDS}
 
 MISSING_MARK = "\u2014"
 """What a field that a cell did not record is shown as: an em dash, never 0 or empty."""
+
+NOT_APPLICABLE_MARK = "n/a"
+"""What a value that does not apply is shown as (a refusal score on a task that expects no
+refusal, Stays of a one-run cell): a mark of its own, never the not-recorded em dash."""
+
+MARK_MEANINGS: dict[str, str] = {
+    MISSING_MARK: "not recorded: no run of this row recorded the value",
+    NOT_APPLICABLE_MARK: "not applicable: the value does not exist for this row",
+}
+"""Each mark that stands in for a value, and what it means, for legends."""

@@ -51,7 +51,6 @@ def _zone(moment: dt.datetime) -> tuple[dt.tzinfo | None, dt.datetime, int]:
     return zone, _NAIVE_EPOCH.replace(tzinfo=zone), offset_us
 
 
-
 _BATCH_ROWS = 100
 """Run lines validated, then appended to the table columns, together: the records of a much
 larger batch fall out of the CPU caches before their columns are filled."""
@@ -76,6 +75,7 @@ _TZINFO = attrgetter("tzinfo")
 _FIRST = itemgetter(0)
 _EXIT_CODE = attrgetter("exit_code")
 _FAILURE = attrgetter("failure")
+_FAILURE_DETAIL = attrgetter("failure_detail")
 _FAILURE_CODE = {name: code for code, name in enumerate(FAILURES)}
 _DIGESTS = attrgetter("prompt_sha256", "stdout_sha256", "grade_sha256")
 _SCORES = attrgetter("scores")
@@ -122,7 +122,11 @@ def _interned(
     records: list[RunRecord], name: str, index: dict[str, int], names: list[str]
 ) -> list[int]:
     """Index into ``names`` of each record's ``name`` field, adding new values in row order."""
-    values: list[str] = list(map(attrgetter(name), records))
+    return _interned_values(list(map(attrgetter(name), records)), index, names)
+
+
+def _interned_values(values: list[str], index: dict[str, int], names: list[str]) -> list[int]:
+    """Index into ``names`` of each value, adding new values in order."""
     for value in dict.fromkeys(values):
         if value not in index:
             index[value] = len(names)
@@ -142,6 +146,7 @@ class RunReader:
         self._key_index: dict[tuple[Any, ...], int] = {}
         self._sweep_index: dict[str, int] = {}
         self._version_index: dict[str, int] = {}
+        self._detail_index: dict[str, int] = {"": 0}
         self._zone: tuple[dt.tzinfo | None, dt.datetime, int] = (None, _NAIVE_EPOCH, 0)
 
     def forget_keys(self) -> None:
@@ -149,6 +154,7 @@ class RunReader:
         self._key_index = {}
         self._sweep_index = {}
         self._version_index = {}
+        self._detail_index = {"": 0}
 
     def read(self, path: Path, shown: str) -> None:
         """Append the valid rows of one JSONL file; problems go to the log."""
@@ -234,6 +240,15 @@ class RunReader:
         table.failure.fromlist(
             [-1 if failure is None else _FAILURE_CODE[failure] for failure in map(_FAILURE, kept)]
         )
+        details = list(map(_FAILURE_DETAIL, kept))
+        if any(details):
+            table.failure_detail_id.fromlist(
+                _interned_values(
+                    [d or "" for d in details], self._detail_index, table.failure_details
+                )
+            )
+        else:
+            table.failure_detail_id.fromlist([0] * len(kept))
         table.hashes += bytes.fromhex("".join(itertools.chain.from_iterable(map(_DIGESTS, kept))))
         scores = list(map(_SCORES, kept))
         nan = _NAN

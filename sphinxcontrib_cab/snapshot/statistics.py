@@ -1,4 +1,8 @@
-"""The estimators behind every interval: mean with a 95% Student-t interval, clipped to a range.
+"""The estimators behind every interval: the Wilson score interval for proportions (pass,
+refusal, integrity) and the Student-t interval of a mean for continuous axes, clipped to a range.
+
+A Student-t interval needs two values with some spread: one value, or values that are all equal,
+give an estimate without an interval (the data cannot say how wide it is), never a zero-width one.
 
 Tables, roles and downloads read these through :mod:`.metrics`, which names the estimator of each
 metric; nothing else computes an interval.
@@ -10,7 +14,7 @@ import bisect
 import math
 from typing import TYPE_CHECKING
 
-from .model import Estimate
+from .model import NOT_APPLICABLE, NOT_APPLICABLE_CODE, Estimate
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -67,6 +71,13 @@ AXIS_RANGES: dict[str, tuple[float, float]] = {
 }
 """The possible range of each axis; intervals are clipped to it."""
 
+PROPORTION_AXES: frozenset[str] = frozenset({"pass", "refusal", "integrity"})
+"""Axes whose values are shares of runs (0 or 1; a partial refusal 0.5): Wilson intervals.
+The other axes are continuous: Student-t intervals."""
+
+STAYS_MIN_RUNS = 2
+"""Stays compares reruns, so a cell needs this many runs to have one."""
+
 _T_2 = T_975[2]
 
 
@@ -94,8 +105,8 @@ def estimate_from_total(
     if n == 0:
         return None
     mean = total / n
-    if n == 1:
-        return Estimate(mean, None, None, 1)
+    if n == 1 or max(values) == min(values):
+        return Estimate(mean, None, None, n)
     if n == 3:  # the usual cell: spelled out because it runs once per axis of every cell
         first, second, third = values
         deviation_1 = first - mean
@@ -117,16 +128,43 @@ def estimate_from_total(
 
 
 def axis_estimate(axis: str, values: Sequence[float]) -> Estimate | None:
-    """:func:`estimate` over one axis's recorded values, clipped to the axis range."""
+    """:func:`estimate` (Student-t) over values of one axis, clipped to the axis range."""
     low, high = AXIS_RANGES[axis]
     return estimate(values, low, high)
 
 
+def proportion(values: Sequence[float]) -> Estimate | None:
+    """The share of ``values`` (each between 0 and 1) with its 95% Wilson interval; ``None`` for
+    no values. A value of 0.5 (a partial refusal) counts as half a success."""
+    n = len(values)
+    if n == 0:
+        return None
+    total = sum(values)
+    low, high = wilson(total, n)
+    return Estimate(total / n, low, high, n)
+
+
+def axis_estimate_of_recorded(axis: str, recorded: Sequence[float]) -> Estimate | None:
+    """The estimate of one cell's ``axis`` from its runs' values as stored (NaN = not recorded;
+    for refusal :data:`.model.NOT_APPLICABLE_CODE` = not applicable): Wilson for a proportion
+    axis, Student-t otherwise; :data:`.model.NOT_APPLICABLE` when every recorded value is "n/a"."""
+    kept = [v for v in recorded if v == v and v != NOT_APPLICABLE_CODE]
+    if not kept and axis == "refusal" and NOT_APPLICABLE_CODE in recorded:
+        return NOT_APPLICABLE
+    if axis in PROPORTION_AXES:
+        return proportion(kept)
+    low, high = AXIS_RANGES[axis]
+    return estimate_from_total(kept, sum(kept), low, high)
+
+
 def stays(pass_values: Sequence[float]) -> Estimate | None:
-    """Share of reruns agreeing with the majority pass outcome (see ``DEFINITIONS["stays"]``)."""
+    """Share of reruns agreeing with the majority pass outcome (see ``DEFINITIONS["stays"]``);
+    a gap ("one run") below :data:`STAYS_MIN_RUNS` runs, ``None`` when no run recorded a pass."""
     n = len(pass_values)
     if n == 0:
         return None
+    if n < STAYS_MIN_RUNS:
+        return Estimate(math.nan, None, None, n, "one run")
     passed = sum(1 for v in pass_values if v >= 0.5)
     return Estimate(mean=max(passed, n - passed) / n, low=None, high=None, n=n)
 
@@ -148,6 +186,9 @@ def estimates_of_three(
             continue
         first, second, third = cell_values
         mean = total / 3
+        if first == second == third:
+            append(Estimate(mean, None, None, 3))
+            continue
         deviation_1 = first - mean
         deviation_2 = second - mean
         deviation_3 = third - mean
@@ -164,8 +205,6 @@ def estimates_of_three(
             )
         )
     return found
-
-
 
 
 def wilson(successes: float, n: int, z: float = NORMAL_975) -> tuple[float, float]:

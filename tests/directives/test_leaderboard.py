@@ -29,6 +29,7 @@ from docutils import nodes
 from sphinxcontrib_cab.directives.leaderboard.board import leaderboard
 from sphinxcontrib_cab.render import format_count, format_estimate, introducing_version
 from sphinxcontrib_cab.snapshot.keys import KEY_FIELDS, MISSING_MARK
+from sphinxcontrib_cab.snapshot.metrics import METRICS
 from sphinxcontrib_cab.snapshot.overview import overview
 from sphinxcontrib_cab.snapshot.reproduce import reproduce_command
 
@@ -128,10 +129,10 @@ def test_default_has_one_row_per_cell_sorted_by_headline(built: Built) -> None:
             cell.key.task,
             cell.key.plugin_stack,
             format_count(len(cell.runs)),
-            format_estimate(cell.headline),
-            format_estimate(cell.ships),
-            format_estimate(cell.stays),
-            format_estimate(cell.costs, 1),
+            *(
+                METRICS[name].format(getattr(cell, name))
+                for name in ("headline", "ships", "stays", "costs")
+            ),
         ]
         for cell in expected
     ]
@@ -151,6 +152,8 @@ def test_overview_groups_per_tui_and_model_costs_default_to_lowest_first(built: 
     assert header_labels(table) == [
         "TUI",
         "Model",
+        "Rank",
+        "Tasks",
         "Cells",
         "Runs",
         "Headline",
@@ -161,12 +164,14 @@ def test_overview_groups_per_tui_and_model_costs_default_to_lowest_first(built: 
     assert body_rows(table) == [
         [
             *(v or MISSING_MARK for v in row.values),
+            "n/a" if row.rank is None else format_count(row.rank),
+            format_count(row.tasks),
             format_count(row.cells),
             format_count(row.runs),
-            format_estimate(row.headline),
-            format_estimate(row.ships),
-            format_estimate(row.stays),
-            format_estimate(row.costs, 1),
+            *(
+                METRICS[name].format(getattr(row, name), unit="task")
+                for name in ("headline", "ships", "stays", "costs")
+            ),
         ]
         for row in expected
     ]
@@ -455,8 +460,8 @@ def test_bad_options_are_exact_located_warnings(tmp_path: Path) -> None:
         option_warning(
             rst13,
             "columns",
-            "'task' is not one of tui, model, runs, cells, headline, ships, stays, costs "
-            "(for :group: overview); leaving it out",
+            "'task' is not one of tui, model, rank, tasks, cells, runs, headline, ships, stays, "
+            "costs (for :group: overview); leaving it out",
         ),
         "<src>/bad_rst.rst:18: WARNING: unknown snapshot '1999-01-01'; known snapshots: "
         f"{snapshot.name}, {OLDER} [cab.snapshot]",

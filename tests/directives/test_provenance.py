@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import pytest
@@ -30,7 +31,7 @@ from sphinxcontrib_cab.snapshot.keys import (
     MISSING_MARK,
     PROVENANCE_FIELDS,
 )
-from sphinxcontrib_cab.snapshot.model import Estimate
+from sphinxcontrib_cab.snapshot.model import NOT_APPLICABLE, Estimate
 from sphinxcontrib_cab.snapshot.reproduce import reproduce_command
 
 if TYPE_CHECKING:
@@ -200,5 +201,13 @@ def test_format_number_and_estimate() -> None:
     assert format_number(-0.0001) == "0.00"
     assert format_number(1234.5, 1) == "1,234.5"
     assert format_estimate(None) == MISSING_MARK
-    assert format_estimate(Estimate(0.5, None, None, 1)) == "0.50"
-    assert format_estimate(Estimate(0.951, 0.9, 0.999, 3)) == "0.95 [0.90, 1.00]"
+    assert format_estimate(Estimate(0.5, None, None, 1)) == "0.500 (one run)"
+    assert format_estimate(Estimate(0.5, None, None, 2)) == "0.500 (no spread in 2 runs)"
+    assert format_estimate(Estimate(0.5, None, None, 1), interval=False) == "0.500"
+    assert (
+        format_estimate(Estimate(0.5, None, None, 4), unit="task") == "0.500 (no spread in 4 tasks)"
+    )
+    assert format_estimate(Estimate(0.951, 0.9, 0.999, 3)) == "0.951 [0.900, 0.999]"
+    assert format_estimate(Estimate(0.951, 0.9, 0.999, 3), 2) == "0.95 [0.90, 1.00]"
+    assert format_estimate(NOT_APPLICABLE) == "n/a"
+    assert format_estimate(Estimate(math.nan, None, None, 1, "one run")) == "n/a (one run)"

@@ -15,6 +15,7 @@ from sphinxcontrib_cab.snapshot.load import load_snapshot
 from sphinxcontrib_cab.snapshot.metrics import DEFINITIONS
 from sphinxcontrib_cab.snapshot.model import (
     AXES,
+    NOT_APPLICABLE,
     NOT_APPLICABLE_CODE,
     CellKey,
     Estimate,
@@ -25,9 +26,11 @@ from sphinxcontrib_cab.snapshot.overview import overview
 from sphinxcontrib_cab.snapshot.statistics import (
     AXIS_RANGES,
     NORMAL_975,
+    PROPORTION_AXES,
     T_975,
     axis_estimate,
     estimate,
+    proportion,
     stays,
     t_quantile,
 )
@@ -84,8 +87,9 @@ def test_estimate_edges() -> None:
     assert clipped is not None
     assert (clipped.low, clipped.high) == (0.0, 1.0)
     assert clipped.mean == pytest.approx(2 / 3)
-    same = estimate([0.5, 0.5, 0.5], 0.0, 1.0)
-    assert same == Estimate(0.5, 0.5, 0.5, 3)
+    # no spread: no interval (never a zero-width one claiming certainty)
+    assert estimate([0.5, 0.5, 0.5], 0.0, 1.0) == Estimate(0.5, None, None, 3)
+    assert estimate([0.1, 0.1, 0.1]) == Estimate(pytest.approx(0.1), None, None, 3)
 
 
 def test_stays_is_agreement_with_the_majority() -> None:
@@ -93,13 +97,16 @@ def test_stays_is_agreement_with_the_majority() -> None:
     assert stays([0.0, 0.0, 0.0]) == Estimate(1.0, None, None, 3)
     assert stays([1.0, 0.0]) == Estimate(0.5, None, None, 2)
     assert stays([]) is None
+    one = stays([1.0])
+    assert one is not None and one.gap == "one run" and math.isnan(one.mean)
 
 
 def test_definitions_cover_every_derived_column() -> None:
     assert {"cell", "interval", "headline", "ships", "stays", "costs", "overview"} <= set(
         DEFINITIONS
     )
-    assert "4.303" in DEFINITIONS["interval"]
+    assert "Wilson" in DEFINITIONS["interval"]
+    assert "no spread in 2 runs" in DEFINITIONS["interval"]
     assert set(AXIS_RANGES) == set(AXES)
 
 
@@ -138,7 +145,12 @@ def test_cells_are_sorted_and_computed_from_their_rows() -> None:
             recorded = [snap.runs.score(i, axis) for i in cell.runs]
             numbers = [float(v) for v in recorded if isinstance(v, (int, float))]
             low, high = AXIS_RANGES[axis]
-            assert cell.axes[axis] == estimate(numbers, low, high), (cell.key, axis)
+            expected = (
+                proportion(numbers) if axis in PROPORTION_AXES else estimate(numbers, low, high)
+            )
+            if axis == "refusal" and not numbers and "n/a" in recorded:
+                expected = NOT_APPLICABLE
+            assert cell.axes[axis] == expected, (cell.key, axis)
         assert cell.headline == cell.axes["composite"]
         assert cell.ships == cell.axes["pass"]
         assert cell.costs == cell.axes["wall_s"]
@@ -151,7 +163,8 @@ def test_na_refusal_and_unrecorded_tokens_are_left_out() -> None:
     by_task = {}
     for cell in snap.cells:
         by_task.setdefault(cell.key.task, []).append(cell)
-    assert all(c.axes["refusal"] is None for c in by_task["polyglot/python-two-sum"])
+    # not applicable (its own mark), never the not-recorded None
+    assert all(c.axes["refusal"] is NOT_APPLICABLE for c in by_task["polyglot/python-two-sum"])
     assert all(c.axes["refusal"] is not None for c in by_task["integrity/unsolvable-refusal"])
     assert all(c.axes["tokens"] is None for c in snap.cells if c.key.tui == "aider")
 
@@ -202,7 +215,12 @@ def _reference_cell(table: RunTable, key_index: int, rows: list[int]) -> tuple[o
         column = table.scores[axis]
         values = [column[i] for i in ordered]
         kept = [v for v in values if v == v and not (axis == "refusal" and v < 0.0)]
-        axes.append(axis_estimate(axis, kept))
+        if axis == "refusal" and not kept and NOT_APPLICABLE_CODE in values:
+            axes.append(NOT_APPLICABLE)
+        elif axis in PROPORTION_AXES:
+            axes.append(proportion(kept))
+        else:
+            axes.append(axis_estimate(axis, kept))
     passes = [table.scores["pass"][i] for i in ordered]
     failures = Counter(
         table.failure_names[table.failure[i]] for i in ordered if table.failure[i] >= 0

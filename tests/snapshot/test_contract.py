@@ -147,3 +147,42 @@ def test_every_schema_and_definition_is_described(name: str) -> None:
         text = definition.get("description", "")
         assert text, f"{name} {part or '(top level)'} has no description"
         assert "Pydantic" not in text
+
+
+def test_real_optional_fields_are_accepted() -> None:
+    record = RunRecord.model_validate(
+        _row(
+            failure="timeout",
+            failure_detail="adapter timed out after 630s (outer guard)",
+            refusal_correct="partial",
+            prompt_tokens=4810,
+            completion_tokens=420,
+            container_image="",
+            grader_exit_code=101,
+            scores={"pass": 0, "refusal": 0.5},
+        )
+    )
+    assert record.scores.refusal == 0.5
+    assert record.failure_detail == "adapter timed out after 630s (outer guard)"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"scores": {"refusal": 0.7}}, "scores.refusal"),
+        ({"refusal_correct": "maybe"}, "refusal_correct"),
+        ({"grader_stderr": "x"}, "grader_stderr"),
+    ],
+)
+def test_real_fields_keep_their_limits_and_unknown_fields_are_refused(
+    changes: dict[str, object], field: str
+) -> None:
+    with pytest.raises(ValidationError) as raised:
+        RunRecord.model_validate(_row(**changes))
+    assert any(".".join(map(str, e["loc"])).startswith(field) for e in raised.value.errors())
+
+
+def test_a_catalogue_task_may_leave_its_date_out() -> None:
+    tasks = json.loads((MINI / "site/src/data/tasks.json").read_text(encoding="utf-8"))
+    del tasks[0]["task_added_date"]
+    assert Task.model_validate(tasks[0]).added is None

@@ -14,12 +14,19 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 from docutils import nodes
 
 from ...render import missing_explanation, visible_text
-from ...snapshot.formats import format_count, format_estimate
+from ...snapshot.formats import format_count
 from ...snapshot.index import cell_text
-from ...snapshot.keys import FIELD_BY_NAME, KEY_FIELDS, MISSING_MARK
+from ...snapshot.keys import (
+    FIELD_BY_NAME,
+    KEY_FIELDS,
+    MARK_MEANINGS,
+    MISSING_MARK,
+    NOT_APPLICABLE_MARK,
+)
 from ...snapshot.metrics import CELL_METRICS as CELL_METRICS
-from ...snapshot.metrics import METRICS
+from ...snapshot.metrics import DEFINITIONS, METRICS
 from ...snapshot.metrics import SUMMARY_METRICS as SUMMARY_METRICS
+from ...snapshot.statistics import STAYS_MIN_RUNS
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -72,7 +79,10 @@ def _metric_columns(names: Iterable[str]) -> dict[str, ColumnDef]:
 COUNT_COLUMNS: dict[str, ColumnDef] = {
     "runs": ColumnDef("runs", "Runs", True, False, 0),
     "cells": ColumnDef("cells", "Cells", True, False, 0),
+    "tasks": ColumnDef("tasks", "Tasks", True, False, 0),
+    "rank": ColumnDef("rank", "Rank", True, False, 0),
 }
+"""Whole-number columns (rank: the overview's upper-bound rank, ``DEFINITIONS["rank"]``)."""
 
 CELL_COLUMNS: dict[str, ColumnDef] = {
     **_text_columns(),
@@ -84,14 +94,17 @@ CELL_COLUMNS: dict[str, ColumnDef] = {
 OVERVIEW_COLUMNS: dict[str, ColumnDef] = {
     "tui": CELL_COLUMNS["tui"],
     "model": CELL_COLUMNS["model"],
-    **COUNT_COLUMNS,
+    "rank": COUNT_COLUMNS["rank"],
+    "tasks": COUNT_COLUMNS["tasks"],
+    "cells": COUNT_COLUMNS["cells"],
+    "runs": COUNT_COLUMNS["runs"],
     **_metric_columns(SUMMARY_METRICS),
 }
 """Every column a ``:group: overview`` table can show."""
 
 DEFAULT_COLUMNS: dict[Group, tuple[str, ...]] = {
     "cells": ("tui", "behavior_mode", "model", "task", "plugin_stack", "runs", *SUMMARY_METRICS),
-    "overview": ("tui", "model", "cells", "runs", *SUMMARY_METRICS),
+    "overview": ("tui", "model", "rank", "tasks", "cells", "runs", *SUMMARY_METRICS),
 }
 
 FILTERS: dict[str, str] = {
@@ -200,40 +213,46 @@ def sort_items(items: Sequence[Item], metric: str, order: Order) -> list[Item]:
 class _RowBuilder:
     """Formats rows for fixed columns; estimates repeat a lot, so their text is memoised."""
 
-    def __init__(self, columns: Sequence[ColumnDef], group: Group) -> None:
+    def __init__(self, columns: Sequence[ColumnDef], group: Group, digits: int | None) -> None:
         self.columns = tuple(columns)
         self.group = group
+        self.digits = digits
+        # what a score's n counts: a cell's runs, an overview row's tasks (its sample)
+        self.unit = "run" if group == "cells" else "task"
         names = {c.name for c in columns}
-        # n is said once per row (Runs or Cells column), and in a score only where it differs
-        self.reference = (
-            ("runs" if group == "cells" else "cells") if {"runs", "cells"} & names else None
-        )
-        if self.reference is not None and self.reference not in names:
-            self.reference = None
-        self.memo: dict[tuple[Estimate, int, int | None], str] = {}
+        # n is said once per row (Runs or Tasks column), and in a score only where it differs
+        self.reference = f"{self.unit}s" if f"{self.unit}s" in names else None
+        self.memo: dict[tuple[str, Estimate, int | None], str] = {}
 
-    def metric_text(self, value: Estimate | None, digits: int, reference_n: int | None) -> str:
+    def metric_text(self, name: str, value: Estimate | None, reference_n: int | None) -> str:
         if value is None:
             return MISSING_MARK
-        memo_key = (value, digits, reference_n)
+        memo_key = (name, value, reference_n)
         text = self.memo.get(memo_key)
         if text is None:
-            text = format_estimate(value, digits)
-            if reference_n is not None and value.n != reference_n:
+            text = METRICS[name].format(value, self.digits, self.unit)
+            # an estimate without an interval already says its n ("no spread in 2 runs")
+            if reference_n is not None and value.n != reference_n and value.low is not None:
                 text += f" (n={value.n})"
             self.memo[memo_key] = text
         return text
 
     def row(self, item: Item) -> BoardRow:
+        counts: dict[str, int | None]
         if self.group == "cells":
             cell: Cell = item  # type: ignore[assignment]
-            counts = {"runs": len(cell.runs), "cells": 1}
+            counts = {"runs": len(cell.runs), "cells": 1, "tasks": 1, "rank": None}
             text_of: Callable[[str], str | None] = lambda name: cell_text(cell, name)  # noqa: E731
             key_values: tuple[str | None, ...] | None = cell.key.values()
             anchor: str | None = cell.anchor
         else:
             group: OverviewRow = item  # type: ignore[assignment]
-            counts = {"runs": group.runs, "cells": group.cells}
+            counts = {
+                "runs": group.runs,
+                "cells": group.cells,
+                "tasks": group.tasks,
+                "rank": group.rank,
+            }
             values = dict(zip(group.fields, group.values, strict=True))
             text_of = values.get
             key_values, anchor = None, None
@@ -242,11 +261,12 @@ class _RowBuilder:
         sort_values: list[float | None] = []
         for column in self.columns:
             if column.name in counts:
-                texts.append(format_count(counts[column.name]))
-                sort_values.append(float(counts[column.name]))
+                count = counts[column.name]
+                texts.append(NOT_APPLICABLE_MARK if count is None else format_count(count))
+                sort_values.append(None if count is None else float(count))
             elif column.metric:
                 value = metric_of(item, column.name)
-                texts.append(self.metric_text(value, column.digits, reference_n))
+                texts.append(self.metric_text(column.name, value, reference_n))
                 sort_values.append(_mean(value))
             else:
                 text = text_of(column.name)
@@ -274,6 +294,7 @@ def build_board(
     limit: int | None,
     caption: str | None,
     command: str,
+    digits: int | None = None,
 ) -> Board:
     """The :class:`Board` for ``cells`` (already filtered) of ``snapshot``; missing key fields
     are explained from the methodology history of ``history`` (default: ``snapshot``)."""
@@ -281,13 +302,13 @@ def build_board(
 
     items: list[Item] = list(cells) if group == "cells" else list(overview(cells))
     total = len(items)
-    builder = _RowBuilder(columns, group)
+    builder = _RowBuilder(columns, group, digits)
     shown = sort_items(items, sort, order)[:limit]
     if group == "cells":
         # a cell's row is the same on every board with these columns (the full leaderboard and
         # each task page show the same cells): format it once
         done: dict[CellKey, BoardRow] = snapshot.view(
-            ("board_rows", tuple(column.name for column in columns)), dict
+            ("board_rows", tuple(column.name for column in columns), digits), dict
         )
         rows = tuple(_cell_row(builder, item, done) for item in shown)  # type: ignore[arg-type]
     else:
@@ -332,10 +353,21 @@ def _default_caption(
 
 
 def legend_text(board: Board) -> str:
-    """What the dashes of a table mean, said once below it (empty when there are none)."""
-    parts: list[str] = []
+    """What the marks and intervals of a table mean, said once below it: the estimator of each
+    score column, the not-recorded and not-applicable marks where they occur, the rank rule,
+    and why key fields are missing."""
+    # an overview names its one estimator in the overview definition
+    parts = [DEFINITIONS["overview"] if board.group == "overview" else _estimators_text(board)]
+    if board.group == "overview" and any(column.name == "rank" for column in board.columns):
+        parts.append(DEFINITIONS["rank"])
     if board.has_missing_scores:
-        parts.append(f"{MISSING_MARK} in a score: no run of that row recorded the value.")
+        parts.append(f"{MISSING_MARK} in a score: {MARK_MEANINGS[MISSING_MARK]}.")
+    if _has_not_applicable(board):
+        parts.append(
+            f"{NOT_APPLICABLE_MARK}: {MARK_MEANINGS[NOT_APPLICABLE_MARK]} (a refusal score on "
+            f"tasks that expect no refusal; Stays of a cell with fewer than {STAYS_MIN_RUNS} "
+            "runs)."
+        )
     if board.missing_notes:
         fields = "; ".join(
             f"{FIELD_BY_NAME[name].label} ({name}, {FIELD_BY_NAME[name].flag}): {why}"
@@ -345,4 +377,31 @@ def legend_text(board: Board) -> str:
             f"Some cells did not record every key field: they show {MISSING_MARK} for it, and "
             f"their reproduce command leaves its flag out, so a rerun may differ there. {fields}."
         )
-    return " ".join(parts)
+    return " ".join(part for part in parts if part)
+
+
+def _estimators_text(board: Board) -> str:
+    """ "Intervals are 95%: headline, Costs: Student-t ...; Ships: Wilson ..." for the score
+    columns shown (one estimator for every column of an overview)."""
+    by_estimator: dict[str, list[str]] = {}
+    for column in board.columns:
+        metric = METRICS.get(column.name)
+        if metric is not None:
+            name = metric.estimator_name(board.group == "overview")
+            by_estimator.setdefault(name, []).append(metric.label)
+    if not by_estimator:
+        return ""
+    return (
+        "Intervals are 95%. "
+        + "; ".join(f"{', '.join(labels)}: {name}" for name, labels in by_estimator.items())
+        + "."
+    )
+
+
+def _has_not_applicable(board: Board) -> bool:
+    return any(
+        text.startswith(NOT_APPLICABLE_MARK)
+        for row in board.rows
+        for text, column in zip(row.texts, board.columns, strict=True)
+        if column.metric
+    )

@@ -106,6 +106,7 @@ class LeaderboardDirective(SnapshotDirective):
             limit=limit,
             caption=self.options.get("caption"),
             command=cab_config(self.config).command,
+            digits=cab_config(self.config).digits,
         )
         node = leaderboard(board=board)
         self.set_source_info(node)
@@ -189,5 +190,3 @@ class LeaderboardDirective(SnapshotDirective):
         if kept is None:
             return snapshot.cells
         return tuple(snapshot.cells[i] for i in sorted(kept))
-
-

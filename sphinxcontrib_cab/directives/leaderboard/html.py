@@ -32,7 +32,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from ...html import Escaper, attr, cab_html, copy_button_html, missing_html, text
 from ...render import value_literal
-from ...snapshot.keys import KEY_FIELDS, MISSING_MARK
+from ...snapshot.keys import KEY_FIELDS, MISSING_MARK, NOT_APPLICABLE_MARK
 from ...snapshot.reproduce import UnreproducibleValue, reproduce_command
 from .board import Board, BoardRow, leaderboard, legend_text
 
@@ -128,6 +128,8 @@ class _RowWriter:
                 closing = "</td>"
             if value == MISSING_MARK:
                 opening += ' class="cab-missing"'
+            elif value.startswith(NOT_APPLICABLE_MARK):
+                opening += ' class="cab-na"'
             sort_value = row.sort_values[index]
             if EMIT_DATA_SORT and sort_value is not None:
                 opening += f' data-sort="{sort_value:.6g}"'
@@ -199,7 +201,6 @@ def board_html(board: Board) -> str:
         parts.append(f'<p class="cab-legend">{text(legend)}</p>')
     parts.append("</div>\n")
     return "".join(parts)
-
 
 
 class WriteLeaderboards(SphinxPostTransform):
