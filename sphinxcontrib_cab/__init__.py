@@ -18,7 +18,7 @@ try:
 except PackageNotFoundError:  # imported from a source tree that was never installed
     __version__ = "0+unknown"
 
-ENV_VERSION = 4
+ENV_VERSION = 5
 """Bump whenever anything cab stores in the build environment changes shape."""
 
 

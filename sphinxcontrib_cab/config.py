@@ -14,6 +14,7 @@ from .snapshot.model import (
     DEFAULT_TASKS,
     SOURCE_NAMES,
 )
+from .snapshot.signature import DEFAULT_NAMESPACE, SIGNATURE_NAME
 from .warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
@@ -82,6 +83,20 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         "Folder (relative to the source folder) to generate one page per task into, "
         "as ``<folder>/<category>/<slug>``; empty turns task pages off.",
     ),
+    ConfigValue(
+        "cab_allowed_signers",
+        "",
+        (str,),
+        "OpenSSH ``allowed_signers`` file naming who may sign a snapshot, relative to the folder "
+        f"of conf.py. Each snapshot's ``{SIGNATURE_NAME}`` (beside its ``meta.json``) is "
+        "verified against it; empty: signatures are shown as not verified.",
+    ),
+    ConfigValue(
+        "cab_signature_namespace",
+        DEFAULT_NAMESPACE,
+        (str,),
+        "The ``ssh-keygen -Y`` namespace receipt signatures must be made in.",
+    ),
 )
 
 CONFIG_CHOICES: dict[str, tuple[str, ...]] = {"cab_default_view": ("normal", "nerds")}
@@ -140,6 +155,8 @@ class CabConfig:
     command: str
     default_view: str
     task_pages: str
+    allowed_signers: str
+    signature_namespace: str
 
     @property
     def task_pages_folder(self) -> str:
