@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
+    from .snapshot.citation import Work
+
 
 @dataclass(frozen=True, slots=True)
 class ConfigValue:
@@ -97,7 +99,17 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         (str,),
         "The ``ssh-keygen -Y`` namespace receipt signatures must be made in.",
     ),
+    ConfigValue(
+        "cab_citation",
+        {},
+        (dict,),
+        "What ``cab-cite`` cites: a dict with ``authors`` (a list; ``'Family, Given'`` for a "
+        "person, a plain name for an organisation; default: ``author``), ``title`` (default: "
+        "``project``), ``url``, ``doi`` (when there is one) and ``publisher``.",
+    ),
 )
+
+CITATION_KEYS = ("authors", "title", "url", "doi", "publisher")
 
 CONFIG_CHOICES: dict[str, tuple[str, ...]] = {"cab_default_view": ("normal", "nerds")}
 
@@ -126,6 +138,13 @@ def validate_config(app: Sphinx, config: Config) -> None:
             )
             setattr(config, value.name, value.default)
             continue
+        keys = sorted(map(str, current)) if isinstance(current, dict) else []
+        unknown = ", ".join(repr(key) for key in keys if key not in CITATION_KEYS)
+        if value.name == "cab_citation" and unknown:
+            warn(
+                f"cab_citation has unknown keys {unknown}; known: {', '.join(CITATION_KEYS)}",
+                Subtype.config,
+            )
         choices = CONFIG_CHOICES.get(value.name)
         if choices is not None and current not in choices:
             warn(
@@ -157,11 +176,30 @@ class CabConfig:
     task_pages: str
     allowed_signers: str
     signature_namespace: str
+    citation: dict[str, Any]
 
     @property
     def task_pages_folder(self) -> str:
         """``cab_task_pages`` without surrounding blanks and slashes; empty when pages are off."""
         return self.task_pages.strip().strip("/")
+
+
+def citation_work(config: Config) -> Work:
+    """The :class:`~.snapshot.citation.Work` ``cab_citation`` describes, with ``project`` and
+    ``author`` as the defaults for title and authors."""
+    from .snapshot.citation import Work
+
+    given = cab_config(config).citation
+    authors = given.get("authors") or [config.author]
+    if isinstance(authors, str):
+        authors = [authors]
+    return Work(
+        authors=tuple(str(author) for author in authors),
+        title=str(given.get("title") or config.project),
+        url=str(given.get("url") or ""),
+        doi=str(given.get("doi") or ""),
+        publisher=str(given.get("publisher") or ""),
+    )
 
 
 def cab_config(holder: Config | BuildEnvironment | Sphinx) -> CabConfig:
