@@ -27,6 +27,9 @@ TEX_PACKAGES = (
 )
 """Debian packages that let the tests compile the LaTeX output to PDF with xelatex."""
 
+SSH_PACKAGES = ("openssh-client",)
+"""The Debian package with ``ssh-keygen``, which signs and verifies receipts (and their tests)."""
+
 
 def _apt_install(session: nox.Session, packages: tuple[str, ...]) -> bool:
     if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
@@ -39,13 +42,16 @@ def _apt_install(session: nox.Session, packages: tuple[str, ...]) -> bool:
 
 
 def _ensure_system_tools(session: nox.Session) -> None:
-    """Browser tests drive Debian's Chromium and the PDF tests run xelatex: install both when
-    missing and we may (as root with apt-get); never download a browser of a test tool's own."""
+    """Browser tests drive Debian's Chromium, the PDF tests run xelatex and the signature tests
+    ssh-keygen: install them when missing and we may (as root with apt-get); never download a
+    browser of a test tool's own."""
     wanted: tuple[str, ...] = ()
     if not os.path.exists(CHROMIUM):
         wanted += ("chromium",)
     if not all(shutil.which(tool) for tool in ("xelatex", "latexmk", "xindy")):
         wanted += TEX_PACKAGES
+    if not shutil.which("ssh-keygen"):
+        wanted += SSH_PACKAGES
     if wanted and not _apt_install(session, wanted):
         session.warn(
             f"missing {', '.join(wanted)}: browser tests fail without {CHROMIUM}; "
@@ -71,7 +77,10 @@ def tests_sphinx(session: nox.Session) -> None:
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Build the documentation site from the sample snapshot into docs/_build/html."""
+    """Build the documentation site from the sample snapshot into docs/_build/html (its receipts'
+    signatures are verified with ssh-keygen)."""
+    if not shutil.which("ssh-keygen") and not _apt_install(session, SSH_PACKAGES):
+        session.warn("missing ssh-keygen (openssh-client): the signed receipts cannot be verified")
     session.install("-e", ".[docs]")
     session.run(
         "sphinx-build", "-nW", "--keep-going", "-b", "html", "docs", "docs/_build/html",

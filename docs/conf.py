@@ -40,6 +40,14 @@ myst_heading_anchors = 3
 cab_snapshot_root = "../data"
 cab_task_pages = "task"
 cab_default_view = "normal"
+# Who may sign the sample's receipts: a throwaway key, its private half discarded after signing.
+cab_allowed_signers = "allowed_signers"
+cab_citation = {
+    "authors": ["CodingAgentBench maintainers"],
+    "title": "CodingAgentBench sample snapshot (synthetic data)",
+    "url": "https://codingagentbench.com",
+    "publisher": "CodingAgentBench",
+}
 
 # -- HTML -----------------------------------------------------------------------------------------
 html_theme = "furo"

@@ -14,11 +14,14 @@ from .snapshot.model import (
     DEFAULT_TASKS,
     SOURCE_NAMES,
 )
+from .snapshot.signature import DEFAULT_NAMESPACE, SIGNATURE_NAME
 from .warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
+
+    from .snapshot.citation import Work
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +93,31 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         "from 0 to 6. Seconds keep one decimal and tokens none. Sorting always uses the exact "
         "values.",
     ),
+    ConfigValue(
+        "cab_allowed_signers",
+        "",
+        (str,),
+        "OpenSSH ``allowed_signers`` file naming who may sign a snapshot, relative to the folder "
+        f"of conf.py. Each snapshot's ``{SIGNATURE_NAME}`` (beside its ``meta.json``) is "
+        "verified against it; empty: signatures are shown as not verified.",
+    ),
+    ConfigValue(
+        "cab_signature_namespace",
+        DEFAULT_NAMESPACE,
+        (str,),
+        "The ``ssh-keygen -Y`` namespace receipt signatures must be made in.",
+    ),
+    ConfigValue(
+        "cab_citation",
+        {},
+        (dict,),
+        "What ``cab-cite`` cites: a dict with ``authors`` (a list; ``'Family, Given'`` for a "
+        "person, a plain name for an organisation; default: ``author``), ``title`` (default: "
+        "``project``), ``url``, ``doi`` (when there is one) and ``publisher``.",
+    ),
 )
+
+CITATION_KEYS = ("authors", "title", "url", "doi", "publisher")
 
 CONFIG_CHOICES: dict[str, tuple[str, ...]] = {"cab_default_view": ("normal", "nerds")}
 
@@ -134,6 +161,13 @@ def validate_config(app: Sphinx, config: Config) -> None:
             )
             setattr(config, value.name, value.default)
             continue
+        keys = sorted(map(str, current)) if isinstance(current, dict) else []
+        unknown = ", ".join(repr(key) for key in keys if key not in CITATION_KEYS)
+        if value.name == "cab_citation" and unknown:
+            warn(
+                f"cab_citation has unknown keys {unknown}; known: {', '.join(CITATION_KEYS)}",
+                Subtype.config,
+            )
         choices = CONFIG_CHOICES.get(value.name)
         if choices is not None and current not in choices:
             warn(
@@ -164,11 +198,32 @@ class CabConfig:
     default_view: str
     task_pages: str
     digits: int
+    allowed_signers: str
+    signature_namespace: str
+    citation: dict[str, Any]
 
     @property
     def task_pages_folder(self) -> str:
         """``cab_task_pages`` without surrounding blanks and slashes; empty when pages are off."""
         return self.task_pages.strip().strip("/")
+
+
+def citation_work(config: Config) -> Work:
+    """The :class:`~.snapshot.citation.Work` ``cab_citation`` describes, with ``project`` and
+    ``author`` as the defaults for title and authors."""
+    from .snapshot.citation import Work
+
+    given = cab_config(config).citation
+    authors = given.get("authors") or [config.author]
+    if isinstance(authors, str):
+        authors = [authors]
+    return Work(
+        authors=tuple(str(author) for author in authors),
+        title=str(given.get("title") or config.project),
+        url=str(given.get("url") or ""),
+        doi=str(given.get("doi") or ""),
+        publisher=str(given.get("publisher") or ""),
+    )
 
 
 def cab_config(holder: Config | BuildEnvironment | Sphinx) -> CabConfig:

@@ -4,7 +4,8 @@ Feature modules write their own HTML with these (the leaderboard in
 :mod:`.directives.leaderboard.html`, data tables in :mod:`.tables`). :class:`CopyButtons` is a
 :class:`~sphinx.transforms.post_transforms.SphinxPostTransform` for the HTML builders but EPUB: it
 adds a :class:`cab_copy_button` after each key value and each reproduce command of every
-``container.cab-cell-provenance`` (the ``cab-provenance`` directive's cell, for example).
+``container.cab-cell-provenance`` (the ``cab-provenance`` directive's cell, for example), and
+after every ``literal_block.cab-copyable`` (a citation, for example), named by its ``copy_label``.
 """
 
 from __future__ import annotations
@@ -139,6 +140,11 @@ class CopyButtons(SphinxPostTransform):
         for node in list(self.document.findall(nodes.container)):
             if "cab-cell-provenance" in node["classes"]:
                 add_copy_buttons(node)
+        for block in list(self.document.findall(nodes.literal_block)):
+            if "cab-copyable" in block["classes"] and block.parent is not None:
+                label = block.get("copy_label") or "Copy"
+                button = cab_copy_button(copy=block.astext(), label=label)
+                block.parent.insert(block.parent.index(block) + 1, button)
 
 
 # -- visitors ------------------------------------------------------------------------------------

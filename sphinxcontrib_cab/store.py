@@ -19,10 +19,18 @@ pages it does not re-read). The parsed snapshots never enter the pickled environ
 ``cab`` domain's data holds per document the combined digests of the snapshots it used (purged
 and merged by the domain), and ``env`` one small record of where the older snapshots live.
 Neither pydantic nor the loader is imported until a snapshot is parsed.
+
+Signatures: each load also checks every snapshot's ``receipt.sig`` against the digest it computed
+and ``cab_allowed_signers`` (:mod:`.snapshot.signature`); a bad one is an error-level
+``cab.signature`` warning. The signature is not in the digest, so the store records beside each
+snapshot's digest a second value, ``<name>#signature``: the sha256 of its signature file, the
+allowed_signers file and the namespace. A page that showed a snapshot is read again when any of
+them changes.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +38,7 @@ from typing import TYPE_CHECKING
 from .domain import cab_domain
 from .snapshot.digest import snapshot_digest
 from .snapshot.model import SourcePaths
+from .snapshot.signature import SignatureCheck, Status, signature_path, verify_sources
 from .warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
@@ -65,9 +74,13 @@ class BuildData:
 
     sources: SourcePaths
     display_base: Path
+    allowed_signers: Path | None = None
+    namespace: str = ""
     pinned_digest: str = ""
     digests: dict[str, str] = field(default_factory=dict)
+    """Snapshot name -> combined digest, and ``<name>#signature`` -> :func:`_signature_state`."""
     loaded: LoadedSnapshots | None = None
+    signatures: dict[str, SignatureCheck] = field(default_factory=dict)
 
 
 _BUILDS: dict[str, BuildData] = {}
@@ -93,6 +106,50 @@ def sources_from_config(base: Path, config: Config) -> SourcePaths:
         settings=SOURCE_SETTINGS,
         base=base.as_posix(),
     )
+
+
+def _signature_key(name: str) -> str:
+    return f"{name}#signature"
+
+
+def _signature_state(data: BuildData, sources: SourcePaths) -> str:
+    """sha256 over what a signature check reads besides the data: the signature file, the
+    allowed_signers file and the namespace (a missing file counts as empty)."""
+    state = hashlib.sha256(data.namespace.encode("utf-8"))
+    for path in (signature_path(sources), data.allowed_signers):
+        if path is not None and path.is_file():
+            state.update(hashlib.sha256(path.read_bytes()).digest())
+        state.update(b"\0")
+    return state.hexdigest()
+
+
+def _check_signatures(data: BuildData, loaded: LoadedSnapshots) -> None:
+    """Verify every snapshot's signature; each bad one is an error-level warning."""
+    for snapshot in (loaded.pinned, *(loaded.older[name] for name in sorted(loaded.older))):
+        found = verify_sources(
+            snapshot.sources, snapshot.digest, data.allowed_signers, data.namespace
+        )
+        data.signatures[snapshot.name] = found
+        data.digests[_signature_key(snapshot.name)] = _signature_state(data, snapshot.sources)
+        if found.status is Status.bad:
+            shown = _shown_path(found.path, data.display_base)
+            warn(
+                f"snapshot {snapshot.name}: its signature {found.reason}",
+                Subtype.signature,
+                file_location(shown),
+                error=True,
+            )
+
+
+def _shown_path(path: Path, base: Path) -> str:
+    resolved = path.resolve()
+    return resolved.relative_to(base).as_posix() if resolved.is_relative_to(base) else str(path)
+
+
+def signature_for(env: BuildEnvironment, name: str) -> SignatureCheck | None:
+    """The signature check of the snapshot ``name`` in this build (``None`` before a load)."""
+    data = _BUILDS.get(_registry_key(env.srcdir))
+    return data.signatures.get(name) if data is not None else None
 
 
 def _registry_key(srcdir: str | Path) -> str:
@@ -127,6 +184,7 @@ def _load(env: BuildEnvironment, data: BuildData) -> LoadedSnapshots:
     setattr(env, STATE_ATTRIBUTE, state)
     for problem in loaded.problems:
         warn(problem.message, problem.subtype, file_location(problem.location))
+    _check_signatures(data, loaded)
     return loaded
 
 
@@ -192,7 +250,11 @@ def snapshot_for(
         return None
     for path in snapshot.files:
         env.note_dependency(str(path))
-    document_digests(env).setdefault(env.docname, {})[snapshot.name] = snapshot.digest.combined
+    used = document_digests(env).setdefault(env.docname, {})
+    used[snapshot.name] = snapshot.digest.combined
+    used[_signature_key(snapshot.name)] = current_digests(env).get(
+        _signature_key(snapshot.name), ""
+    )
     return snapshot
 
 
@@ -200,8 +262,12 @@ def snapshot_for(
 
 
 def _on_builder_inited(app: Sphinx) -> None:
+    from .config import cab_config
+
     base = project_base(app.confdir, app.srcdir)
-    data = BuildData(sources_from_config(base, app.config), base)
+    cab = cab_config(app.config)
+    allowed = base / cab.allowed_signers if cab.allowed_signers.strip() else None
+    data = BuildData(sources_from_config(base, app.config), base, allowed, cab.signature_namespace)
     _BUILDS[_registry_key(app.srcdir)] = data
     state: SnapshotState | None = getattr(app.env, STATE_ATTRIBUTE, None)
     if state is None or state.sources != _sources_key(data.sources, base):
@@ -212,11 +278,11 @@ def _on_builder_inited(app: Sphinx) -> None:
         _load(app.env, data)  # its meta.json may list other older snapshots
         return
     root = data.sources.root.resolve()
-    data.digests = {
-        name: snapshot_digest(data.sources.relocated(root / folder)).combined
-        for name, folder in state.older_folders
-    }
+    older = {name: data.sources.relocated(root / folder) for name, folder in state.older_folders}
+    data.digests = {name: snapshot_digest(sources).combined for name, sources in older.items()}
     data.digests[state.pinned_name] = data.pinned_digest
+    for name, sources in [*older.items(), (state.pinned_name, data.sources)]:
+        data.digests[_signature_key(name)] = _signature_state(data, sources)
 
 
 def _on_env_get_outdated(

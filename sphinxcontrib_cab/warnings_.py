@@ -21,6 +21,12 @@ def warn(
     message: str,
     subtype: Subtype,
     location: str | tuple[str, int | None] | Node | None = None,
+    *,
+    error: bool = False,
 ) -> None:
-    """Emit one cab warning; ``location`` is ``"path:line"``, ``(docname, line)`` or a node."""
-    LOGGER.warning(message, type="cab", subtype=subtype.tag, location=location)
+    """Emit one cab warning; ``location`` is ``"path:line"``, ``(docname, line)`` or a node.
+
+    ``error`` logs it at error level (a bad signature): Sphinx still counts it as a warning, so
+    ``-W`` fails the build, and ``suppress_warnings`` still names it by its subtype."""
+    log = LOGGER.error if error else LOGGER.warning
+    log(message, type="cab", subtype=subtype.tag, location=location)

@@ -95,6 +95,10 @@ PAGES: dict[str, tuple[str, tuple[Page, ...]]] = {
             Page("history", "History", "cab-history"),
             Page("downloads", "Downloads", "cab-downloads"),
             Page("reference", "Definitions", "cab-reference", argument="definitions"),
+            Page("cite", "Citing the snapshot", "cab-cite"),
+            Page(
+                "cite_older", "Citing an older one", "cab-cite", (OLDER, ("formats", "apa, ieee"))
+            ),
         ),
     ),
 }

@@ -17,6 +17,7 @@ import yaml
 
 from sphinxcontrib_cab.snapshot.contract import ExploitCatalog, Meta, RunRecord, Task
 from sphinxcontrib_cab.snapshot.keys import KEY_FIELD_NAMES, PROVENANCE_FIELDS
+from sphinxcontrib_cab.snapshot.signature import SIGNATURE_NAME
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -87,7 +88,13 @@ def cell_key(row: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def files_under(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    """Every file under ``root`` but the receipt signatures: they were made once with a key the
+    generator does not have (docs/guide/verify-receipt.md), and it leaves them alone."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in root.rglob("*")
+        if p.is_file() and p.name != SIGNATURE_NAME
+    }
 
 
 def snapshot_roots() -> list[Path]:

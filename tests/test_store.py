@@ -82,8 +82,14 @@ def test_env_holds_only_digests(make_app: MakeApp, project: Path) -> None:
     older = loader.load_snapshot(
         loader.SourcePaths.under(project / "data/snapshots/2026-05-27")
     ).digest.combined
-    expected = {doc: {"2026-06-20": pinned} for doc in DOCS_USING_DATA if doc != "older"}
-    expected["older"] = {"2026-05-27": older}
+    # beside each digest, the state of the snapshot's signature (unsigned here: no files, no key)
+    unsigned = store.current_digests(app.env)["2026-06-20#signature"]
+    expected = {
+        doc: {"2026-06-20": pinned, "2026-06-20#signature": unsigned}
+        for doc in DOCS_USING_DATA
+        if doc != "older"
+    }
+    expected["older"] = {"2026-05-27": older, "2026-05-27#signature": unsigned}
     assert document_digests(app.env) == expected
     assert not any(isinstance(value, Snapshot) for value in vars(app.env).values())
     dependencies = {Path(p).name for p in app.env.dependencies["index"]}
@@ -157,10 +163,9 @@ def test_noop_rebuild_hashes_but_does_not_parse(make_app: MakeApp, project: Path
     app, read = build(make_app, project)
     assert read == []
     assert not _parsed_this_build(app)
-    assert store.current_digests(app.env) == {
-        "2026-06-20": document_digests(app.env)["index"]["2026-06-20"],
-        "2026-05-27": document_digests(app.env)["older"]["2026-05-27"],
-    }
+    recorded = document_digests(app.env)
+    assert store.current_digests(app.env) == {**recorded["index"], **recorded["older"]}
+    assert len(store.current_digests(app.env)) == 4  # two digests, two signature states
     # a change to a page that uses no data reads the data again before reading that page
     (project / "plain.rst").write_text((project / "plain.rst").read_text() + "\nMore text.\n")
     app, read = build(make_app, project)

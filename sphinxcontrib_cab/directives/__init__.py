@@ -9,7 +9,27 @@ if TYPE_CHECKING:
 
 
 def setup_directives(app: Sphinx) -> None:
-    from . import downloads, history, leaderboard, ledger, provenance, receipt, reference, task
+    from . import (
+        cite,
+        downloads,
+        history,
+        leaderboard,
+        ledger,
+        provenance,
+        receipt,
+        reference,
+        task,
+    )
 
-    for module in (receipt, ledger, provenance, leaderboard, task, history, downloads, reference):
+    for module in (
+        receipt,
+        ledger,
+        provenance,
+        leaderboard,
+        task,
+        history,
+        downloads,
+        reference,
+        cite,
+    ):
         module.setup(app)

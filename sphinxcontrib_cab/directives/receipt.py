@@ -4,6 +4,12 @@ Node tree::
 
     container.cab-receipt                (id cab-snapshot-<name>)
       paragraph.cab-receipt-pin          "This page is pinned to snapshot <date> (methodology <v>)."
+      paragraph.cab-signature.cab-signature-<status>
+                                         "Signed by <principal>, key SHA256:..., verified." or
+                                         "Unsigned." or "Signed ..., not verified: ..." or
+                                         "Signature not valid: <reason>." (status = verified,
+                                         unsigned, unchecked or bad; a bad one is also an
+                                         error-level cab.signature warning, from the store)
       field_list.cab-receipt-fields      methodology_version, snapshot_date, source, row_count,
                                          digest (field.cab-nerd)
       container.cab-receipt-verify.cab-nerd
@@ -27,12 +33,14 @@ from ..render import (
     SnapshotDirective,
     format_count,
     missing_mark,
+    problem_marker,
     text_node,
     value_literal,
     visible_text,
 )
 from ..snapshot.digest import sha256sum_text
 from ..snapshot.keys import MISSING_MARK
+from ..snapshot.signature import SIGNATURE_NAME, SignatureCheck, Status
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -76,6 +84,38 @@ def pin_paragraph(snapshot: Snapshot, pinned: Snapshot | None) -> nodes.paragrap
         paragraph += text_node(f" (methodology {version}); the site is pinned to snapshot ")
         paragraph += nodes.strong(pinned.name, pinned.name)
         paragraph += nodes.Text(".")
+    return paragraph
+
+
+def signature_paragraph(check: SignatureCheck | None) -> nodes.paragraph:
+    """What the snapshot's signature says, in one sentence a reader cannot mistake."""
+    status = check.status if check is not None else Status.unsigned
+    paragraph = nodes.paragraph(classes=["cab-signature", f"cab-signature-{status.value}"])
+    fingerprint = check.fingerprint or "" if check is not None else ""
+    key = nodes.literal(fingerprint, fingerprint)
+    if check is None or status is Status.unsigned:
+        paragraph += nodes.strong("Unsigned", "Unsigned")
+        paragraph += nodes.Text(f": this snapshot carries no signature ({SIGNATURE_NAME}).")
+    elif status is Status.verified:
+        paragraph += nodes.Text("Signed by ")
+        principal = check.principal or ""
+        paragraph += nodes.strong(principal, principal)
+        paragraph += nodes.Text(f", {check.key_type} key ")
+        paragraph += key
+        paragraph += nodes.Text(": ")
+        paragraph += nodes.strong("verified", "verified")
+        paragraph += nodes.Text(
+            f" against the allowed signers of this site (namespace {check.namespace})."
+        )
+    elif status is Status.unchecked:
+        paragraph += nodes.Text("Signed with key ")
+        paragraph += key
+        paragraph += nodes.Text(", ")
+        paragraph += nodes.strong("not verified", "not verified")
+        paragraph += nodes.Text(": this site names no allowed signers (cab_allowed_signers).")
+    else:
+        paragraph += problem_marker("Signature not valid")
+        paragraph += text_node(f": {SIGNATURE_NAME} {check.reason}.")
     return paragraph
 
 
@@ -124,6 +164,8 @@ class ReceiptDirective(SnapshotDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
+        from ..store import signature_for
+
         snapshot = self.load_snapshot()
         if snapshot is None:
             return self.unavailable()
@@ -134,6 +176,7 @@ class ReceiptDirective(SnapshotDirective):
         cab_domain(self.env).note_object("snapshot", snapshot.name, anchor)
         entry = index_entry("snapshot", snapshot.name, anchor)
         container += pin_paragraph(snapshot, pinned)
+        container += signature_paragraph(signature_for(self.env, snapshot.name))
         container += receipt_fields(snapshot)
         container += nodes.container(
             "", *verification_nodes(snapshot), classes=["cab-receipt-verify", "cab-nerd"]

@@ -1,9 +1,14 @@
-"""Command line: ``sphinxcontrib-cab`` (or ``python -m sphinxcontrib_cab``) ``schema|check|digest``.
+"""Command line: ``sphinxcontrib-cab`` (or ``python -m sphinxcontrib_cab``) ``schema|check|digest|
+sign|verify``.
 
 - ``schema [SOURCE]`` prints the JSON Schema of one source (or one document holding all four).
 - ``check DIR`` validates a snapshot laid out like ``data/`` and exits 1 when anything is wrong.
 - ``digest DIR`` prints what ``sha256sum`` prints for the source files (``sha256sum -c`` reads
   it as it is), and the combined digest on standard error.
+- ``sign DIR -f KEY`` signs the snapshot's digest with ``ssh-keygen -Y sign`` and writes
+  ``receipt.sig`` beside its ``meta.json`` (for maintainers; see :mod:`.signature`).
+- ``verify DIR --allowed-signers FILE`` checks the signature of the snapshot and of every older
+  snapshot its ``meta.json`` lists; exits 1 unless every one is signed and verified.
 - ``--version`` prints the version.
 """
 
@@ -22,6 +27,15 @@ from .contract import SCHEMAS, Task
 from .digest import sha256sum_text, snapshot_digest
 from .model import DEFAULT_EXPLOITS, DEFAULT_META, DEFAULT_RUNS, DEFAULT_TASKS, SourcePaths
 from .older import load_all
+from .signature import (
+    DEFAULT_NAMESPACE,
+    SIGNATURE_NAME,
+    Status,
+    sign,
+    signature_path,
+    signed_text,
+    verify_sources,
+)
 from .version import __version__
 
 if TYPE_CHECKING:
@@ -109,6 +123,41 @@ def command_digest(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def command_sign(arguments: argparse.Namespace) -> int:
+    sources = _sources(arguments)
+    if not sources.root.is_dir():
+        print(f"error: {sources.root} is not a folder", file=sys.stderr)
+        return 2
+    digest = snapshot_digest(sources)
+    try:
+        armored = sign(signed_text(digest), Path(arguments.key), arguments.namespace)
+    except OSError as error:
+        print(f"error: ssh-keygen could not sign: {error}", file=sys.stderr)
+        return 1
+    target = signature_path(sources)
+    target.write_text(armored, encoding="ascii")
+    print(f"signed digest {digest.combined} in namespace {arguments.namespace!r}: {target}")
+    return 0
+
+
+def command_verify(arguments: argparse.Namespace) -> int:
+    loaded = load_all(_sources(arguments), display_base=_display_base())
+    allowed = Path(arguments.allowed_signers)
+    failed = 0
+    for snapshot in [loaded.pinned, *(loaded.older[name] for name in sorted(loaded.older))]:
+        found = verify_sources(snapshot.sources, snapshot.digest, allowed, arguments.namespace)
+        if found.status is Status.verified:
+            print(
+                f"snapshot {snapshot.name}: signed by {found.principal} "
+                f"({found.key_type} {found.fingerprint}), verified"
+            )
+            continue
+        failed += 1
+        why = found.reason or f"unsigned: there is no {SIGNATURE_NAME}"
+        print(f"snapshot {snapshot.name}: {found.path}: {why}")
+    return 1 if failed else 0
+
+
 def _program() -> str:
     """How the user called us: ``sphinxcontrib-cab`` (the console script) or ``python -m``."""
     called = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
@@ -130,6 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
     for name, function, text in (
         ("check", command_check, "validate a snapshot; exit 1 on any problem"),
         ("digest", command_digest, "print the sha256 of each source file and the combined digest"),
+        ("sign", command_sign, f"sign the snapshot's digest into {SIGNATURE_NAME} (ssh-keygen)"),
+        ("verify", command_verify, "verify the signatures; exit 1 unless all are verified"),
     ):
         sub = commands.add_parser(name, help=text)
         sub.add_argument("dir", help="snapshot folder (laid out like data/)")
@@ -140,6 +191,19 @@ def build_parser() -> argparse.ArgumentParser:
                 help=f"{meaning}, relative to DIR (default: %(default)s)",
             )
         sub.set_defaults(run=function)
+        if name == "sign":
+            sub.add_argument("-f", "--key", required=True, help="the private key to sign with")
+        if name == "verify":
+            sub.add_argument(
+                "--allowed-signers", required=True, help="OpenSSH allowed_signers file"
+            )
+        if name in {"sign", "verify"}:
+            sub.add_argument(
+                "-n",
+                "--namespace",
+                default=DEFAULT_NAMESPACE,
+                help="signature namespace (default: %(default)s)",
+            )
     return parser
 
 

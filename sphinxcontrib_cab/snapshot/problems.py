@@ -31,6 +31,10 @@ class Subtype(Enum):
     option = "a directive or role option has a value outside its allowed values"
     snapshot = "a directive names a snapshot that meta.json does not list"
     cell = "a directive or role names a cell or value that the snapshot does not contain"
+    signature = (
+        "a snapshot's signature is damaged, made by a key allowed_signers does not list, made for "
+        "another namespace, or does not match the snapshot's digest (an error)"
+    )
 
     @property
     def description(self) -> str:
