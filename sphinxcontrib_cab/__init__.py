@@ -6,17 +6,15 @@ package imports no Sphinx: :mod:`.snapshot` works without it.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
+
+from .snapshot.version import extension_version
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
 
-try:
-    __version__ = version("sphinxcontrib-cab")
-except PackageNotFoundError:  # imported from a source tree that was never installed
-    __version__ = "0+unknown"
+__version__ = extension_version()
 
 ENV_VERSION = 5
 """Bump whenever anything cab stores in the build environment changes shape."""

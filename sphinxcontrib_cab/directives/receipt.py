@@ -5,7 +5,10 @@ Node tree::
     container.cab-receipt                (id cab-snapshot-<name>)
       paragraph.cab-receipt-pin          "This page is pinned to snapshot <date> (methodology <v>)."
       field_list.cab-receipt-fields      methodology_version, snapshot_date, source, row_count,
-                                         digest (field.cab-nerd)
+                                         digest (field.cab-nerd), extension (the name and
+                                         version that computed the numbers), estimators
+                                         (field.cab-nerd: bullet_list.cab-estimators, each
+                                         metric and its estimator)
       container.cab-receipt-verify.cab-nerd
         paragraph                        how to check the per-file digests with sha256sum
         literal_block.cab-digests        "<sha256>  <path>" per file (sha256sum -c format)
@@ -30,9 +33,12 @@ from ..render import (
     text_node,
     value_literal,
     visible_text,
+    without_smartquotes,
 )
 from ..snapshot.digest import sha256sum_text
 from ..snapshot.keys import MISSING_MARK
+from ..snapshot.metrics import ESTIMATORS
+from ..snapshot.version import DISTRIBUTION, extension_version
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -93,7 +99,21 @@ def receipt_fields(snapshot: Snapshot) -> nodes.field_list:
     digest = text_field("digest", value_or_missing(snapshot.digest.combined, literal=True))
     digest["classes"].append("cab-nerd")
     fields += digest
+    fields += text_field("extension", value_literal(f"{DISTRIBUTION} {extension_version()}"))
+    fields += estimators_field()
     return fields
+
+
+def estimators_field() -> nodes.field:
+    """``estimators`` (Nerds view): each metric with the estimator that computed it."""
+    items = without_smartquotes(nodes.bullet_list(classes=["cab-estimators"]))
+    for name, estimator in ESTIMATORS.items():
+        items += nodes.list_item(
+            "", nodes.paragraph("", "", value_literal(name), nodes.Text(f": {estimator}"))
+        )
+    name = "estimators"
+    body = nodes.field_body("", items)
+    return nodes.field("", nodes.field_name(name, name), body, classes=["cab-nerd"])
 
 
 def verification_nodes(snapshot: Snapshot) -> list[nodes.Node]:

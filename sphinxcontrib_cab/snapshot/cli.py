@@ -13,7 +13,6 @@ import argparse
 import json
 import os
 import sys
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +22,7 @@ from .contract import SCHEMAS, Task
 from .digest import sha256sum_text, snapshot_digest
 from .model import DEFAULT_EXPLOITS, DEFAULT_META, DEFAULT_RUNS, DEFAULT_TASKS, SourcePaths
 from .older import load_all
+from .version import extension_version
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -120,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog=_program(),
         description="Validate CodingAgentBench snapshots and print their schema or digest.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {extension_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     schema = commands.add_parser("schema", help="print the JSON Schema of the data contract")
     schema.add_argument(
@@ -141,13 +141,6 @@ def build_parser() -> argparse.ArgumentParser:
             )
         sub.set_defaults(run=function)
     return parser
-
-
-def _version() -> str:
-    try:
-        return version("sphinxcontrib-cab")
-    except PackageNotFoundError:  # a source tree that was never installed
-        return "0+unknown"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
