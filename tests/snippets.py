@@ -152,6 +152,12 @@ def leaked_markup(html: str) -> list[str]:
 
 def unrendered(html: str, used: list[str]) -> list[str]:
     """The directives and roles of ``used`` with no element of their own class in the page
-    (every cab directive and role marks its output with its own name as a class)."""
+    (every cab directive and role marks its output with a class that is its name or starts with
+    it: ``cab-task-spec``)."""
     soup = BeautifulSoup(html, "html.parser")
-    return [name for name in used if soup.select_one(f".{name}") is None]
+    classes = {name for tag in soup.find_all(class_=True) for name in tag.get("class", [])}
+    return [
+        name
+        for name in used
+        if name not in classes and not any(c.startswith(f"{name}-") for c in classes)
+    ]

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import pytest
 import yaml
 from snippets import (
+    REPO,
     Project,
     Snippet,
     all_snippets,
@@ -114,3 +115,45 @@ def test_a_snippet_that_renders_as_text_fails(tmp_path: Path) -> None:
     assert "cab-leaderboard" in unrendered(html, page.used)
     with pytest.raises(AssertionError):
         assert_rendered(html, page)
+
+
+def registered() -> dict[str, object]:
+    """Every cab directive and role, as ``setup()`` registers them (into a stand-in app)."""
+    from unittest.mock import MagicMock
+
+    from sphinxcontrib_cab.directives import setup_directives
+    from sphinxcontrib_cab.domain import DIRECTIVES, ROLES
+    from sphinxcontrib_cab.roles import setup_roles
+
+    setup_directives(MagicMock())
+    setup_roles(MagicMock())
+    return {**DIRECTIVES, **ROLES}
+
+
+INTERNAL = ("Render", "Produces", "Returns", "Shared", "One reference table", "pending")
+
+
+def test_every_directive_and_role_says_what_the_reader_gets_with_an_example() -> None:
+    from sphinxcontrib_cab.directives.reference import doc_paragraphs
+
+    for name, obj in registered().items():
+        first = doc_paragraphs(obj)[0].astext()
+        assert not first.startswith(INTERNAL), f"{name}: {first}"
+        assert "pending" not in first and "node" not in first, f"{name}: {first}"
+        assert getattr(obj, "example", None), f"{name} has no example"
+
+
+def test_every_example_in_the_reference_builds_and_renders(tmp_path: Path) -> None:
+    """The reference shows each directive's and role's ``example``; all of them, one page each,
+    build with ``-nW`` against the sample snapshot and render."""
+    examples = {name: str(obj.example) for name, obj in registered().items()}
+    pages = {f"{name}.md": f"# {name}\n\n{text}\n" for name, text in examples.items()}
+    toctree = "\n".join(sorted(examples))
+    pages["index.md"] = f"# Examples\n\n```{{toctree}}\n{toctree}\n```\n"
+    project = Project.make(tmp_path, readme_conf(), pages)
+    done = project.build()
+    assert done.returncode == 0 and done.stderr.strip() == "", done.stderr
+    for name, text in examples.items():
+        example = Snippet(REPO / "sphinxcontrib_cab", 0, "md", text)
+        assert_rendered(project.html(name), example)
+        assert name in example.used

@@ -12,6 +12,11 @@ write phase, and the bytes do not depend on where the source, doctree or output 
 EPUB gets no files (readers cannot open them, and unknown media types make the EPUB builder
 warn), and neither do latex, text or man: for every builder that does not write the files a
 post-transform turns each file link into its plain file name, so no output carries a dead link.
+
+Node tree: ``table.cab-downloads`` (file as a ``reference.cab-download`` relative to the page, or
+the file name as ``literal.cab-download`` where no files are written; size in bytes; sha256),
+``paragraph.cab-downloads-receipt`` (what both files embed) and
+``literal_block.cab-downloads-check`` (what ``sha256sum`` prints for the two files).
 """
 
 from __future__ import annotations
@@ -164,15 +169,15 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
 
 
 class DownloadsDirective(SnapshotDirective):
-    """The leaderboard of the snapshot as ``<basename>.csv`` and ``<basename>.json`` downloads.
+    """The pinned snapshot's leaderboard (every cell, every metric with its interval) as a CSV and
+    a JSON file a reader can download, each with its size and sha256, and the receipt both files
+    carry: the snapshot, its digest, the version of sphinxcontrib-cab that computed the numbers.
 
-    Produces ``table.cab-downloads`` (file as a ``reference.cab-download`` relative to the page,
-    or just the file name as ``literal.cab-download`` in builders that get no files; size in
-    bytes; sha256),
-    ``paragraph.cab-downloads-receipt`` naming the snapshot digest, methodology version and
-    snapshot date both files embed, and ``literal_block.cab-downloads-check``: what
-    ``sha256sum`` prints for the two files.
-    """
+    The files are written next to the page in HTML builds; other builders name them without a
+    link."""
+
+    example: ClassVar[str] = ":::{cab-downloads}\n:basename: leaderboard\n:::"
+    """What a page writes to use it (MyST), shown in the reference."""
 
     option_spec: ClassVar[OptionSpec] = {
         **SnapshotDirective.option_spec,

@@ -21,7 +21,7 @@ Options: ``:snapshot:`` (an older snapshot's date; default the pinned one).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
 
@@ -138,8 +138,13 @@ def verification_nodes(snapshot: Snapshot) -> list[nodes.Node]:
 
 
 class ReceiptDirective(SnapshotDirective):
-    """Render the receipt of the pinned snapshot (or of ``:snapshot:``); its container's id is
-    ``cab-snapshot-<snapshot name>``, where ``{cab:snapshot}`` links."""
+    """The receipt that pins a page to its data: snapshot date, methodology version, source, rows
+    read, the snapshot digest, the sphinxcontrib-cab version and each metric's estimator, and
+    (in the Nerds view) the per-file sha256 lines a reader checks with ``sha256sum -c``.
+    ``{cab:snapshot}`` links to it."""
+
+    example: ClassVar[str] = ":::{cab-receipt}\n:::"
+    """What a page writes to use it (MyST), shown in the reference."""
 
     has_content = False
 
