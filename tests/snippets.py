@@ -21,8 +21,8 @@ from bs4 import BeautifulSoup
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
-DOCUMENTS = (REPO / "README.md", *sorted((REPO / "docs" / "guide").glob("*.md")))
-"""Every file whose snippets a user copies: the README and the user guide."""
+DOCUMENTS = (REPO / "README.md", *sorted((REPO / "docs" / "guide").rglob("*.md")))
+"""Every file whose snippets a user copies: the README and the user guide with its how-tos."""
 
 PAGE_SUFFIX = {"md": ".md", "markdown": ".md", "rst": ".rst"}
 PYTHON = frozenset({"python", "py"})
