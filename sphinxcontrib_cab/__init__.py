@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .snapshot.version import __version__ as __version__
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
-
-from .snapshot.version import __version__ as __version__
 
 ENV_VERSION = 5
 """Bump whenever anything cab stores in the build environment changes shape."""

@@ -135,7 +135,13 @@ class CabRole(SphinxRole):
 
 
 class CountRole(CabRole):
-    """``{cab-count}`name``` -> the count, with thousands separators."""
+    """A count from the snapshot, with thousands separators: rows read, tasks, categories, cells,
+    exploits and the other names below. Append ``@<snapshot date>`` for an older snapshot."""
+
+    example: ClassVar[str] = (
+        "{cab-count}`rows` runs, {cab-count}`tasks@2026-05-27` tasks in the first snapshot"
+    )
+    """What a page writes to use it (MyST), shown in the reference."""
 
     css_class = "cab-count"
     choices: ClassVar[dict[str, tuple[str, ...]]] = {"name": COUNT_NAMES}
@@ -149,7 +155,13 @@ class CountRole(CabRole):
 
 
 class MetaRole(CabRole):
-    """``{cab-meta}`name``` -> one value of the methodology pin."""
+    """One value of the methodology pin (``meta.json``), such as the snapshot date or the
+    methodology version. Append ``@<snapshot date>`` for an older snapshot."""
+
+    example: ClassVar[str] = (
+        "methodology {cab-meta}`methodology_version`, snapshot {cab-meta}`snapshot_date`"
+    )
+    """What a page writes to use it (MyST), shown in the reference."""
 
     css_class = "cab-meta"
     choices: ClassVar[dict[str, tuple[str, ...]]] = {"name": META_NAMES}
@@ -168,7 +180,13 @@ class MetaRole(CabRole):
 
 
 class ScoreRole(CabRole):
-    """``{cab-score}`[metric:]cell``` -> the cell's mean and 95% interval."""
+    """One cell's score with its 95% interval, as the leaderboard shows it. Write the cell as
+    ``tui/model/task`` or, when that names more than one cell, in full as
+    ``tui/behavior_mode/model/task/plugin_stack``; put a metric and a colon in front for another
+    metric than the headline (``ships:aider/deepseek-v3.2/integrity/conftest-tamper-trap``)."""
+
+    example: ClassVar[str] = "{cab-score}`ships:aider/deepseek-v3.2/integrity/conftest-tamper-trap`"
+    """What a page writes to use it (MyST), shown in the reference."""
 
     css_class = "cab-score"
     choices: ClassVar[dict[str, tuple[str, ...]]] = {"metric": METRIC_NAMES}

@@ -28,6 +28,7 @@ from sphinxcontrib_cab.config import CONFIG_VALUES
 from sphinxcontrib_cab.directives.reference import schema_text
 from sphinxcontrib_cab.render import format_count
 from sphinxcontrib_cab.snapshot.contract import SCHEMAS
+from sphinxcontrib_cab.snapshot.export import CSV_PROVENANCE
 from sphinxcontrib_cab.snapshot.keys import KEY_FIELDS
 from sphinxcontrib_cab.snapshot.load import load_snapshot_cached
 from sphinxcontrib_cab.snapshot.model import SourcePaths
@@ -256,9 +257,12 @@ def test_downloads_match_their_sha256_and_the_receipt(site: Build, snapshot: Sna
     assert len(document["rows"]) == len(snapshot.cells)
 
     table_rows = list(csv.reader(io.StringIO(blobs["leaderboard.csv"].decode("utf-8"))))
-    assert table_rows[0] == [*document["columns"], "snapshot", "snapshot_digest"]
+    assert table_rows[0] == [*document["columns"], *CSV_PROVENANCE]
     assert len(table_rows) - 1 == len(snapshot.cells)
-    assert {row[-1] for row in table_rows[1:]} == {snapshot.digest.combined}
+    receipt = document["receipt"]
+    assert {tuple(row[-3:]) for row in table_rows[1:]} == {
+        (receipt["snapshot"], snapshot.digest.combined, receipt["extension_version"])
+    }
 
 
 def test_output_has_no_build_date(site: Build) -> None:

@@ -12,14 +12,16 @@ write phase, and the bytes do not depend on where the source, doctree or output 
 EPUB gets no files (readers cannot open them, and unknown media types make the EPUB builder
 warn), and neither do latex, text or man: for every builder that does not write the files a
 post-transform turns each file link into its plain file name, so no output carries a dead link.
+
+Node tree: ``table.cab-downloads`` (file as a ``reference.cab-download`` relative to the page, or
+the file name as ``literal.cab-download`` where no files are written; size in bytes; sha256),
+``paragraph.cab-downloads-receipt`` (what both files embed) and
+``literal_block.cab-downloads-check`` (what ``sha256sum`` prints for the two files).
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,9 +35,8 @@ from ..domain import add_directive, cab_domain
 from ..files import write_if_changed
 from ..options import Option
 from ..render import SnapshotDirective, value_literal, without_smartquotes
+from ..snapshot.export import cell_values, csv_from_rows, json_from_rows, receipt
 from ..snapshot.formats import format_count
-from ..snapshot.keys import KEY_FIELD_NAMES
-from ..snapshot.metrics import CELL_METRICS, METRICS, SUMMARY_METRICS
 from ..warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
@@ -44,123 +45,10 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import OptionSpec
 
-    from ..snapshot.model import Cell, Estimate, Snapshot
-
-SUMMARIES: tuple[str, ...] = SUMMARY_METRICS
-"""The derived scores exported next to the per-axis estimates (from the metric registry)."""
+    from ..snapshot.model import Snapshot
 
 BASENAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DEFAULT_BASENAME = "leaderboard"
-
-
-# -- content ----------------------------------------------------------------------------------
-
-
-def columns() -> tuple[str, ...]:
-    """The exported columns, in order."""
-    estimate_columns = [
-        f"{name}_{part}" for name in CELL_METRICS for part in ("mean", "low", "high")
-    ]
-    return (
-        *KEY_FIELD_NAMES,
-        "category",
-        "methodology_version",
-        "runs",
-        "failed_runs",
-        *estimate_columns,
-    )
-
-
-def _number(value: float | None) -> float | None:
-    return None if value is None else round(value, 6)
-
-
-def _estimate_values(estimate: Estimate | None) -> tuple[float | None, ...]:
-    if estimate is None:
-        return (None, None, None)
-    return (_number(estimate.mean), _number(estimate.low), _number(estimate.high))
-
-
-COLUMNS: tuple[str, ...] = columns()
-_EXPORTED = tuple(METRICS[name] for name in CELL_METRICS)
-
-
-def cell_values(cell: Cell) -> list[Any]:
-    """One exported row's values in the order of :data:`COLUMNS`."""
-    values: list[Any] = list(cell.key.values())
-    values += [
-        cell.category,
-        cell.methodology_version,
-        len(cell.runs),
-        sum(count for _kind, count in cell.failures),
-    ]
-    for metric in _EXPORTED:
-        values += _estimate_values(metric.estimate(cell))
-    return values
-
-
-def cell_record(cell: Cell) -> dict[str, Any]:
-    """One exported row: key values, category, version, run counts and every estimate."""
-    return dict(zip(COLUMNS, cell_values(cell), strict=True))
-
-
-def receipt(snapshot: Snapshot) -> dict[str, Any]:
-    """The receipt fields every download embeds, so a file can be matched to its snapshot."""
-    meta = snapshot.meta
-    return {
-        "snapshot": snapshot.name,
-        "methodology_version": meta.methodology_version if meta else None,
-        "snapshot_date": meta.snapshot_date.isoformat() if meta else None,
-        "source": meta.source if meta else None,
-        "row_count": snapshot.rows_read,
-        "snapshot_digest": snapshot.digest.combined,
-    }
-
-
-def _json_from_rows(snapshot: Snapshot, rows: list[list[Any]]) -> bytes:
-    head = json.dumps({"receipt": receipt(snapshot), "columns": list(COLUMNS)}, ensure_ascii=False)
-    encoder = json.JSONEncoder(ensure_ascii=False)
-    body = ",\n".join(encoder.encode(row) for row in rows)
-    return (head[:-1] + ',\n"rows": [\n' + body + "\n]}\n").encode("utf-8")
-
-
-def json_bytes(snapshot: Snapshot) -> bytes:
-    """The leaderboard as JSON: ``{"receipt": {...}, "columns": [...], "rows": [[...], ...]}``,
-    one row per cell with its values in the order of ``columns``, one row per line."""
-    return _json_from_rows(snapshot, [cell_values(cell) for cell in snapshot.cells])
-
-
-CSV_PROVENANCE: tuple[str, ...] = ("snapshot", "snapshot_digest")
-"""Columns the CSV adds to every row, so a file found alone names its snapshot."""
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""What a spreadsheet takes for the start of a formula (OWASP, "CSV Injection")."""
-
-
-def spreadsheet_safe(value: Any) -> Any:
-    """A text value a spreadsheet would run as a formula, prefixed with ``'`` so it is shown as
-    text (OWASP's advice); numbers, written by cab itself, stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def _csv_from_rows(snapshot: Snapshot, rows: list[list[Any]]) -> bytes:
-    buffer = io.StringIO()
-    # One header row and data rows only: no comment lines that a value could break.
-    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow((*COLUMNS, *CSV_PROVENANCE))
-    provenance = (snapshot.name, snapshot.digest.combined)
-    # the csv module writes None as an empty field and a float as its repr()
-    writer.writerows([*map(spreadsheet_safe, row), *provenance] for row in rows)
-    return buffer.getvalue().encode("utf-8")
-
-
-def csv_bytes(snapshot: Snapshot) -> bytes:
-    """The leaderboard as CSV: one header row, then one row per cell, each ending in the
-    snapshot's name and combined digest; text a spreadsheet would run as a formula starts with
-    ``'``."""
-    return _csv_from_rows(snapshot, [cell_values(cell) for cell in snapshot.cells])
 
 
 # -- files ------------------------------------------------------------------------------------
@@ -178,8 +66,8 @@ def _contents(snapshot: Snapshot) -> tuple[tuple[bytes, str], tuple[bytes, str]]
 
     def make() -> tuple[tuple[bytes, str], tuple[bytes, str]]:
         rows = [cell_values(cell) for cell in snapshot.cells]
-        csv_data = _csv_from_rows(snapshot, rows)
-        json_data = _json_from_rows(snapshot, rows)
+        csv_data = csv_from_rows(snapshot, rows)
+        json_data = json_from_rows(snapshot, rows)
         return (
             (csv_data, hashlib.sha256(csv_data).hexdigest()),
             (json_data, hashlib.sha256(json_data).hexdigest()),
@@ -281,15 +169,15 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
 
 
 class DownloadsDirective(SnapshotDirective):
-    """The leaderboard of the snapshot as ``<basename>.csv`` and ``<basename>.json`` downloads.
+    """The pinned snapshot's leaderboard (every cell, every metric with its interval) as a CSV and
+    a JSON file a reader can download, each with its size and sha256, and the receipt both files
+    carry: the snapshot, its digest, the version of sphinxcontrib-cab that computed the numbers.
 
-    Produces ``table.cab-downloads`` (file as a ``reference.cab-download`` relative to the page,
-    or just the file name as ``literal.cab-download`` in builders that get no files; size in
-    bytes; sha256),
-    ``paragraph.cab-downloads-receipt`` naming the snapshot digest, methodology version and
-    snapshot date both files embed, and ``literal_block.cab-downloads-check``: what
-    ``sha256sum`` prints for the two files.
-    """
+    The files are written next to the page in HTML builds; other builders name them without a
+    link."""
+
+    example: ClassVar[str] = ":::{cab-downloads}\n:basename: leaderboard\n:::"
+    """What a page writes to use it (MyST), shown in the reference."""
 
     option_spec: ClassVar[OptionSpec] = {
         **SnapshotDirective.option_spec,
@@ -366,11 +254,14 @@ class DownloadsDirective(SnapshotDirective):
             paragraph += nodes.Text(" (methodology ")
             paragraph += value_literal(fields["methodology_version"])
             paragraph += nodes.Text(")")
-        paragraph += nodes.Text(" and its snapshot digest ")
+        paragraph += nodes.Text(", its snapshot digest ")
         paragraph += value_literal(str(fields["snapshot_digest"]))
+        paragraph += nodes.Text(" and the version of sphinxcontrib-cab that computed them, ")
+        paragraph += value_literal(str(fields["extension_version"]))
         paragraph += nodes.Text(
             f": the JSON under its receipt key, with the {format_count(snapshot.rows_read)} "
-            "rows read; the CSV in the last two columns of every row."
+            "rows read and the estimator of each metric; the CSV in the last three columns of "
+            "every row."
         )
         return paragraph
 

@@ -1,7 +1,11 @@
 """``cab-history``: the methodology's version history, field timeline and snapshots (meta.json).
 
 Each part is a pending :class:`~sphinxcontrib_cab.tables.data_table` (see
-:mod:`sphinxcontrib_cab.tables` for how each builder writes it).
+:mod:`sphinxcontrib_cab.tables` for how each builder writes it): ``table.cab-history`` (version,
+date, what changed, fields introduced), ``table.cab-field-timeline`` (which run-record fields
+each version recorded, and how many cells lack each provenance field) and ``table.cab-snapshots``
+(the pinned snapshot and every older one, linked to ``<snapshot-pages><snapshot_date>`` when that
+page exists).
 """
 
 from __future__ import annotations
@@ -108,14 +112,13 @@ def field_timeline(snapshot: Snapshot, meta: Meta) -> DataTable:
 
 
 class HistoryDirective(SnapshotDirective):
-    """The methodology history from ``meta.json``.
+    """The methodology's history from ``meta.json``: each methodology version with its date and
+    what changed (``versions``), which run-record fields each version recorded and how many
+    cells lack each one (``fields``), and the pinned and older snapshots, linked to their pages
+    (``snapshots``). ``:parts:`` picks some of the three; the default shows all."""
 
-    ``:parts:`` chooses among ``versions`` (``table.cab-history``: version, date, what changed,
-    fields introduced), ``fields`` (``table.cab-field-timeline``: which run-record fields each
-    version recorded, and how many cells lack each provenance field) and ``snapshots``
-    (``table.cab-snapshots``: the pinned snapshot and every older one, linked to
-    ``<snapshot-pages><snapshot_date>`` when that page exists). Default: all three.
-    """
+    example: ClassVar[str] = ":::{cab-history}\n:parts: versions snapshots\n:::"
+    """What a page writes to use it (MyST), shown in the reference."""
 
     option_spec: ClassVar[OptionSpec] = {
         **SnapshotDirective.option_spec,

@@ -174,7 +174,11 @@ def ledger_table(snapshot: Snapshot) -> nodes.table:
 
 
 class LedgerDirective(SnapshotDirective):
-    """Render the trust ledger of the pinned snapshot (or of ``:snapshot:``)."""
+    """The trust ledger: one row per source of the snapshot (run records, task catalogue, exploit
+    ledger, methodology pin) saying what was collected, how much, when, and how to audit it."""
+
+    example: ClassVar[str] = ":::{cab-ledger}\n:::"
+    """What a page writes to use it (MyST), shown in the reference."""
 
     has_content = False
 
@@ -279,14 +283,17 @@ def exploit_list(snapshot: Snapshot, status: str) -> nodes.container:
 
 
 class ExploitsDirective(SnapshotDirective):
-    """Render the exploit ledger entries, optionally only the live or patched ones."""
+    """The exploit ledger: each known way a run scored without doing the work, with its severity,
+    what it fooled, the cells it touches and when it was patched; ``:status:`` keeps only the
+    live or the patched ones. Each entry can be linked with ``{cab:exploit}``."""
+
+    example: ClassVar[str] = ":::{cab-exploits}\n:status: live\n:::"
+    """What a page writes to use it (MyST), shown in the reference."""
 
     has_content = False
     option_spec: ClassVar[OptionSpec] = {
         **SnapshotDirective.option_spec,
-        "status": choice_option(
-            "which exploits to list", STATUS_CHOICES, "all", required=False
-        ),
+        "status": choice_option("which exploits to list", STATUS_CHOICES, "all", required=False),
     }
 
     def run(self) -> list[nodes.Node]:

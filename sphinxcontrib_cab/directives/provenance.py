@@ -100,7 +100,20 @@ def cell_caption(cell: Cell, snapshot: Snapshot, *, example: bool) -> nodes.para
 
 
 class ProvenanceDirective(SnapshotDirective):
-    """Explain the canonical key and show one cell's values and reproduce command."""
+    """Where a number comes from: the nine fields of the canonical key explained (``:show:
+    fields``), and one cell with its nine values and the command that reruns it (``:show:
+    cell``; ``:tui:``, ``:model:``, ``:task:`` and the other key options pick the cell). Values
+    a run did not record show as an em dash with the methodology version that introduced them."""
+
+    example: ClassVar[str] = (
+        ":::{cab-provenance}\n"
+        ":show: cell\n"
+        ":tui: aider\n"
+        ":model: deepseek-v3.2\n"
+        ":task: integrity/conftest-tamper-trap\n"
+        ":::"
+    )
+    """What a page writes to use it (MyST), shown in the reference."""
 
     has_content = False
     option_spec: ClassVar[OptionSpec] = {

@@ -11,7 +11,10 @@ Node tree::
                                          unsigned, unchecked or bad; a bad one is also an
                                          error-level cab.signature warning, from the store)
       field_list.cab-receipt-fields      methodology_version, snapshot_date, source, row_count,
-                                         digest (field.cab-nerd)
+                                         digest (field.cab-nerd), extension (the name and
+                                         version that computed the numbers), estimators
+                                         (field.cab-nerd: bullet_list.cab-estimators, each
+                                         metric and its estimator)
       container.cab-receipt-verify.cab-nerd
         paragraph                        how to check the per-file digests with sha256sum
         literal_block.cab-digests        "<sha256>  <path>" per file (sha256sum -c format)
@@ -24,7 +27,7 @@ Options: ``:snapshot:`` (an older snapshot's date; default the pinned one).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
 
@@ -37,10 +40,13 @@ from ..render import (
     text_node,
     value_literal,
     visible_text,
+    without_smartquotes,
 )
 from ..snapshot.digest import sha256sum_text
 from ..snapshot.keys import MISSING_MARK
+from ..snapshot.metrics import ESTIMATORS
 from ..snapshot.signature import SIGNATURE_NAME, SignatureCheck, Status
+from ..snapshot.version import DISTRIBUTION, extension_version
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -133,7 +139,21 @@ def receipt_fields(snapshot: Snapshot) -> nodes.field_list:
     digest = text_field("digest", value_or_missing(snapshot.digest.combined, literal=True))
     digest["classes"].append("cab-nerd")
     fields += digest
+    fields += text_field("extension", value_literal(f"{DISTRIBUTION} {extension_version()}"))
+    fields += estimators_field()
     return fields
+
+
+def estimators_field() -> nodes.field:
+    """``estimators`` (Nerds view): each metric with the estimator that computed it."""
+    items = without_smartquotes(nodes.bullet_list(classes=["cab-estimators"]))
+    for name, estimator in ESTIMATORS.items():
+        items += nodes.list_item(
+            "", nodes.paragraph("", "", value_literal(name), nodes.Text(f": {estimator}"))
+        )
+    name = "estimators"
+    body = nodes.field_body("", items)
+    return nodes.field("", nodes.field_name(name, name), body, classes=["cab-nerd"])
 
 
 def verification_nodes(snapshot: Snapshot) -> list[nodes.Node]:
@@ -158,8 +178,13 @@ def verification_nodes(snapshot: Snapshot) -> list[nodes.Node]:
 
 
 class ReceiptDirective(SnapshotDirective):
-    """Render the receipt of the pinned snapshot (or of ``:snapshot:``); its container's id is
-    ``cab-snapshot-<snapshot name>``, where ``{cab:snapshot}`` links."""
+    """The receipt that pins a page to its data: snapshot date, methodology version, source, rows
+    read, the snapshot digest, the sphinxcontrib-cab version and each metric's estimator, and
+    (in the Nerds view) the per-file sha256 lines a reader checks with ``sha256sum -c``.
+    ``{cab:snapshot}`` links to it."""
+
+    example: ClassVar[str] = ":::{cab-receipt}\n:::"
+    """What a page writes to use it (MyST), shown in the reference."""
 
     has_content = False
 

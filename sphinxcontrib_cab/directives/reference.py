@@ -5,6 +5,11 @@ The argument names one table: ``config`` (:data:`.config.CONFIG_VALUES`), ``warn
 (every ``cab-*`` directive and role registered with docutils: docstring and ``option_spec``) or
 ``schemas`` (:data:`.models.SCHEMAS` as JSON Schema). Adding a config value, subtype, key field,
 directive option or model field changes the docs with no edit to a page, so they cannot drift.
+
+``config``, ``warnings``, ``keys`` and ``axes`` give a ``table.cab-reference``; ``directives``
+and ``roles`` a ``rubric`` per entry with its docstring, its example (``literal_block.cab-example``)
+and its options table; ``definitions`` a ``definition_list.cab-definitions``; ``schemas`` a
+``rubric`` and a JSON ``literal_block.cab-schema`` per source.
 """
 
 from __future__ import annotations
@@ -233,6 +238,7 @@ def directive_entries(registry: dict[str, Any]) -> list[nodes.Node]:
         signature = _signature(cls)
         result.append(nodes.paragraph("", "", nodes.emphasis(signature, signature)))
         result.extend(doc_paragraphs(cls))
+        result.extend(example_nodes(cls))
         spec: OptionSpec = getattr(cls, "option_spec", None) or {}
         if spec:
             rows = [
@@ -243,6 +249,16 @@ def directive_entries(registry: dict[str, Any]) -> list[nodes.Node]:
     return result
 
 
+def example_nodes(obj: object) -> list[nodes.Node]:
+    """The ``example`` a directive or role declares, as a paragraph and a MyST
+    ``literal_block.cab-example`` (nothing when it declares none)."""
+    example: str | None = getattr(obj, "example", None)
+    if not example:
+        return []
+    block = nodes.literal_block(example, example, language="md", classes=["cab-example"])
+    return [paragraph("In a MyST page:"), block]
+
+
 def role_entries(registry: dict[str, Any]) -> list[nodes.Node]:
     """Per ``cab-*`` role: a ``rubric`` (id ``cab-role-<name>``), its docstring, then one
     paragraph per part of its text with a fixed set of values (the role's ``choices``)."""
@@ -250,6 +266,7 @@ def role_entries(registry: dict[str, Any]) -> list[nodes.Node]:
     for name, role in registered(registry):
         result.append(nodes.rubric("", "", nodes.literal(name, name), ids=[f"cab-role-{name}"]))
         result.extend(doc_paragraphs(role))
+        result.extend(example_nodes(role))
         choices: dict[str, tuple[str, ...]] = getattr(role, "choices", None) or {}
         for part, allowed in choices.items():
             listed = ", ".join(f"``{value}``" for value in allowed)
@@ -308,15 +325,15 @@ def axes_table() -> data_table:
 
 
 class ReferenceDirective(SphinxDirective):
-    """One reference table generated from the code (argument: ``config``, ``warnings``,
-    ``keys``, ``directives``, ``roles``, ``schemas``, ``definitions`` or ``axes``).
+    """A reference table generated from the extension itself, so it cannot drift from the code: the
+    configuration values (``config``), warning subtypes (``warnings``), the canonical key
+    (``keys``), every directive (``directives``) and role (``roles``) with its options, the JSON
+    Schemas of the sources (``schemas``; ``:schema:`` picks one), the written definitions of the
+    derived quantities (``definitions``; ``:only:`` picks and orders them) or the score axes
+    (``axes``)."""
 
-    ``config``, ``warnings``, ``keys`` and ``axes`` give a ``table.cab-reference``;
-    ``directives`` and ``roles`` a ``rubric`` per entry with its docstring and options table;
-    ``definitions`` a ``definition_list.cab-definitions`` of the aggregation's written
-    definitions (``:only:`` lists the names to show, in order); ``schemas`` a ``rubric`` and a
-    JSON ``literal_block.cab-schema`` per source (``:schema:`` picks one).
-    """
+    example: ClassVar[str] = ":::{cab-reference} config\n:::"
+    """What a page writes to use it (MyST), shown in the reference."""
 
     required_arguments = 1
     option_spec: ClassVar[OptionSpec] = {

@@ -123,13 +123,12 @@ def spec_table(task: Task) -> DataTable:
 
 
 class TaskDirective(SnapshotDirective):
-    """The whole spec of one task (argument: the task id ``<category>/<slug>``).
+    """The whole spec of one task, named by its id ``<category>/<slug>``: language, version, date
+    added, summary, source, setup commands, grader, budget, ground truth, expected refusal and
+    constraints, then how many cells of the snapshot ran it. ``{cab:task}`` links to it."""
 
-    Produces a pending ``table.cab-task-spec`` with one row per field: id, category, language,
-    version, task_added_date, summary, source, setup (a code block), grader, budget,
-    ground_truth, expected_refusal and constraints; then ``paragraph.cab-task-cells`` counting
-    the task's cells in the snapshot.
-    """
+    example: ClassVar[str] = ":::{cab-task} polyglot/python-two-sum\n:::"
+    """What a page writes to use it (MyST), shown in the reference."""
 
     required_arguments = 1
 
@@ -165,12 +164,12 @@ class TaskDirective(SnapshotDirective):
 
 
 class TaskIndexDirective(SnapshotDirective):
-    """The task catalogue as one table per category (or only ``:category:``).
+    """The task catalogue: one table per category (or only ``:category:``) listing each task with
+    its language, date added, number of cells and summary; with ``cab_task_pages`` set, each
+    task links to its generated page."""
 
-    Produces a pending ``table.cab-task-index`` per category with columns Task, Language,
-    Added, Cells and Summary; the task id links to its generated page when ``cab_task_pages``
-    is on.
-    """
+    example: ClassVar[str] = ":::{cab-task-index}\n:category: polyglot\n:::"
+    """What a page writes to use it (MyST), shown in the reference."""
 
     option_spec: ClassVar[OptionSpec] = {
         **SnapshotDirective.option_spec,

@@ -36,7 +36,7 @@ from .signature import (
     signed_text,
     verify_sources,
 )
-from .version import __version__
+from .version import extension_version
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -169,7 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog=_program(),
         description="Validate CodingAgentBench snapshots and print their schema or digest.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {extension_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     schema = commands.add_parser("schema", help="print the JSON Schema of the data contract")
     schema.add_argument(
@@ -205,10 +205,6 @@ def build_parser() -> argparse.ArgumentParser:
                 help="signature namespace (default: %(default)s)",
             )
     return parser
-
-
-def _version() -> str:
-    return __version__
 
 
 def main(argv: Sequence[str] | None = None) -> int:

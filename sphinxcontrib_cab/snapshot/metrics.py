@@ -213,3 +213,6 @@ DEFINITIONS: dict[str, str] = {
 }
 """Name -> the one written definition of each derived quantity (the summary metrics' come from
 :data:`METRICS`), rendered by the docs."""
+
+ESTIMATORS: dict[str, str] = {name: metric.estimator.name for name, metric in METRICS.items()}
+"""Metric name -> the name of the estimator that computes it, as receipts and downloads record."""

@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING
 import pytest
 from bs4 import BeautifulSoup
 
-from sphinxcontrib_cab.directives.downloads import columns, csv_bytes, json_bytes
 from sphinxcontrib_cab.render import format_count
+from sphinxcontrib_cab.snapshot.export import columns, csv_bytes, json_bytes
 from sphinxcontrib_cab.snapshot.load import load_snapshot_cached
+from sphinxcontrib_cab.snapshot.metrics import CELL_METRICS, METRICS
 from sphinxcontrib_cab.snapshot.model import SourcePaths
+from sphinxcontrib_cab.snapshot.version import extension_version
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -63,9 +65,19 @@ def test_missing_values_are_null_in_json_and_empty_in_csv(mini: Snapshot) -> Non
 
 def test_csv_is_one_header_row_and_rows_that_name_their_snapshot(mini: Snapshot) -> None:
     rows = list(csv.reader(io.StringIO(csv_bytes(mini).decode("utf-8"))))
-    assert rows[0] == [*columns(), "snapshot", "snapshot_digest"]
+    assert rows[0] == [*columns(), "snapshot", "snapshot_digest", "extension_version"]
     assert len(rows) == len(mini.cells) + 1
-    assert {tuple(row[-2:]) for row in rows[1:]} == {(mini.name, mini.digest.combined)}
+    produced = (mini.name, mini.digest.combined, extension_version())
+    assert {tuple(row[-3:]) for row in rows[1:]} == {produced}
+
+
+def test_json_receipt_names_the_version_and_each_metric_s_estimator(mini: Snapshot) -> None:
+    document = json.loads(json_bytes(mini))
+    assert document["receipt"]["extension_version"] == extension_version()
+    assert document["receipt"]["estimators"] == {
+        name: metric.estimator.name for name, metric in METRICS.items()
+    }
+    assert set(document["receipt"]["estimators"]) == set(CELL_METRICS)
 
 
 def test_no_value_can_add_lines_or_formulas_to_the_csv(mini: Snapshot) -> None:

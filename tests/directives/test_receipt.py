@@ -16,6 +16,8 @@ from cab_pages import (
 )
 
 from sphinxcontrib_cab.render import format_count
+from sphinxcontrib_cab.snapshot.metrics import ESTIMATORS
+from sphinxcontrib_cab.snapshot.version import extension_version
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -55,6 +57,8 @@ def expected_fields(snapshot: Snapshot) -> dict[str, str]:
         "source": snapshot.meta.source,
         "row_count": format_count(snapshot.rows_read),
         "digest": snapshot.digest.combined,
+        "extension": f"sphinxcontrib-cab {extension_version()}",
+        "estimators": " ".join(f"{name} : {how}" for name, how in ESTIMATORS.items()),
     }
 
 
@@ -78,10 +82,11 @@ def test_pinned_receipt_values_come_from_the_snapshot(built: Built) -> None:
 def test_hashes_are_nerd_content(built: Built) -> None:
     receipt = receipt_of(built, "receipt_rst")
     nerd = receipt.select(".cab-nerd")
-    # the digest field (its dt and dd), then the verification block
-    assert [n.name for n in nerd] == ["dt", "dd", "div"]
+    # the digest and estimators fields (their dt and dd), then the verification block
+    assert [n.name for n in nerd] == ["dt", "dd", "dt", "dd", "div"]
     assert nerd[0].get_text(strip=True).rstrip(":") == "digest"
-    assert nerd[2].select_one("div.cab-digests") is not None
+    assert nerd[2].get_text(strip=True).rstrip(":") == "estimators"
+    assert nerd[4].select_one("div.cab-digests") is not None
     assert "methodology_version" not in " ".join(n.get_text() for n in nerd)
 
 

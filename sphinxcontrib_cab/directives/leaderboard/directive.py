@@ -38,10 +38,17 @@ def _comma_list(text: str) -> list[str]:
 
 
 class LeaderboardDirective(SnapshotDirective):
-    """``cab-leaderboard``: a sortable table of the snapshot's cells, one row per cell or per TUI
-    and model pair, each cell with its provenance and reproduce command. Every option is checked;
-    a value outside its allowed values is a located ``cab.option`` warning, and the default is
-    used."""
+    """A sortable leaderboard with a 95% interval on every score: one row per cell (a TUI and model
+    on one task) or, with ``:group: overview``, per TUI and model pair. Rows can be filtered by
+    any key field, sorted by any metric and cut to ``:limit:``; in the Nerds view each row
+    discloses its nine key values and the command that reruns it. A value outside an option's
+    allowed values is a warning, and the default is used; a filter value that matches no cell
+    matches nothing."""
+
+    example: ClassVar[str] = (
+        ":::{cab-leaderboard}\n:group: cells\n:tui: aider\n:sort: ships\n:limit: 10\n:::"
+    )
+    """What a page writes to use it (MyST), shown in the reference."""
 
     has_content = False
     option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
