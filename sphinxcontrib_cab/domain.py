@@ -34,6 +34,7 @@ extension: ``extensions = ["sphinx.ext.intersphinx", "sphinxcontrib_cab.domain"]
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from docutils import nodes
@@ -108,10 +109,19 @@ def cell_reference_name(snapshot: Snapshot, key: CellKey) -> str:
     return name
 
 
-def index_entry(objtype: str, name: str, anchor: str) -> addnodes.index:
-    """The general index's entry for an object (``name (task)``), for the page that renders it;
-    the index page is written by every build anyway, so entries cost no extra page."""
-    return addnodes.index(entries=[("single", f"{name} ({objtype})", anchor, "", None)])
+_INDEXABLE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*")
+"""Names the general index can hold as they are. Index entries have a syntax of their own
+(``;`` starts a subentry; ``!``, ``@`` and ``|`` mean something to the LaTeX index tools), so an
+object whose name has other characters stays out of the index (its role still links to it)."""
+
+
+def index_entry(objtype: str, name: str, anchor: str) -> list[nodes.Node]:
+    """The general index's entry for an object (``name (task)``), for the page that renders it
+    (the index page is written by every build anyway, so entries cost no extra page); none for
+    a name the index cannot hold as it is."""
+    if not _INDEXABLE.fullmatch(name):
+        return []
+    return [addnodes.index(entries=[("single", f"{name} ({objtype})", anchor, "", None)])]
 
 
 class CabDomain(Domain):

@@ -45,7 +45,11 @@ if TYPE_CHECKING:
 
 
 class CiteDirective(SnapshotDirective):
-    """Render the citations of one snapshot."""
+    """The citations of one snapshot (the pinned one, or ``:snapshot:``) in BibTeX, APA,
+    Chicago and IEEE, each with a copy button, and its ``CITATION.cff``: what a reader pastes
+    into a paper, naming the snapshot date, the methodology version and the digest."""
+
+    example: ClassVar[str] = ":::{cab-cite}\n:formats: bibtex apa\n:::"
 
     has_content = False
     option_spec: ClassVar[OptionSpec] = {

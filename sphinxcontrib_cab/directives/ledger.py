@@ -312,7 +312,7 @@ class ExploitsDirective(SnapshotDirective):
             if anchor in shown:
                 domain.note_object("exploit", exploit.id, anchor, rank)
                 if not rank:
-                    entries.append(index_entry("exploit", exploit.id, anchor))
+                    entries.extend(index_entry("exploit", exploit.id, anchor))
         return [*entries, container]
 
 

@@ -206,7 +206,7 @@ class ReceiptDirective(SnapshotDirective):
         container += nodes.container(
             "", *verification_nodes(snapshot), classes=["cab-receipt-verify", "cab-nerd"]
         )
-        return [entry, container]
+        return [*entry, container]
 
     def pinned_snapshot(self) -> Snapshot | None:
         from ..store import snapshot_for

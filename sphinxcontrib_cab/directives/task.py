@@ -157,7 +157,7 @@ class TaskDirective(SnapshotDirective):
             cab_domain(self.env).note_object("task", task.id, task_anchor(task.id), 1)
             return [table, summary]
         cab_domain(self.env).note_object("task", task.id, task_anchor(task.id))
-        return [index_entry("task", task.id, task_anchor(task.id)), table, summary]
+        return [*index_entry("task", task.id, task_anchor(task.id)), table, summary]
 
 
 # -- the catalogue ------------------------------------------------------------------------------
