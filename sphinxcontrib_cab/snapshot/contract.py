@@ -21,11 +21,10 @@ from pydantic import (
     model_validator,
 )
 
-from .model import AXIS_MEANINGS
+from .vocabulary import AXIS_MEANINGS, Category, Failure, Severity
 from .vocabulary import CATEGORIES as CATEGORIES
 from .vocabulary import FAILURES as FAILURES
 from .vocabulary import SEVERITIES as SEVERITIES
-from .vocabulary import Category, Failure, Severity
 
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 """A bare sha256 digest: 64 lowercase hex digits."""

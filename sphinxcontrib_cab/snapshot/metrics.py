@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from .formats import format_estimate
-from .model import AXES, AXIS_MEANINGS
+from .model import AXES
 from .statistics import AXIS_RANGES, PROPORTION_AXES, STAYS_MIN_RUNS
+from .vocabulary import AXIS_MEANINGS
 
 if TYPE_CHECKING:
     from collections.abc import Callable
