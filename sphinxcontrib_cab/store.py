@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 from .domain import cab_domain
 from .snapshot.digest import snapshot_digest
 from .snapshot.model import SourcePaths
+from .snapshot.problems import Display
 from .snapshot.signature import SignatureCheck, Status, signature_path, verify_sources
 from .warnings_ import Subtype, warn
 
@@ -132,18 +133,13 @@ def _check_signatures(data: BuildData, loaded: LoadedSnapshots) -> None:
         data.signatures[snapshot.name] = found
         data.digests[_signature_key(snapshot.name)] = _signature_state(data, snapshot.sources)
         if found.status is Status.bad:
-            shown = _shown_path(found.path, data.display_base)
+            shown = Display(data.display_base)(found.path)
             warn(
                 f"snapshot {snapshot.name}: its signature {found.reason}",
                 Subtype.signature,
                 file_location(shown),
                 error=True,
             )
-
-
-def _shown_path(path: Path, base: Path) -> str:
-    resolved = path.resolve()
-    return resolved.relative_to(base).as_posix() if resolved.is_relative_to(base) else str(path)
 
 
 def signature_for(env: BuildEnvironment, name: str) -> SignatureCheck | None:

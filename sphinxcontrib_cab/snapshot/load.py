@@ -15,8 +15,8 @@ from . import aggregate, checks
 from .digest import digest_files, snapshot_digest
 from .ledger import read_exploits
 from .model import Digest, Snapshot, SourcePaths
-from .problems import ProblemLog, Subtype, split_location
-from .readers import Display, Located, read_meta, read_tasks
+from .problems import Display, ProblemLog, Subtype, split_location
+from .readers import Located, read_meta, read_tasks
 from .runs import RunReader
 from .sources import list_sources
 

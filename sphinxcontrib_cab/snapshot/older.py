@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from .load import load_snapshot_cached
 from .model import Snapshot, SourcePaths
 from .positions import json_location
-from .problems import Problem, Subtype
+from .problems import Display, Problem, Subtype
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -44,7 +44,7 @@ def load_all(sources: SourcePaths, display_base: Path | None) -> LoadedSnapshots
     pinned = load_snapshot_cached(sources, display_base=display_base)
     problems = list(pinned.problems)
     older: dict[str, Snapshot] = {}
-    meta_shown = _shown(sources.meta, display_base)
+    meta_shown = Display(display_base)(sources.meta)
     root = sources.root.resolve()
     references = pinned.meta.snapshots if pinned.meta is not None else ()
     for number, reference in enumerate(references):
@@ -106,13 +106,6 @@ def _listing_problems(
             )
         )
     return found
-
-
-def _shown(path: Path, base: Path | None) -> str:
-    resolved = path.resolve()
-    if base is not None and resolved.is_relative_to(base.resolve()):
-        return resolved.relative_to(base.resolve()).as_posix()
-    return resolved.as_posix()
 
 
 def check(

@@ -7,8 +7,14 @@ prints it. The docs render this table, so adding a kind here documents it.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from enum import Enum
+from pathlib import PurePath
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class Subtype(Enum):
@@ -104,3 +110,19 @@ def split_location(location: str) -> tuple[str, int | None]:
     if path and line.isdigit():
         return path, int(line)
     return location, None
+
+
+class Display:
+    """Shows paths relative to a base folder (conf.py's folder or the working directory).
+
+    Paths are made absolute and ``..`` folded, but symbolic links are not followed: a problem
+    names the link it is about, and a link loop cannot stop the naming."""
+
+    def __init__(self, base: Path | None) -> None:
+        self.base = PurePath(os.path.abspath(base)) if base is not None else None
+
+    def __call__(self, path: Path) -> str:
+        absolute = PurePath(os.path.abspath(path))
+        if self.base is not None and absolute.is_relative_to(self.base):
+            return absolute.relative_to(self.base).as_posix()
+        return absolute.as_posix()

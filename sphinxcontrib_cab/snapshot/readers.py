@@ -7,9 +7,7 @@ at file and line; nothing here raises on bad data.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
-from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -31,22 +29,6 @@ if TYPE_CHECKING:
 
 _Model = TypeVar("_Model", bound=BaseModel)
 _Identified = TypeVar("_Identified", Task, Exploit)
-
-
-class Display:
-    """Shows paths relative to a base folder (conf.py's folder or the working directory).
-
-    Paths are made absolute and ``..`` folded, but symbolic links are not followed: a problem
-    names the link it is about, and a link loop cannot stop the naming."""
-
-    def __init__(self, base: Path | None) -> None:
-        self.base = PurePath(os.path.abspath(base)) if base is not None else None
-
-    def __call__(self, path: Path) -> str:
-        absolute = PurePath(os.path.abspath(path))
-        if self.base is not None and absolute.is_relative_to(self.base):
-            return absolute.relative_to(self.base).as_posix()
-        return absolute.as_posix()
 
 
 def read_text(path: Path, shown: str, log: ProblemLog, what: str) -> str | None:
