@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 def setup_directives(app: Sphinx) -> None:
     from . import (
         cite,
+        diff,
         downloads,
         history,
         leaderboard,
@@ -31,5 +32,6 @@ def setup_directives(app: Sphinx) -> None:
         downloads,
         reference,
         cite,
+        diff,
     ):
         module.setup(app)

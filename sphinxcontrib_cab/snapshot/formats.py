@@ -48,3 +48,14 @@ def format_estimate(
             return f"{mean} (one {unit})"
         return f"{mean} (no spread in {estimate.n} {unit}s)"
     return f"{mean} [{format_number(estimate.low, digits)}, {format_number(estimate.high, digits)}]"
+
+
+def format_change(value: float | None, digits: int = 3) -> str:
+    """A signed difference: ``"+0.012"``, ``"-1.5"``, ``"0.000"`` when it rounds to nothing;
+    the not-recorded mark for ``None``."""
+    if value is None or math.isnan(value):
+        return MISSING_MARK
+    text = format_number(value, digits)
+    if text.startswith("-") or not text.strip("0.,"):
+        return text
+    return f"+{text}"

@@ -14,6 +14,23 @@ if TYPE_CHECKING:
     from .model import Cell, Snapshot
 
 
+FILTERS: dict[str, str] = {
+    "tui": "tui",
+    "model": "model",
+    "behavior-mode": "behavior_mode",
+    "plugin-stack": "plugin_stack",
+    "category": "category",
+    "task": "task",
+    "methodology": "methodology",
+}
+"""Filter option (of the directives that select cells) -> the column whose value it matches."""
+
+
+def comma_list(text: str) -> list[str]:
+    """The items of a comma (or line) separated option value, stripped, empty ones left out."""
+    return [part.strip() for part in text.replace("\n", ",").split(",") if part.strip()]
+
+
 def cell_text(cell: Cell, column: str) -> str | None:
     """The text value of a cell's ``column`` (key field, category or methodology)."""
     if column == "category":
