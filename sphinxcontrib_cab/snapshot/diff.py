@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from .aggregate import key_sort_value, version_sort_key
 from .keys import IDENTITY_FIELDS, PROVENANCE_FIELDS
 from .metrics import METRICS
 from .overview import overview
@@ -116,24 +117,19 @@ class SnapshotDiff:
     """TUI and model pairs in either snapshot, largest change first, then added and removed."""
 
 
-def version_order(version: str) -> tuple[tuple[int, str], ...]:
-    """A methodology version as a sort key: ``0.10`` after ``0.9``, text parts by text."""
-    return tuple((int(part), "") if part.isdigit() else (-1, part) for part in version.split("."))
-
-
 def versions_between(before: Snapshot, after: Snapshot) -> tuple[VersionEntry, ...]:
     """History entries newer than ``before``'s methodology version, up to ``after``'s, read from
     the history of the newer snapshot (which carries every earlier entry), oldest first."""
     if before.meta is None or after.meta is None:
         return ()
     low, high = sorted(
-        (before.meta.methodology_version, after.meta.methodology_version), key=version_order
+        (before.meta.methodology_version, after.meta.methodology_version), key=version_sort_key
     )
     newest = max(before.meta, after.meta, key=lambda meta: meta.snapshot_date)
     return tuple(
         entry
-        for entry in sorted(newest.history, key=lambda e: (version_order(e.version), e.date))
-        if version_order(low) < version_order(entry.version) <= version_order(high)
+        for entry in sorted(newest.history, key=lambda e: (version_sort_key(e.version), e.date))
+        if version_sort_key(low) < version_sort_key(entry.version) <= version_sort_key(high)
     )
 
 
@@ -162,8 +158,8 @@ def diff(
         raise ValueError(f"{metric!r} is not a summary metric")
     old = {cell.key: cell for cell in (before.cells if before_cells is None else before_cells)}
     new = {cell.key: cell for cell in (after.cells if after_cells is None else after_cells)}
-    added = tuple(new[key] for key in sorted(new.keys() - old.keys(), key=_key_order))
-    removed = tuple(old[key] for key in sorted(old.keys() - new.keys(), key=_key_order))
+    added = tuple(new[key] for key in sorted(new.keys() - old.keys(), key=key_sort_value))
+    removed = tuple(old[key] for key in sorted(old.keys() - new.keys(), key=key_sort_value))
     by_identity: dict[tuple[str | None, ...], list[CellKey]] = {}
     for cell in added:
         by_identity.setdefault(_identity(cell.key), []).append(cell.key)
@@ -179,7 +175,7 @@ def diff(
             _estimate(new[key], metric),
             verdict(_estimate(old[key], metric), _estimate(new[key], metric)),
         )
-        for key in sorted(old.keys() & new.keys(), key=_key_order)
+        for key in sorted(old.keys() & new.keys(), key=key_sort_value)
     ]
     old_pairs = {row.values: row for row in overview(tuple(old.values()))}
     new_pairs = {row.values: row for row in overview(tuple(new.values()))}
@@ -215,10 +211,6 @@ def diff(
 
 def _values_order(values: Sequence[str | None]) -> tuple[tuple[bool, str], ...]:
     return tuple((value is not None, value or "") for value in values)
-
-
-def _key_order(key: CellKey) -> tuple[tuple[bool, str], ...]:
-    return _values_order(key.values())
 
 
 def _identity(key: CellKey) -> tuple[str | None, ...]:
