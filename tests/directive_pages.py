@@ -99,6 +99,13 @@ PAGES: dict[str, tuple[str, tuple[Page, ...]]] = {
             Page(
                 "cite_older", "Citing an older one", "cab-cite", (OLDER, ("formats", "apa, ieee"))
             ),
+            Page("diff", "What changed", "cab-diff", (("from", "2026-05-27"),)),
+            Page(
+                "diff_filtered",
+                "What changed for aider",
+                "cab-diff",
+                (("tui", "aider"), ("parts", "summary pairs cells added"), ("limit", "2")),
+            ),
         ),
     ),
 }

@@ -127,30 +127,46 @@ class DiffDirective(SnapshotDirective):
         return [nodes.inline(text, text, classes=["cab-problem"])]
 
     def _snapshots(self) -> tuple[Snapshot, Snapshot] | None:
+        """The two snapshots, ``:from:`` then ``:to:``; ``None`` after a located warning when
+        either is not one the site has."""
         from ..store import loaded_for, snapshot_for
 
-        location = self.get_location()
-        to_name = (self.options.get("to") or "").strip() or None
-        after = snapshot_for(self.env, name=to_name, location=location)
-        from_name = (self.options.get("from") or "").strip() or None
-        if from_name is None:
-            loaded = loaded_for(self.env)
-            older = [] if loaded is None or after is None else sorted(loaded.older)
-            candidates = [name for name in older if after is not None and name < after.name]
-            if not candidates:
-                if after is not None:
-                    warn(
-                        f"{self.name}: no snapshot older than {after.name} to compare with; give "
-                        ":from:",
-                        Subtype.snapshot,
-                        location,
-                    )
+        # the pinned snapshot's meta.json lists the others: the page depends on it either way
+        if snapshot_for(self.env, name=None, location=self.get_location()) is None:
+            return None
+        loaded = loaded_for(self.env)
+        if loaded is None:
+            return None
+        to_name = (self.options.get("to") or "").strip() or loaded.pinned.name
+        from_name = (self.options.get("from") or "").strip()
+        if not from_name:
+            older = [name for name in loaded.names if name < to_name]
+            if not older:
+                self._unknown("from", f"no snapshot older than {to_name} is listed")
                 return None
-            from_name = candidates[-1]
+            from_name = max(older)
+        for option, name in (("to", to_name), ("from", from_name)):
+            if loaded.get(name) is None:
+                self._unknown(option, f"{name!r} is not a snapshot this site has")
+                return None
+        location = self.get_location()
         before = snapshot_for(self.env, name=from_name, location=location)
+        after = snapshot_for(self.env, name=to_name, location=location)
         if before is None or after is None:
             return None
         return before, after
+
+    def _unknown(self, option: str, problem: str) -> None:
+        from ..store import loaded_for
+
+        loaded = loaded_for(self.env)
+        known = ", ".join(loaded.names) if loaded is not None else ""
+        warn(
+            f"{self.name} option :{option}: {problem} (known snapshots: {known}); the diff is "
+            "not shown",
+            Subtype.snapshot,
+            self.get_location(),
+        )
 
     def _limit(self) -> int | None:
         text = self.options.get("limit")

@@ -8,3 +8,4 @@ exclude_patterns = ["_build", "snapshot"]
 cab_snapshot_root = "snapshot"
 latex_documents = [("index", "cab-test.tex", "cab diff", "cab tests", "manual")]
 man_pages = [("index", "cab-test", "cab diff", ["cab tests"], 1)]
+latex_engine = "xelatex"
