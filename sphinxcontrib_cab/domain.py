@@ -68,6 +68,10 @@ OBJECT_TYPES: dict[str, str] = {
 PAGE_HINT = "cab_page"
 """``pending_xref`` attribute: the docname a hinted reference links to when that page exists."""
 
+OPTIONAL = "cab_optional"
+"""``pending_xref`` attribute: a reference shown as its text, silently, when no page renders its
+target (a ``cab-diff`` links to receipts a site may not show)."""
+
 Key = tuple[str, str]
 """(object type, name)."""
 Candidate = tuple[str, int]
@@ -312,7 +316,9 @@ def _on_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 def _on_warn_missing_reference(app: Sphinx, domain: Domain, node: pending_xref) -> bool | None:
     # a hinted reference to a page that does not exist is plain text, as it always was
-    return True if node.get("refdomain") == CabDomain.name and node.get(PAGE_HINT) else None
+    if node.get("refdomain") == CabDomain.name and (node.get(PAGE_HINT) or node.get(OPTIONAL)):
+        return True
+    return None
 
 
 def setup_domain(app: Sphinx) -> None:

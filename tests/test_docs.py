@@ -478,3 +478,17 @@ def test_no_page_repeats_an_id(site: Build) -> None:
         if duplicates:
             repeated[path.relative_to(site.outdir).as_posix()] = duplicates
     assert repeated == {}
+
+
+def test_the_methodology_page_shows_what_changed_between_the_two_snapshots(site: Build) -> None:
+    diff = page(site, "methodology").select_one("div.cab-diff")
+    assert diff is not None
+    links = {a.get_text(): str(a["href"]) for a in diff.select("p.cab-diff-summary a.reference")}
+    assert set(links) == {"2026-05-27", "2026-06-20"}
+    for name, href in links.items():
+        target, anchor = href.split("#")
+        assert anchor == f"cab-snapshot-{name}"
+        receipt = page(site, target.removesuffix(".html")).select_one(f"#{anchor}")
+        assert receipt is not None and "cab-receipt" in receipt["class"]
+    for part in ("methodology", "pairs", "cells", "added"):
+        assert diff.select_one(f"table.cab-diff-{part} tbody tr") is not None, part

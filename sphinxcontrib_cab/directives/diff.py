@@ -26,7 +26,7 @@ from docutils import nodes
 from sphinx import addnodes
 
 from ..config import cab_config
-from ..domain import add_directive
+from ..domain import OPTIONAL, add_directive
 from ..options import Option
 from ..render import (
     SnapshotDirective,
@@ -98,7 +98,8 @@ class DiffDirective(SnapshotDirective):
             "all of them",
         ),
         "limit": Option(
-            "a positive whole number: the most rows each table of cells shows",
+            "a positive whole number: the most rows each table of cells shows (the table of "
+            "TUI and model pairs shows every pair)",
             default="every row",
         ),
         **filter_options("either snapshot"),
@@ -211,6 +212,7 @@ class _Writer:
             refexplicit=True,
             refwarn=False,
             refdoc=self.docname,
+            **{OPTIONAL: True},
         )
 
     def summary(self) -> list[nodes.Node]:
@@ -248,8 +250,8 @@ class _Writer:
 
     # -- tables --------------------------------------------------------------------------------
 
-    def _caption(self, text: str, total: int) -> tuple[str, int]:
-        shown = total if self.limit is None else min(self.limit, total)
+    def _caption(self, text: str, total: int, limited: bool = True) -> tuple[str, int]:
+        shown = total if self.limit is None or not limited else min(self.limit, total)
         if shown == total:
             return f"{text} ({format_count(total)})", shown
         return f"{text} ({format_count(shown)} of {format_count(total)})", shown
@@ -304,7 +306,9 @@ class _Writer:
         changes = self.found.pairs
         if not changes:
             return self._none("No TUI and model pair in either snapshot.")
-        caption, shown = self._caption(f"{self.metric.label} per TUI and model", len(changes))
+        caption, shown = self._caption(
+            f"{self.metric.label} per TUI and model", len(changes), limited=False
+        )
         rows = tuple(
             (
                 *(words(Value(value or MISSING_MARK)) for value in c.values),

@@ -211,7 +211,8 @@ def test_the_legend_names_every_verdict_and_both_estimators(built: Built) -> Non
 
 
 def test_bad_options_warn_where_they_are_and_filters_fail_closed(tmp_path: Path) -> None:
-    result = build("diff-bad", tmp_path)
+    # nitpicky: a page without the receipts shows the dates as text, with no warning for them
+    result = build("diff-bad", tmp_path, confoverrides={"nitpicky": True})
     old, new = pinned_snapshot(result, OLDER), pinned_snapshot(result)
     tuis = sorted({c.key.tui for c in (*old.cells, *new.cells)})
     only_new = sorted({c.key.tui for c in new.cells} - {c.key.tui for c in old.cells})
@@ -234,6 +235,8 @@ def test_bad_options_warn_where_they_are_and_filters_fail_closed(tmp_path: Path)
     assert "0 cells added, 0 removed" in summaries[0] and "0 in both" in summaries[0]
     added = sum(1 for c in new.cells if c.key.tui == "opencode")
     assert f"{format_count(added)} cells added, 0 removed" in summaries[1]
+    assert page.select("p.cab-diff-summary a") == []
+    assert f"From snapshot {old.name} (methodology" in summaries[1]
 
 
 # -- the parity page, other builders ------------------------------------------------------------
