@@ -164,7 +164,7 @@ def test_bad_pages_render_the_same_in_rst_and_myst(bad: Built) -> None:
 
 # -- hostile data --------------------------------------------------------------------------------
 
-HOSTILE_PAGES = ("index", "ledger", "cells", "history", "tasks", "downloads")
+HOSTILE_PAGES = ("index", "ledger", "cells", "history", "tasks", "downloads", "diff")
 
 
 def hostile_srcdir(workdir: Path) -> Path:
@@ -262,6 +262,19 @@ def test_hostile_epub_pages_show_the_data_literally(hostile: dict[str, Built]) -
     version = squeezed(shown(joined("meta.methodology_version"), True))
     assert version in texts["downloads"]
     assert version in texts["history"]
+
+
+def test_hostile_diff_shows_every_cell_name_literally(hostile: dict[str, Built]) -> None:
+    from xml.etree import ElementTree
+
+    from sphinxcontrib_cab.snapshot.index import full_name
+
+    root = ElementTree.parse(hostile["epub"].outdir / "diff.xhtml").getroot()
+    text = squeezed("".join(root.itertext()))
+    cells = pinned_snapshot(hostile["epub"]).cells
+    assert cells
+    for cell in cells:
+        assert squeezed(shown(full_name(cell), True)) in text
 
 
 def test_hostile_latex_escapes_the_specials(hostile: dict[str, Built]) -> None:
