@@ -34,7 +34,7 @@ KEY_LIST = ".cab-keys"
 """The nine values in an open popover (cab.js builds it from the row's command on first open)."""
 
 LEADERBOARD = "leaderboard.html"
-AUDITED_PAGES = ("provenance", "leaderboard", "security", "task")
+AUDITED_PAGES = ("provenance", "leaderboard", "security", "task", "methodology")
 MODES = ("light", "dark")
 
 
