@@ -1,5 +1,5 @@
 """Command line: ``sphinxcontrib-cab`` (or ``python -m sphinxcontrib_cab``) ``schema|check|digest|
-sign|verify``.
+sign|verify|diff``.
 
 - ``schema [SOURCE]`` prints the JSON Schema of one source (or one document holding all four).
 - ``check DIR`` validates a snapshot laid out like ``data/`` and exits 1 when anything is wrong.
@@ -9,6 +9,9 @@ sign|verify``.
   ``receipt.sig`` beside its ``meta.json`` (for maintainers; see :mod:`.signature`).
 - ``verify DIR --allowed-signers FILE`` checks the signature of the snapshot and of every older
   snapshot its ``meta.json`` lists; exits 1 unless every one is signed and verified.
+- ``diff DIR [--from DATE] [--to DATE]`` says what changed between two snapshots (by default
+  the newest older one and the pinned one): cells added and removed, methodology versions
+  between them, and the headline per TUI and model with its verdict (:mod:`.diff`).
 - ``--version`` prints the version.
 """
 
@@ -24,9 +27,13 @@ from typing import TYPE_CHECKING, Any
 from pydantic import TypeAdapter
 
 from .contract import SCHEMAS, Task
+from .diff import VERDICTS, diff
 from .digest import sha256sum_text, snapshot_digest
+from .formats import format_change, format_count
+from .metrics import METRICS
 from .model import DEFAULT_EXPLOITS, DEFAULT_META, DEFAULT_RUNS, DEFAULT_TASKS, SourcePaths
 from .older import load_all
+from .reproduce import is_hidden
 from .signature import (
     DEFAULT_NAMESPACE,
     SIGNATURE_NAME,
@@ -158,6 +165,49 @@ def command_verify(arguments: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _shown(text: str) -> str:
+    """A data string as a terminal shows it safely: hidden characters as ``\\u{...}`` escapes."""
+    return "".join(f"\\u{{{ord(char):x}}}" if is_hidden(char) else char for char in text)
+
+
+def command_diff(arguments: argparse.Namespace) -> int:
+    loaded = load_all(_sources(arguments), display_base=_display_base())
+    after_name = arguments.to or loaded.pinned.name
+    before_name = arguments.from_ or max(
+        (name for name in loaded.names if name < after_name), default=None
+    )
+    before = loaded.get(before_name) if before_name else None
+    after = loaded.get(after_name)
+    if before is None or after is None:
+        missing = after_name if after is None else before_name or f"a snapshot before {after_name}"
+        print(
+            f"error: {missing} is not a snapshot of {arguments.dir} "
+            f"(known: {', '.join(loaded.names)})",
+            file=sys.stderr,
+        )
+        return 2
+    found = diff(before, after)
+    metric = METRICS[found.metric]
+    print(f"from {before.name} to {after.name}")
+    print(
+        f"cells: {format_count(len(found.added))} added, {format_count(len(found.removed))} "
+        f"removed, {format_count(len(found.repinned))} whose key changed only in provenance "
+        f"fields, {format_count(found.common)} in both"
+    )
+    for entry in found.versions:
+        print(f"methodology {_shown(entry.version)} ({entry.date}): {_shown(entry.changes)}")
+    print(f"{metric.label} per TUI and model ({found.before} -> {found.after}, change, verdict):")
+    for row in found.pairs:
+        name = "/".join(_shown(value or "") for value in row.values)
+        print(
+            f"  {name}: {metric.format(row.before, unit='task')} -> "
+            f"{metric.format(row.after, unit='task')}, {format_change(row.delta, metric.digits)}, "
+            f"{row.verdict}"
+        )
+    print("verdicts: " + "; ".join(f"{name}: {meaning}" for name, meaning in VERDICTS.items()))
+    return 0
+
+
 def _program() -> str:
     """How the user called us: ``sphinxcontrib-cab`` (the console script) or ``python -m``."""
     called = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
@@ -181,6 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("digest", command_digest, "print the sha256 of each source file and the combined digest"),
         ("sign", command_sign, f"sign the snapshot's digest into {SIGNATURE_NAME} (ssh-keygen)"),
         ("verify", command_verify, "verify the signatures; exit 1 unless all are verified"),
+        ("diff", command_diff, "say what changed between two snapshots"),
     ):
         sub = commands.add_parser(name, help=text)
         sub.add_argument("dir", help="snapshot folder (laid out like data/)")
@@ -196,6 +247,16 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "verify":
             sub.add_argument(
                 "--allowed-signers", required=True, help="OpenSSH allowed_signers file"
+            )
+        if name == "diff":
+            sub.add_argument(
+                "--from",
+                dest="from_",
+                metavar="DATE",
+                help="the older snapshot's date (default: the newest before --to)",
+            )
+            sub.add_argument(
+                "--to", metavar="DATE", help="the newer snapshot's date (default: the pinned one)"
             )
         if name in {"sign", "verify"}:
             sub.add_argument(

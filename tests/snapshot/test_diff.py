@@ -181,3 +181,38 @@ def test_only_a_summary_metric_can_be_compared() -> None:
     with pytest.raises(ValueError, match="summary"):
         diff(before, after, metric="composite")
     assert diff(before, after, metric="ships").metric == "ships"
+
+
+# -- the CLI ----------------------------------------------------------------------------------
+
+
+def test_the_cli_says_what_changed(capsys: pytest.CaptureFixture[str]) -> None:
+    from sphinxcontrib_cab.snapshot.cli import main
+
+    before, after = pair(SNAPSHOTS["sample"])
+    found = diff(before, after)
+    assert main(["diff", str(SNAPSHOTS["sample"])]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"from {before.name} to {after.name}"
+    assert lines[1].startswith(
+        f"cells: {len(found.added):,} added, {len(found.removed):,} removed, "
+    )
+    metric = METRICS[found.metric]
+    pairs = [line for line in lines if line.startswith("  ")]
+    assert len(pairs) == len(found.pairs)
+    for line, row in zip(pairs, found.pairs, strict=True):
+        assert line == (
+            f"  {'/'.join(v or '' for v in row.values)}: "
+            f"{metric.format(row.before, unit='task')} -> {metric.format(row.after, unit='task')}"
+            f", {format_change(row.delta, metric.digits)}, {row.verdict}"
+        )
+    for entry in found.versions:
+        assert f"methodology {entry.version} ({entry.date}): {entry.changes}" in lines
+
+
+def test_the_cli_refuses_an_unknown_date(capsys: pytest.CaptureFixture[str]) -> None:
+    from sphinxcontrib_cab.snapshot.cli import main
+
+    assert main(["diff", str(SNAPSHOTS["mini"]), "--from", "2026-13-45"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("error: 2026-13-45 is not a snapshot of ")
