@@ -78,10 +78,12 @@ class Change:
 
 @dataclass(frozen=True, slots=True)
 class Repinned:
-    """A removed cell and an added one that agree on the five identity fields."""
+    """A removed cell and an added one that agree on the five identity fields, with the
+    metric of each."""
 
     before: CellKey
     after: CellKey
+    change: Change
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -145,6 +147,12 @@ def _estimate(item: Item | None, metric: str) -> Estimate | None:
     return None if item is None else METRICS[metric].estimate(item)
 
 
+def _change(before: Cell, after: Cell, metric: str) -> Change:
+    """``metric`` of one cell in both snapshots (named by the older cell's key)."""
+    first, second = _estimate(before, metric), _estimate(after, metric)
+    return Change(before.key.values(), first, second, verdict(first, second))
+
+
 def diff(
     before: Snapshot,
     after: Snapshot,
@@ -164,17 +172,12 @@ def diff(
     for cell in added:
         by_identity.setdefault(_identity(cell.key), []).append(cell.key)
     repinned = tuple(
-        Repinned(cell.key, match)
+        Repinned(cell.key, match, _change(cell, new[match], metric))
         for cell in removed
         for match in by_identity.get(_identity(cell.key), ())
     )
     cells = [
-        Change(
-            key.values(),
-            _estimate(old[key], metric),
-            _estimate(new[key], metric),
-            verdict(_estimate(old[key], metric), _estimate(new[key], metric)),
-        )
+        _change(old[key], new[key], metric)
         for key in sorted(old.keys() & new.keys(), key=key_sort_value)
     ]
     old_pairs = {row.values: row for row in overview(tuple(old.values()))}

@@ -158,6 +158,10 @@ def test_a_key_that_changed_only_in_provenance_is_a_repinned_pair() -> None:
     assert [(p.before, p.after, p.fields) for p in found.repinned] == [
         (original.key, moved_key, ("tui_image_sha",))
     ]
+    # the same runs under the new key: the same headline on both sides
+    repinned = found.repinned[0].change
+    assert repinned.before == repinned.after == original.headline
+    assert repinned.delta in (None, 0.0)
     identity = [getattr(original.key, name) for name in IDENTITY_FIELDS]
     assert identity == [getattr(moved_key, name) for name in IDENTITY_FIELDS]
 

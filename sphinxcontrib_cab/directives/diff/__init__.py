@@ -12,7 +12,8 @@ finished HTML for HTML formats and as the generic table for every other builder)
       table.cab-diff-cells              per cell in both: the same columns
       table.cab-diff-added              cells only in the newer snapshot: cell, runs, headline
       table.cab-diff-removed            cells only in the older snapshot
-      table.cab-diff-repinned           cells whose key differs only in provenance fields
+      table.cab-diff-repinned           cells whose key differs only in provenance fields:
+                                        each changed field (old -> new), the headline columns
       paragraph.cab-diff-legend         the verdicts, the estimators and the sort
 
 ``:parts:`` picks and orders the parts; an empty list of cells is a sentence, not a table.

@@ -14,7 +14,7 @@ from ...snapshot.formats import format_change, format_count
 from ...snapshot.index import full_name
 from ...snapshot.keys import FIELD_BY_NAME, MISSING_MARK
 from ...snapshot.metrics import METRICS
-from ...tables import DataTable, Missing, Value, Words, pending_table, words
+from ...tables import DataTable, Missing, Paragraph, Value, Words, pending_table, words
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -237,16 +237,15 @@ class DiffParts:
         rows = tuple(
             (
                 words(Value(_name(pair.before.values()))),
-                words(*_joined(pair.fields)),
-                _provenance(pair.before, pair.fields),
-                _provenance(pair.after, pair.fields),
+                _provenance(pair.before, pair.after, pair.fields),
+                *self._change_cells(pair.change, "run"),
             )
             for pair in found[:shown]
         )
         table = DataTable(
             caption=caption,
-            header=("Cell", "Fields", self.found.before, self.found.after),
-            widths=(34, 18, 24, 24),
+            header=("Cell", "What changed", *self._change_header()),
+            widths=(26, 30, 14, 14, 8, 8),
             classes=("cab-diff-repinned",),
             rows=rows,
         )
@@ -262,12 +261,15 @@ def _joined(names: Sequence[str]) -> list[Words | Value | Missing]:
     return parts or [Missing()]
 
 
-def _provenance(key: CellKey, fields: Sequence[str]) -> TableCell:
-    parts: list[Words | Value | Missing] = []
-    for position, name in enumerate(fields):
-        if position:
-            parts.append(Words("; "))
-        parts.append(Words(f"{FIELD_BY_NAME[name].label}: "))
-        value = getattr(key, name)
-        parts.append(Missing() if value is None else Value(value))
-    return words(*parts)
+def _provenance(before: CellKey, after: CellKey, fields: Sequence[str]) -> TableCell:
+    """One paragraph per changed field: its label, the old value, an arrow, the new value."""
+    rows = []
+    for name in fields:
+        parts: list[Words | Value | Missing] = [Words(f"{FIELD_BY_NAME[name].label}: ")]
+        for position, key in enumerate((before, after)):
+            if position:
+                parts.append(Words(" \u2192 "))
+            value = getattr(key, name)
+            parts.append(Missing() if value is None else Value(value))
+        rows.append(Paragraph(tuple(parts)))
+    return tuple(rows)
