@@ -384,6 +384,7 @@ def _registered_objects() -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def test_reference_lists_the_allowed_values_of_every_choice_option() -> None:
+    from sphinxcontrib_cab.directives.diff.parts import PARTS as DIFF_PARTS
     from sphinxcontrib_cab.directives.history import PARTS
     from sphinxcontrib_cab.directives.ledger import STATUS_CHOICES
     from sphinxcontrib_cab.directives.provenance import SHOW_CHOICES
@@ -398,6 +399,7 @@ def test_reference_lists_the_allowed_values_of_every_choice_option() -> None:
         ("cab-exploits", "status"): STATUS_CHOICES,
         ("cab-provenance", "show"): SHOW_CHOICES,
         ("cab-history", "parts"): PARTS,
+        ("cab-diff", "parts"): DIFF_PARTS,
         ("cab-task-index", "category"): ("all", *CATEGORIES),
         ("cab-reference", "schema"): ("all", *sorted(SCHEMAS)),
         ("cab-reference", "only"): tuple(DEFINITIONS),
@@ -492,3 +494,15 @@ def test_the_methodology_page_shows_what_changed_between_the_two_snapshots(site:
         assert receipt is not None and "cab-receipt" in receipt["class"]
     for part in ("methodology", "pairs", "cells", "added"):
         assert diff.select_one(f"table.cab-diff-{part} tbody tr") is not None, part
+
+
+def test_the_reference_shows_cab_diff_with_its_options(site: Build) -> None:
+    from sphinxcontrib_cab.directives.diff import DiffDirective
+
+    entry = page(site, "guide/reference").select_one("#cab-directive-cab-diff")
+    assert entry is not None
+    options = entry.find_next("table")
+    assert options is not None
+    shown = {code.get_text() for code in options.select("tbody tr > td:first-child")}
+    assert shown == {f":{name}:" for name in DiffDirective.option_spec}
+    assert {":from:", ":to:", ":tui:", ":model:", ":task:", ":category:"} <= shown
