@@ -9,7 +9,7 @@ from docutils import nodes
 
 from ...config import cab_config
 from ...options import Option
-from ...render import SnapshotDirective, checked_words, filter_options
+from ...render import SnapshotDirective, checked_words, filter_options, problem_marker
 from ...snapshot.diff import diff
 from ...warnings_ import Subtype, warn
 from .parts import METRIC, PARTS, DiffParts
@@ -60,7 +60,8 @@ class DiffDirective(SnapshotDirective):
         parts = checked_words(text, "parts", PARTS, self.get_location()) if text else PARTS
         pair = self._snapshots()
         if pair is None:
-            return [nodes.paragraph("", "", *self._marker())]
+            marker = problem_marker("[the snapshot diff is not available]")
+            return [nodes.paragraph("", "", marker)]
         before, after = pair
         old_cells, new_cells = self.filtered_cells(before, after)
         found = diff(before, after, old_cells, new_cells, METRIC)
@@ -72,10 +73,6 @@ class DiffDirective(SnapshotDirective):
                 self.set_source_info(node)
                 container += node
         return [container]
-
-    def _marker(self) -> list[nodes.Node]:
-        text = "[the snapshot diff is not available]"
-        return [nodes.inline(text, text, classes=["cab-problem"])]
 
     def _snapshots(self) -> tuple[Snapshot, Snapshot] | None:
         """The two snapshots, ``:from:`` then ``:to:``; ``None`` after a located warning when
