@@ -89,8 +89,10 @@
     if (header) {
       var end = header.querySelector(".header-article-items__end");
       if (!end) {
+        // pydata lays its article header out in a row only when it has items at both ends
         end = element("div", "header-article-items__end");
         header.appendChild(end);
+        header.classList.add("cab-header-row");
       }
       var item = element("div", "header-article-item");
       item.appendChild(button);
