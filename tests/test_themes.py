@@ -4,6 +4,12 @@ Each theme: the build is clean with ``-nW``; in light and dark mode the leaderbo
 its copy button puts the value on the clipboard, and the popover's text has sufficient contrast
 (WCAG 2 AA: 4.5:1, 3:1 for large text), measured two ways: axe-core's ``color-contrast`` rule on
 the open popover, and our own computed colours.
+
+Good manners, in each theme: no cab stylesheet, script or Normal / Nerds button on the general
+index, the search page or a page without cab content; on a cab page the button sits among the
+theme's own page controls and is no wider than a button; cab's controls are dark exactly when the
+theme shows a dark page (alabaster and sphinx-rtd-theme stay light when only the reader's system
+prefers dark); with sphinx-copybutton loaded every code block has one copy control.
 """
 
 from __future__ import annotations
@@ -244,3 +250,37 @@ def test_cab_colours_follow_the_theme_not_the_system(theme: str, mode: str, work
             assert ratio >= AA_NORMAL, f"{theme} {mode}: the {name}'s text has {ratio:.2f}:1"
     finally:
         page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("theme", THEMES)
+def test_with_copybutton_every_code_block_has_one_copy_control(theme: str, workdir: Path) -> None:
+    project = sites.every_directive_root(workdir, f"copybutton-{theme}")
+    build = kit.require_clean(
+        kit.sphinx_build(
+            project,
+            workdir / f"out-copybutton-{theme}",
+            extra=[
+                "-D",
+                f"html_theme={sites.THEMES[theme]}",
+                "-D",
+                "extensions=myst_parser,sphinx_design,sphinxcontrib_cab,sphinx_copybutton",
+            ],
+        )
+    )
+    context = kit.new_context(kit.serve(build.outdir))
+    try:
+        page = context.new_page()
+        page.goto("directives.html")
+        page.wait_for_selector("div.highlight button.copybtn", state="attached")
+        controls = page.evaluate(
+            """() => [...document.querySelectorAll('div.highlight')].map(block => {
+                 const next = block.parentElement.nextElementSibling;
+                 return block.querySelectorAll('button.copybtn').length
+                   + (next && next.matches('button.cab-copy') ? 1 : 0);
+               })"""
+        )
+        assert len(controls) >= 2, f"{theme}: the page has too few code blocks to check"
+        assert controls == [1] * len(controls), f"{theme}: copy controls per block {controls}"
+    finally:
+        context.close()
