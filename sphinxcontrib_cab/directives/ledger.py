@@ -108,7 +108,7 @@ def ledger_rows(snapshot: Snapshot) -> tuple[LedgerRow, ...]:
         LedgerRow(
             "Run records",
             "One row per run: the nine-field canonical key, the per-axis scores and the sha256 "
-            "of the prompt, of the agent’s stdout and of the verifier’s grade.",
+            "of the prompt, of the agent\u2019s stdout and of the verifier\u2019s grade.",
             plural(snapshot.rows_read, "row"),
             date_span("runs started", run_dates(snapshot), when),
             paths.runs_audit,
