@@ -156,9 +156,10 @@ NOT_CAB_PAGES = ("genindex", "search", "plain")
 
 def open_page(theme: str, mode: str, workdir: Path, docname: str) -> Page:
     """``docname`` in ``theme``; ``dark``: the reader's system prefers dark, and a theme with a
-    dark mode of its own has been switched to it (alabaster and rtd only see the system)."""
+    dark mode of its own has been switched to it (alabaster and rtd only see the system);
+    ``system-dark``: only the system prefers dark, each theme left at its default."""
     build = sites.theme_build(workdir, theme)
-    context = kit.new_context(kit.serve(build.outdir), dark=mode == "dark")
+    context = kit.new_context(kit.serve(build.outdir), dark=mode in ("dark", "system-dark"))
     if mode == "dark" and theme in THEMES_WITH_DARK_MODE:
         context.add_init_script(kit.THEME_DARK_SETUP)
     page = context.new_page()
@@ -228,14 +229,16 @@ LUMINANCE_DARK = 0.2
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("mode", [*MODES, "system-dark"])
 @pytest.mark.parametrize("theme", THEMES)
 def test_cab_colours_follow_the_theme_not_the_system(theme: str, mode: str, workdir: Path) -> None:
+    """Dark pages where the theme is dark: switched to dark, or (furo, pydata, book) following a
+    dark system by default; alabaster and rtd stay light either way, and so does cab."""
     page = open_page(theme, mode, workdir, "directives")
     try:
         article = page.locator("section > h1").first.evaluate(kit.EFFECTIVE_COLOURS)
         page_dark = kit.relative_luminance(tuple(article["bg"])) < LUMINANCE_DARK
-        expected_dark = mode == "dark" and theme in THEMES_WITH_DARK_MODE
+        expected_dark = mode != "light" and theme in THEMES_WITH_DARK_MODE
         assert page_dark == expected_dark, f"{theme} {mode}: the page itself is not as set up"
         controls = {
             "toggle": page.locator("button.cab-view-toggle"),
