@@ -14,13 +14,14 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
 
-ENV_VERSION = 5
+ENV_VERSION = 6
 """Bump whenever anything cab stores in the build environment changes shape."""
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     from .assets import setup_assets
     from .config import register_config
+    from .design import setup_design
     from .directives import setup_directives
     from .domain import setup_domain
     from .html import setup_html
@@ -37,6 +38,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_directives(app)
     setup_roles(app)
     setup_html(app)
+    setup_design(app)
     setup_latex(app)
     setup_assets(app)
     setup_task_pages(app)

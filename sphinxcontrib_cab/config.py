@@ -79,6 +79,25 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         rebuild="html",
     ),
     ConfigValue(
+        "cab_assets_on",
+        "cab-pages",
+        (str,),
+        "Which HTML pages load ``cab.css``, ``cab.js`` and the Normal / Nerds control: "
+        "``cab-pages`` (only pages with cab content; never the index, search or a plain page) "
+        "or ``all`` (every page, for a site whose own templates or pages use cab's classes).",
+        rebuild="html",
+    ),
+    ConfigValue(
+        "cab_copy_buttons",
+        "auto",
+        (str,),
+        "cab's copy buttons after command blocks (reproduce commands, citations): ``auto`` "
+        "adds them unless sphinx-copybutton is loaded (its button then copies the block, so "
+        "each block has one), ``always`` adds them anyway, ``never`` leaves blocks without. "
+        "The per-value buttons in provenance lists do not depend on it.",
+        rebuild="html",
+    ),
+    ConfigValue(
         "cab_task_pages",
         "",
         (str,),
@@ -119,7 +138,11 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
 
 CITATION_KEYS = ("authors", "title", "url", "doi", "publisher")
 
-CONFIG_CHOICES: dict[str, tuple[str, ...]] = {"cab_default_view": ("normal", "nerds")}
+CONFIG_CHOICES: dict[str, tuple[str, ...]] = {
+    "cab_default_view": ("normal", "nerds"),
+    "cab_assets_on": ("cab-pages", "all"),
+    "cab_copy_buttons": ("auto", "always", "never"),
+}
 
 MAX_DIGITS = 6
 """The most decimals ``cab_digits`` may ask for."""
@@ -196,6 +219,8 @@ class CabConfig:
     meta_path: str
     command: str
     default_view: str
+    assets_on: str
+    copy_buttons: str
     task_pages: str
     digits: int
     allowed_signers: str

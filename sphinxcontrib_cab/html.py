@@ -6,6 +6,9 @@ Feature modules write their own HTML with these (the leaderboard in
 adds a :class:`cab_copy_button` after each key value and each reproduce command of every
 ``container.cab-cell-provenance`` (the ``cab-provenance`` directive's cell, for example), and
 after every ``literal_block.cab-copyable`` (a citation, for example), named by its ``copy_label``.
+The buttons after whole blocks follow ``cab_copy_buttons``: with ``auto`` they are left out when
+sphinx-copybutton is loaded, whose own button on every code block then copies the command, so a
+block never has two copy controls.
 """
 
 from __future__ import annotations
@@ -18,11 +21,13 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from .config import cab_config
 from .render import SKIP
 from .snapshot.keys import MISSING_MARK
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
     from sphinx.highlighting import PygmentsBridge
     from sphinx.writers.html5 import HTML5Translator
 
@@ -80,8 +85,21 @@ def copy_button_html(text: str, label: str) -> str:
     )
 
 
-def add_copy_buttons(container: nodes.container) -> None:
-    """A :class:`cab_copy_button` after each key value literal and each reproduce command."""
+COPYBUTTON_SETTING = "copybutton_selector"
+"""A configuration value sphinx-copybutton registers: present exactly when it is loaded."""
+
+
+def block_buttons_wanted(config: Config) -> bool:
+    """Whether cab adds its own copy button after command blocks (see ``cab_copy_buttons``)."""
+    choice = cab_config(config).copy_buttons
+    if choice == "auto":
+        return COPYBUTTON_SETTING not in config
+    return choice == "always"
+
+
+def add_copy_buttons(container: nodes.container, blocks: bool = True) -> None:
+    """A :class:`cab_copy_button` after each key value literal and, when ``blocks``, after each
+    reproduce command."""
     for field_list in container.findall(nodes.field_list):
         if "cab-key-values" not in field_list["classes"]:
             continue
@@ -92,7 +110,7 @@ def add_copy_buttons(container: nodes.container) -> None:
                     literal.parent.index(literal) + 1,
                     cab_copy_button(copy=literal.astext(), label=f"Copy {name}"),
                 )
-    for block in list(container.findall(nodes.literal_block)):
+    for block in list(container.findall(nodes.literal_block)) if blocks else []:
         if "cab-repro" in block["classes"] and block.parent is not None:
             block.parent.insert(
                 block.parent.index(block) + 1,
@@ -137,9 +155,12 @@ class CopyButtons(SphinxPostTransform):
     builders = ("html", "dirhtml", "singlehtml")
 
     def run(self, **kwargs: Any) -> None:
+        blocks = block_buttons_wanted(self.config)
         for node in list(self.document.findall(nodes.container)):
             if "cab-cell-provenance" in node["classes"]:
-                add_copy_buttons(node)
+                add_copy_buttons(node, blocks)
+        if not blocks:
+            return
         for block in list(self.document.findall(nodes.literal_block)):
             if "cab-copyable" in block["classes"] and block.parent is not None:
                 label = block.get("copy_label") or "Copy"

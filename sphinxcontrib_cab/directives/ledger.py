@@ -1,6 +1,16 @@
 """``cab-ledger`` (the trust ledger of the four sources) and ``cab-exploits`` (the exploit list).
 
-``cab-ledger`` node tree::
+``cab-ledger`` returns one :class:`cab_ledger` node holding plain data (the four rows and the
+headline figures). In HTML with sphinx-design loaded it becomes stat tiles and four source cards
+(:mod:`..design` gives them sphinx-design's classes)::
+
+    container.cab-ledger
+      rubric                                "Trust ledger of snapshot <date>"
+      container.cab-cards.cab-cards-4       stat tiles: runs, tasks, live exploits, methodology
+      container.cab-cards.cab-cards-2       one card per source: title, what was collected,
+                                            counts, when, the audit path as a literal
+
+Everywhere else (other builders, or no sphinx-design) it becomes the table::
 
     table.cab-table.cab-ledger            title "Trust ledger of snapshot <date>"
       thead: Source | What was collected | Counts | When | Audit path
@@ -13,7 +23,8 @@
       container.cab-exploit.cab-exploit-<status>  (id cab-exploit-<id>), one per entry
         rubric                             "<id>: <title>"
         field_list.cab-exploit-fields      id, severity, status, trigger, grader_call, reported,
-                                           patched, affected_cells, then credit and notes if given
+                                           patched, affected_cells, then credit and notes if given;
+                                           severity and status as badges (:func:`..design.badge`)
       paragraph.cab-exploits-none          when no entry passes the filter
 
 Entries are ordered live first, then by severity (critical first), then newest report first,
@@ -23,13 +34,16 @@ then by id. Options: ``:status: live|patched|all`` (default ``all``) and ``:snap
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from ..design import badge, card, card_grid, design_loaded, stat_tile
 from ..domain import add_directive, cab_domain, exploit_anchor, index_entry
 from ..options import choice_option
 from ..render import (
+    SKIP,
     SnapshotDirective,
     format_count,
     text_node,
@@ -94,7 +108,7 @@ def ledger_rows(snapshot: Snapshot) -> tuple[LedgerRow, ...]:
         LedgerRow(
             "Run records",
             "One row per run: the nine-field canonical key, the per-axis scores and the sha256 "
-            "of the prompt, of the agent's stdout and of the verifier's grade.",
+            "of the prompt, of the agent\u2019s stdout and of the verifier\u2019s grade.",
             plural(snapshot.rows_read, "row"),
             date_span("runs started", run_dates(snapshot), when),
             paths.runs_audit,
@@ -147,13 +161,19 @@ def ledger_widths(rows: tuple[LedgerRow, ...]) -> tuple[int, ...]:
     return (*PROSE_WIDTHS, min(max(longest + 2, low), high))
 
 
+def ledger_title(snapshot: Snapshot) -> str:
+    return f"Trust ledger of snapshot {snapshot.name}"
+
+
 def ledger_table(snapshot: Snapshot) -> nodes.table:
+    return ledger_table_of(ledger_title(snapshot), ledger_rows(snapshot))
+
+
+def ledger_table_of(title: str, rows: tuple[LedgerRow, ...]) -> nodes.table:
     table = nodes.table(classes=["cab-table", "cab-ledger"])
-    title = f"Trust ledger of snapshot {snapshot.name}"
     table += nodes.title(title, title)
     group = nodes.tgroup(cols=len(LEDGER_COLUMNS))
     table += group
-    rows = ledger_rows(snapshot)
     for width in ledger_widths(rows):
         group += nodes.colspec(colwidth=width)
     head = nodes.thead()
@@ -173,6 +193,72 @@ def ledger_table(snapshot: Snapshot) -> nodes.table:
     return table
 
 
+class cab_ledger(nodes.General, nodes.Element):
+    """A trust ledger as plain data: ``title``, ``rows`` (:class:`LedgerRow`) and ``stats``
+    (``(figure, label)`` pairs), written by :class:`LedgerCards` or :class:`ExpandLedgers`."""
+
+
+def ledger_stats(snapshot: Snapshot) -> tuple[tuple[str, str], ...]:
+    """The headline figures of the stat tiles, counted from the data."""
+    meta = snapshot.meta
+    live = len(snapshot.live_exploits)
+    return (
+        (format_count(snapshot.rows_read), "runs" if snapshot.rows_read != 1 else "run"),
+        (format_count(len(snapshot.tasks)), "tasks" if len(snapshot.tasks) != 1 else "task"),
+        (format_count(live), "live exploits" if live != 1 else "live exploit"),
+        (meta.methodology_version if meta is not None else MISSING_MARK, "methodology"),
+    )
+
+
+def ledger_cards(node: cab_ledger) -> nodes.container:
+    title = str(node["title"])
+    container = nodes.container(classes=["cab-ledger"])
+    container += nodes.rubric(title, title)
+    tiles = [stat_tile(figure, label) for figure, label in node["stats"]]
+    container += card_grid(tiles, 4, ("cab-ledger-stats",))
+    cards = []
+    for row in node["rows"]:
+        cards.append(
+            card(
+                row.source,
+                nodes.paragraph("", row.collected),
+                nodes.paragraph("", "", nodes.strong(row.counts, text_node(row.counts))),
+                nodes.paragraph("", row.when),
+                nodes.paragraph("", "", value_literal(row.audit_path)),
+                classes=("cab-ledger-source",),
+            )
+        )
+    container += card_grid(cards, 2, ("cab-ledger-sources",))
+    return container
+
+
+class LedgerCards(SphinxPostTransform):
+    """Stat tiles and source cards, for HTML with sphinx-design loaded."""
+
+    default_priority = 5
+    formats = ("html",)
+
+    def run(self, **kwargs: Any) -> None:
+        if not design_loaded(self.config):
+            return
+        for node in list(self.document.findall(cab_ledger)):
+            cards = ledger_cards(node)
+            cards.source, cards.line, cards["ids"] = node.source, node.line, node["ids"]
+            node.replace_self(cards)
+
+
+class ExpandLedgers(SphinxPostTransform):
+    """The ledger table, for every other case."""
+
+    default_priority = 6
+
+    def run(self, **kwargs: Any) -> None:
+        for node in list(self.document.findall(cab_ledger)):
+            table = ledger_table_of(str(node["title"]), node["rows"])
+            table.source, table.line, table["ids"] = node.source, node.line, node["ids"]
+            node.replace_self(table)
+
+
 class LedgerDirective(SnapshotDirective):
     """The trust ledger: one row per source of the snapshot (run records, task catalogue, exploit
     ledger, methodology pin) saying what was collected, how much, when, and how to audit it."""
@@ -186,9 +272,12 @@ class LedgerDirective(SnapshotDirective):
         snapshot = self.load_snapshot()
         if snapshot is None:
             return self.unavailable()
-        table = ledger_table(snapshot)
-        self.set_source_info(table)
-        return [table]
+        node = cab_ledger(
+            title=ledger_title(snapshot), rows=ledger_rows(snapshot), stats=ledger_stats(snapshot)
+        )
+        self.set_source_info(node)
+        self.state.document.set_id(node)  # the table's or the cards' anchor
+        return [node]
 
 
 # -- the exploit list --------------------------------------------------------------------------
@@ -242,6 +331,23 @@ def text_field(name: str, text: str, *, literal: bool = False) -> nodes.field:
     return field(name, nodes.paragraph("", "", content))
 
 
+SEVERITY_TONES: dict[str, str] = {
+    "critical": "danger",
+    "high": "warning",
+    "medium": "info",
+    "low": "secondary",
+}
+STATUS_TONES: dict[str, str] = {"live": "danger", "patched": "success"}
+
+
+def severity_badge(severity: str) -> nodes.inline:
+    return badge(severity, SEVERITY_TONES.get(severity, "secondary"))
+
+
+def status_badge(status: str) -> nodes.inline:
+    return badge(status, STATUS_TONES.get(status, "secondary"))
+
+
 def exploit_node(exploit: Exploit, snapshot: Snapshot) -> nodes.container:
     container = nodes.container(
         classes=["cab-exploit", f"cab-exploit-{exploit.status}"],
@@ -251,8 +357,8 @@ def exploit_node(exploit: Exploit, snapshot: Snapshot) -> nodes.container:
     container += nodes.rubric(heading, heading)
     fields = nodes.field_list(classes=["cab-exploit-fields"])
     fields += text_field("id", exploit.id, literal=True)
-    fields += text_field("severity", exploit.severity)
-    fields += text_field("status", exploit.status)
+    fields += field("severity", nodes.paragraph("", "", severity_badge(exploit.severity)))
+    fields += field("status", nodes.paragraph("", "", status_badge(exploit.status)))
     fields += text_field("trigger", exploit.trigger)
     fields += text_field("grader_call", exploit.grader_call, literal=True)
     fields += text_field("reported", exploit.reported.isoformat())
@@ -317,5 +423,9 @@ class ExploitsDirective(SnapshotDirective):
 
 
 def setup(app: Sphinx) -> None:
+    skip = SKIP
+    app.add_node(cab_ledger, html=skip, text=skip, latex=skip, man=skip, texinfo=skip)
+    app.add_post_transform(LedgerCards)
+    app.add_post_transform(ExpandLedgers)
     add_directive(app, "cab-ledger", LedgerDirective)
     add_directive(app, "cab-exploits", ExploitsDirective)

@@ -1,6 +1,6 @@
 /* sphinxcontrib-cab: client-side behaviour of cab pages. No dependencies; loaded with defer.
  *
- * - Normal / Nerds toggle: a real <button aria-pressed> at the top right of the content, the
+ * - Normal / Nerds toggle: a real <button aria-pressed> among the theme's page controls, the
  *   choice kept in localStorage["cab-view"]; the default comes from cab_default_view (set on
  *   <html data-cab-default-view> by a tiny head script, which also applies the view early).
  * - Click-to-sort on cab tables (numbers by data-sort or the number a cell starts with; stable;
@@ -74,6 +74,49 @@
     announce(view === "nerds" ? "Nerds view: keys, hashes and commands shown" : "Normal view");
   }
 
+  /* The toggle goes where the theme keeps its own page controls, so it reads as one of them:
+     furo's icons above the article, sphinx-book-theme's article header buttons, the end of
+     pydata's article header, the right of sphinx-rtd-theme's breadcrumbs. Elsewhere (alabaster)
+     it floats at the top right of the page body. */
+  function placeToggle(button) {
+    var spot = doc.querySelector(".content-icon-container") ||
+      doc.querySelector(".article-header-buttons");
+    if (spot) {
+      spot.insertBefore(button, spot.firstChild);
+      return;
+    }
+    var header = doc.querySelector(".bd-header-article .header-article-items");
+    if (header) {
+      var end = header.querySelector(".header-article-items__end");
+      if (!end) {
+        // pydata lays its article header out in a row only when it has items at both ends
+        end = element("div", "header-article-items__end");
+        header.appendChild(end);
+        header.classList.add("cab-header-row");
+      }
+      var item = element("div", "header-article-item");
+      item.appendChild(button);
+      end.insertBefore(item, end.firstChild);
+      return;
+    }
+    var crumbs = doc.querySelector(".wy-breadcrumbs");
+    if (crumbs) {
+      var aside = element("li", "wy-breadcrumbs-aside");
+      aside.appendChild(button);
+      crumbs.appendChild(aside);
+      return;
+    }
+    var main = doc.querySelector("[role=main]") || doc.querySelector("main") ||
+      doc.querySelector("article") || doc.querySelector(".body");
+    if (main) {
+      button.classList.add("cab-view-toggle-float");
+      main.insertBefore(button, main.firstChild);
+    } else {
+      button.classList.add("cab-view-toggle-fixed");
+      doc.body.insertBefore(button, doc.body.firstChild);
+    }
+  }
+
   function initView() {
     var fallback = root.getAttribute("data-cab-default-view");
     var view = readStoredView() || (VIEWS.indexOf(fallback) >= 0 ? fallback : "normal");
@@ -84,14 +127,7 @@
       setView(button.getAttribute("aria-pressed") === "true" ? "normal" : "nerds");
     });
     toggles.push(button);
-    var main = doc.querySelector("[role=main]") || doc.querySelector("main") ||
-      doc.querySelector("article") || doc.querySelector(".body");
-    if (main) {
-      main.insertBefore(button, main.firstChild);
-    } else {
-      button.classList.add("cab-view-toggle-fixed");
-      doc.body.insertBefore(button, doc.body.firstChild);
-    }
+    placeToggle(button);
     applyView(view);
     window.addEventListener("storage", function (event) {
       if (event.key === STORAGE_KEY && VIEWS.indexOf(event.newValue) >= 0) applyView(event.newValue);

@@ -222,3 +222,86 @@ def test_empty_ledger_says_so(built: Built, status: str) -> None:
     kind = "" if status == "all" else f"{status} "
     assert container.astext() == f"Snapshot {older.name} lists no {kind}exploits."
     assert container.children[0]["classes"] == ["cab-exploits-none"]  # type: ignore[index]
+
+
+# -- with sphinx-design: stat tiles, source cards, badges ------------------------------------------
+
+WITH_DESIGN = {"extensions": ["sphinxcontrib_cab", "myst_parser", "sphinx_design"]}
+
+
+@pytest.fixture(scope="module")
+def designed(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build("directives", tmp_path_factory.mktemp("design"), confoverrides=WITH_DESIGN)
+
+
+def card_texts(card: Tag) -> list[str]:
+    return [p.get_text(" ", strip=True) for p in card.select("p")]
+
+
+def test_with_sphinx_design_the_ledger_is_stat_tiles_and_source_cards(
+    designed: Built, built: Built
+) -> None:
+    assert designed.warnings == []
+    snapshot = pinned_snapshot(designed)
+    ledger = soup(designed.page("ledger_rst")).select_one("div.cab-ledger")
+    assert ledger is not None
+    assert ledger.select("table") == []
+    grids = ledger.select(":scope > div.sd-container-fluid > div.sd-row")
+    assert len(grids) == 2, "stat tiles, then source cards, each a sphinx-design grid"
+    for grid in grids:
+        assert all(col.select(":scope > div.sd-card") for col in grid.select(":scope > div.sd-col"))
+    tiles = [card_texts(tile) for tile in ledger.select("div.sd-card.cab-stat")]
+    assert snapshot.meta is not None
+    live = len(snapshot.live_exploits)
+    assert tiles == [
+        [format_count(snapshot.rows_read), "runs"],
+        [format_count(len(snapshot.tasks)), "tasks"],
+        [format_count(live), "live exploit" if live == 1 else "live exploits"],
+        [snapshot.meta.methodology_version, "methodology"],
+    ]
+    cards = ledger.select("div.sd-card.cab-ledger-source")
+    table_rows = ledger_rows(built, "ledger_rst")
+    assert len(cards) == len(table_rows) == 4
+    for card, row in zip(cards, table_rows, strict=True):
+        assert card.select_one("p.sd-card-title").get_text(strip=True) == row[0]  # type: ignore[union-attr]
+        assert card_texts(card)[1:] == row[1:], "a card says what its table row says"
+
+
+def test_with_sphinx_design_severity_and_status_are_badges(designed: Built) -> None:
+    snapshot = pinned_snapshot(designed)
+    page = soup(designed.page("exploits_rst"))
+    badges = page.select("span.cab-badge")
+    assert len(badges) == 2 * len(snapshot.exploits)
+    for badge in badges:
+        classes = badge["class"]
+        assert "sd-badge" in classes
+        tone = next(c.removeprefix("cab-badge-") for c in classes if c.startswith("cab-badge-"))
+        assert f"sd-bg-{tone}" in classes and f"sd-bg-text-{tone}" in classes
+    tones = {
+        b.get_text(strip=True): next(c for c in b["class"] if c.startswith("sd-bg-"))
+        for b in badges
+    }
+    assert (
+        tones["live"] == "sd-bg-danger" and tones.get("patched", "sd-bg-success") == "sd-bg-success"
+    )
+
+
+def test_without_sphinx_design_badges_are_plain_text_marked_for_styling(built: Built) -> None:
+    badges = soup(built.page("exploits_rst")).select("span.cab-badge")
+    assert badges
+    assert not [c for b in badges for c in b["class"] if c.startswith("sd-")]
+
+
+@pytest.mark.parametrize("builder", ["text", "latex"])
+def test_other_builders_keep_the_ledger_table_with_sphinx_design(
+    builder: str, tmp_path: Path
+) -> None:
+    result = build("directives", tmp_path, builder, confoverrides=WITH_DESIGN)
+    assert result.warnings == []
+    output = "".join(
+        p.read_text(encoding="utf-8")
+        for p in result.outdir.glob("*.*")
+        if p.suffix in {".txt", ".tex"}
+    )
+    assert "What was collected" in output and "Audit path" in output
+    assert "sd-card" not in output
