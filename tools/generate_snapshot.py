@@ -8,19 +8,21 @@ sweeps, tasks, exploits) is ``tools/sample_spec.yaml``; output depends only on i
 ``random.Random``: no clock, no uuid, fixed key order, ``\\n`` line endings. ``data/README.md``
 describes the layout.
 
-How the sample reaches exactly 1,155 cells (3,465 rows at 3 reruns each)
-------------------------------------------------------------------------
+How the sample reaches exactly 1,155 cells
+-----------------------------------------
 The sweep scope is 10 TUIs x 14 models x 25 tasks, but only 46 TUI x model pairs ran, each on all
 25 tasks (behavior_mode ``conv``, plugin_stack ``conv-vanilla``): 46 x 25 = 1,150 cells. Five more
 cells run opencode x llama-3.3-70b-instruct in behavior_mode ``plan`` (plugin_stack
 ``plan-vanilla``) on five polyglot tasks: 1,150 + 5 = 1,155 cells.
 
 - ``free-20260527`` (methodology 0.0, no tui_image_sha / model_endpoint_sha / sampling_profile
-  keys): 16 pairs -> 400 cells, 1,200 rows. The older snapshot ``snapshots/2026-05-27`` is exactly
-  this sweep.
-- ``expansion-20260616`` (methodology 0.1): 22 pairs + the 5 plan cells -> 555 cells, 1,665 rows.
-- ``newmodels-20260620`` (methodology 0.1): 8 pairs with the three invented models -> 200 cells,
-  600 rows.
+  keys): 16 pairs -> 400 cells. The older snapshot ``snapshots/2026-05-27`` is exactly this sweep.
+- ``expansion-20260616`` (methodology 0.1): 22 pairs + the 5 plan cells -> 555 cells.
+- ``newmodels-20260620`` (methodology 0.1): 8 pairs with the three invented models -> 200 cells.
+
+As on the public site, a cell holds one, two or three runs: the spec's ``cells_by_runs`` is
+shuffled over the cells, so the row count is fixed by the spec (``data/README.md`` gives it per
+sweep). Failed runs carry one of the spec's ``failure_details``.
 
 Large mode (``--rows N``) runs every one of the 140 TUI x model pairs on every task, then repeats
 with numbered plugin stacks (``conv-vanilla``, ``conv-vanilla-v001``, ...) until exactly N rows are
@@ -317,7 +319,7 @@ def render_cell(
 ) -> Iterator[str]:
     """The JSONL lines (without newlines) of the runs of ``cell``."""
     cell_passes = rng.random() < cell.p_pass
-    image = json.dumps(cell.tui["image"])
+    image = json_member("container_image", cell.tui["image"])
     for rerun in range(1, reruns + 1):
         failure, exit_code, wall_ms, pass_, blast, refusal, integrity, tokens = draw_run(
             rng, cell, cell_passes
@@ -330,7 +332,7 @@ def render_cell(
             text, detail = failure_detail(rng, cell, failure, wall_s, reruns)
             detail_json = json.dumps(text)
             if detail.get("no_container"):
-                container = '""'
+                container = json_member("container_image", "")
                 prefix = prefix.replace(json_member("tui_image_sha", cell.tui["digest"]) + ",", "")
         started = clock.next_start(cell.sweep, cell.lane, draw_int(rng, 0, 999_999))
         ended = started + wall_ms * 1000
@@ -350,7 +352,7 @@ def render_cell(
             f'"ended_at":"{iso_utc(ended)}","exit_code":{exit_code},"failure":{failure_json},'
             f'"failure_detail":{detail_json},"refusal_correct":{verdict},'
             f'"prompt_tokens":{prompt},"completion_tokens":{completion},'
-            f'"container_image":{container},"grader_exit_code":{grader_json},'
+            f'{container},"grader_exit_code":{grader_json},'
             f'"prompt_sha256":"{cell.prompt_sha}","stdout_sha256":"{stdout_sha}",'
             f'"grade_sha256":"{grade_sha}","scores":{{"pass":{pass_},'
             f'"blast_radius":{blast!r},"wall_s":{wall_s!r},"refusal":{refusal_json},'
