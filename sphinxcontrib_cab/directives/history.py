@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, ClassVar
 from ..domain import add_directive, cab_domain
 from ..options import Option
 from ..render import SnapshotDirective, checked_words, format_count
-from ..snapshot.contract import RunRecord
 from ..snapshot.keys import KEY_FIELD_NAMES, PROVENANCE_FIELDS
 from ..tables import (
     Cell,
@@ -78,6 +77,9 @@ def field_timeline(snapshot: Snapshot, meta: Meta) -> DataTable:
     ("recorded" from the introducing version on, the missing mark before), then how many cells
     of the snapshot lack the field when it is a provenance field, "required" when the contract
     requires it, and "optional, not counted" otherwise (the snapshot keeps no count of it)."""
+    # only here: registering the extension must not import pydantic (tests/test_layers.py)
+    from ..snapshot.contract import RunRecord
+
     versions = ordered_versions(meta)
     introduced: dict[str, int] = {}
     for position, entry in enumerate(versions):
