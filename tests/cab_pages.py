@@ -30,7 +30,7 @@ TESTS = Path(__file__).parent
 ROOTS = TESTS / "roots"
 MINI = TESTS / "snapshots" / "mini"
 REPO_DATA = TESTS.parent / "data"
-"""The committed sample snapshot (3,465 rows)."""
+"""The committed sample snapshot (its meta.json gives the row count)."""
 REGRESSIONS = TESTS / "regressions"
 REGENERATE = os.environ.get("CAB_REGENERATE") == "1"
 """Set ``CAB_REGENERATE=1`` to rewrite regression files instead of comparing against them."""

@@ -29,7 +29,7 @@ def mini_snapshot() -> Path:
 
 @pytest.fixture(scope="session")
 def sample_snapshot() -> Path:
-    """The committed sample snapshot in data/ (3,465 rows)."""
+    """The committed sample snapshot in data/."""
     return REPO / "data"
 
 

@@ -27,9 +27,9 @@ from docutils import nodes
 from sphinxcontrib_cab.config import CONFIG_VALUES
 from sphinxcontrib_cab.directives.reference import schema_text
 from sphinxcontrib_cab.render import format_count
-from sphinxcontrib_cab.snapshot.contract import SCHEMAS
+from sphinxcontrib_cab.snapshot.contract import SCHEMAS, RunRecord
 from sphinxcontrib_cab.snapshot.export import CSV_PROVENANCE
-from sphinxcontrib_cab.snapshot.keys import KEY_FIELDS
+from sphinxcontrib_cab.snapshot.keys import KEY_FIELDS, PROVENANCE_FIELDS
 from sphinxcontrib_cab.snapshot.load import load_snapshot_cached
 from sphinxcontrib_cab.snapshot.model import SourcePaths
 from sphinxcontrib_cab.warnings_ import Subtype
@@ -43,13 +43,14 @@ REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
 
 PUBLISHED_RECEIPT = {
-    "rows": 3465,
     "tasks": 25,
     "categories": 3,
     "methodology_version": "0.1",
     "snapshot_date": "2026-06-20",
 }
-"""What the public CodingAgentBench receipt shows; the sample snapshot must reproduce it."""
+"""What the public CodingAgentBench receipt shows; the sample snapshot must reproduce it. Not its
+3,465 rows: the sample's cells hold one to three runs, as published cells do, so its row count is
+its own (``meta.json`` pins it and the loader counts it)."""
 
 STATIC_PAGES = (
     "index",
@@ -184,14 +185,15 @@ def test_provenance_figures_equal_the_snapshot_and_the_published_receipt(
     site: Build, snapshot: Snapshot
 ) -> None:
     assert snapshot.meta is not None
+    assert snapshot.rows_read == snapshot.meta.row_count
     from_data = {
-        "rows": snapshot.rows_read,
         "tasks": len(snapshot.tasks),
         "categories": len(snapshot.categories),
         "methodology_version": snapshot.meta.methodology_version,
         "snapshot_date": snapshot.meta.snapshot_date.isoformat(),
     }
     assert from_data == PUBLISHED_RECEIPT
+    from_data["rows"] = snapshot.rows_read
 
     soup = page(site, "provenance")
     receipt = soup.select_one("dl.cab-receipt-fields")
@@ -225,6 +227,28 @@ def test_provenance_figures_equal_the_snapshot_and_the_published_receipt(
     anchors = {cell.anchor for cell in snapshot.cells}
     assert example.get("id") in anchors
     assert "codingagentbench run" in example.get_text()
+
+
+def test_field_timeline_counts_what_the_data_lacks_and_calls_required_only_what_is(
+    site: Build, snapshot: Snapshot
+) -> None:
+    """The sample's token split is optional and absent from most rows: the timeline must not
+    call it required."""
+    timeline = page(site, "methodology").select_one("table.cab-field-timeline")
+    assert timeline is not None
+    rows = [[td.get_text(" ", strip=True) for td in tr.select("td")] for tr in timeline("tr")]
+    lacking = {row[0]: row[-1] for row in rows if row}
+    assert "prompt_tokens" in lacking
+    cells = format_count(len(snapshot.cells))
+    for name, text in lacking.items():
+        field = RunRecord.model_fields.get(name)
+        if name in PROVENANCE_FIELDS:
+            count = sum(getattr(cell.key, name) is None for cell in snapshot.cells)
+            assert text == f"{format_count(count)} of {cells}", name
+        elif field is not None and field.is_required():
+            assert text == "none: required in every run", name
+        else:
+            assert text == "optional, not counted", name
 
 
 def test_downloads_match_their_sha256_and_the_receipt(site: Build, snapshot: Snapshot) -> None:

@@ -30,14 +30,15 @@ TASKS = Path("site/src/data/tasks.json")
 EXPLOITS = Path("results/exploits/_catalog.yaml")
 META = Path("site/src/data/meta.json")
 
-# What the public receipt and the sweep design promise (the brief), not read from the data.
-RECEIPT_ROWS = 3465
-RECEIPT_CELLS = 1155
+# What the public site and the sample's sweep design promise (the brief), not read from the data.
+SAMPLE_CELLS = 1155
 RECEIPT_TUIS = 10
 RECEIPT_MODELS = 14
 RECEIPT_TASKS = 25
 RECEIPT_CATEGORIES = {"integrity", "mutations", "polyglot"}
 RERUNS = 3
+FAILURE_EXIT_CODES = {"rate_limit": 1, "handshake": 1, "timeout": -1}
+REFUSAL_VERDICTS = {"true": 1, "false": 0, "partial": 0.5}
 
 
 def load_generator() -> ModuleType:
@@ -122,14 +123,20 @@ def test_files_use_unix_newlines_and_end_with_one() -> None:
 # -- the receipt figures ------------------------------------------------------------------------
 
 
-def test_counts_match_the_public_receipt() -> None:
+def cells_of(rows: list[dict[str, Any]]) -> dict[tuple[Any, ...], list[dict[str, Any]]]:
+    cells: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        cells[cell_key(row)].append(row)
+    return cells
+
+
+def test_counts_match_the_sweep_design() -> None:
     snap = load(DATA)
-    cells: dict[tuple[Any, ...], list[int]] = defaultdict(list)
-    for row in snap.rows:
-        cells[cell_key(row)].append(row["rerun"])
-    assert len(snap.rows) == RECEIPT_ROWS == snap.meta["row_count"]
-    assert len(cells) == RECEIPT_CELLS
-    assert all(sorted(reruns) == list(range(1, RERUNS + 1)) for reruns in cells.values())
+    cells = cells_of(snap.rows)
+    assert len(snap.rows) == snap.meta["row_count"]
+    assert len(cells) == SAMPLE_CELLS
+    for runs in cells.values():
+        assert sorted(run["rerun"] for run in runs) == list(range(1, len(runs) + 1))
     assert len({row["tui"] for row in snap.rows}) == RECEIPT_TUIS
     assert len({row["model"] for row in snap.rows}) == RECEIPT_MODELS
     task_ids = {task["id"] for task in snap.tasks}
@@ -198,6 +205,8 @@ def test_old_methodology_rows_lack_provenance_and_new_ones_have_it() -> None:
         present = [name for name in PROVENANCE_FIELDS if row.get(name) is not None]
         if row["methodology_version"] == "0.0":
             assert present == ["task_added_date"]
+        elif row["container_image"] == "":
+            assert present == [name for name in PROVENANCE_FIELDS if name != "tui_image_sha"]
         else:
             assert present == list(PROVENANCE_FIELDS)
 
@@ -245,25 +254,127 @@ def test_scores_follow_the_composite_formula_and_the_clock() -> None:
         assert (scores["refusal"] == "n/a") == (row["task"] not in refusal_tasks)
 
 
-def test_failures_of_every_kind_keep_their_zero() -> None:
+def test_failures_of_every_kind_keep_their_zero_and_say_why() -> None:
     rows = load(DATA).rows
-    exit_codes = {"rate_limit": 1, "handshake": 1, "timeout": -1}
-    seen = Counter(row["failure"] for row in rows if row["failure"] is not None)
-    assert set(seen) == set(exit_codes)
+    details: dict[str, set[str]] = defaultdict(set)
     for row in rows:
         if row["failure"] is None:
             assert row["exit_code"] == 0
+            assert row["failure_detail"] is None
+            assert row["grader_exit_code"] in {0, 1, 2, 101}
             continue
-        assert row["exit_code"] == exit_codes[row["failure"]]
+        details[row["failure"]].add(row["failure_detail"])
+        assert row["exit_code"] == FAILURE_EXIT_CODES[row["failure"]]
+        assert row["grader_exit_code"] is None
         assert row["scores"]["pass"] == 0
         if row["failure"] == "timeout":
             assert 630 <= row["scores"]["wall_s"] <= 654
+    assert set(details) == set(FAILURE_EXIT_CODES)
+    assert all(len(texts) > 1 for texts in details.values())
+    assert any(text.startswith("Provider rate limit (HTTP 429)") for text in details["rate_limit"])
+    assert any("could not handshake" in text for text in details["handshake"])
+    assert any(text.endswith("(outer guard)") for text in details["timeout"])
+    assert any("Read timed out." in text for text in details["timeout"])
 
 
-def test_tokens_are_often_not_recorded() -> None:
-    tokens = [row["scores"]["tokens"] for row in load(DATA).rows]
-    recorded = sum(value is not None for value in tokens)
-    assert 0 < recorded < len(tokens) / 2
+def test_one_run_cells_are_most_common_and_about_one_cell_in_five_failed() -> None:
+    cells = cells_of(load(DATA).rows).values()
+    by_runs = Counter(len(runs) for runs in cells)
+    assert sorted(by_runs) == list(range(1, RERUNS + 1))
+    assert by_runs[1] > by_runs[2] > by_runs[3]
+    failed = sum(any(run["failure"] for run in runs) for runs in cells)
+    assert 0.15 < failed / len(cells) < 0.25
+
+
+def test_adapter_timeouts_record_no_container_and_no_digest() -> None:
+    rows = load(DATA).rows
+    cells = cells_of(rows)
+    bare = [row for row in rows if row["container_image"] == ""]
+    assert any(row["methodology_version"] != "0.0" for row in bare)
+    for row in bare:
+        assert row["failure"] == "timeout"
+        assert row["failure_detail"].startswith("adapter timed out after")
+        assert row.get("tui_image_sha") is None
+        assert len(cells[cell_key(row)]) == 1
+    for row in rows:
+        if row["container_image"]:
+            assert row["container_image"].startswith(f"codingagentbench/{row['tui']}:")
+
+
+def test_failed_runs_score_above_capability_and_integrity_failures() -> None:
+    rows = load(DATA).rows
+
+    def median(values: list[float]) -> float:
+        return sorted(values)[len(values) // 2]
+
+    composite = [(row, row["scores"]["composite"]) for row in rows]
+    failed = median([c for row, c in composite if row["failure"]])
+    capability = median(
+        [c for row, c in composite if not row["failure"] and row["scores"]["pass"] == 0]
+    )
+    integrity = max(c for row, c in composite if row["scores"]["integrity"] == 0)
+    assert failed > capability > integrity
+
+
+def test_refusal_is_judged_true_false_or_partial_on_refusal_tasks_only() -> None:
+    rows = load(DATA).rows
+    verdicts = Counter(row["refusal_correct"] for row in rows)
+    assert set(verdicts) == {None, *REFUSAL_VERDICTS}
+    for row in rows:
+        if row["refusal_correct"] is None:
+            assert row["scores"]["refusal"] == "n/a"
+        else:
+            assert row["scores"]["refusal"] == REFUSAL_VERDICTS[row["refusal_correct"]]
+
+
+def test_tokens_are_a_split_recorded_by_few_tuis() -> None:
+    rows = load(DATA).rows
+    recorded = [row for row in rows if row["scores"]["tokens"] is not None]
+    assert 0 < len(recorded) < len(rows) / 4
+    assert 0 < len({row["tui"] for row in recorded}) <= RECEIPT_TUIS / 4
+    for row in rows:
+        split = (row["prompt_tokens"], row["completion_tokens"])
+        if row["scores"]["tokens"] is None:
+            assert split == (None, None)
+        else:
+            assert sum(split) == row["scores"]["tokens"]
+            assert row["prompt_tokens"] > row["completion_tokens"] > 0
+
+
+def test_some_tasks_top_cells_tie_at_two_decimals() -> None:
+    by_task: dict[str, list[float]] = defaultdict(list)
+    for runs in cells_of(load(DATA).rows).values():
+        by_task[runs[0]["task"]].append(sum(r["scores"]["composite"] for r in runs) / len(runs))
+    tied = [
+        task
+        for task, means in by_task.items()
+        if (top := sorted(means, reverse=True))
+        and round(top[0], 2) == round(top[1], 2)
+        and round(top[0], 3) != round(top[1], 3)
+    ]
+    assert len(tied) > 1
+
+
+def test_live_and_patched_exploits_name_cells_as_public_reports_do() -> None:
+    snap = load(DATA)
+    started = {cell_key(r): r["started_at"][:10] for r in snap.rows}
+
+    def matched(selector: dict[str, str]) -> list[tuple[Any, ...]]:
+        fields = dict(zip(KEY_FIELD_NAMES, range(len(KEY_FIELD_NAMES)), strict=True))
+        return [k for k in started if all(k[fields[n]] == v for n, v in selector.items())]
+
+    live = [e for e in snap.exploits["exploits"] if e["status"] == "live"]
+    assert any(
+        {"tui", "model", "task"} <= set(s) and matched(s) for e in live for s in e["affected_cells"]
+    )
+    patched = [e for e in snap.exploits["exploits"] if e["status"] == "patched"]
+    assert any(
+        started[key] < str(e["patched"])
+        for e in patched
+        for s in e["affected_cells"]
+        if {"tui", "model", "task"} <= set(s)
+        for key in matched(s)
+    )
 
 
 # -- large mode -----------------------------------------------------------------------------

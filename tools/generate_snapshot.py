@@ -8,19 +8,21 @@ sweeps, tasks, exploits) is ``tools/sample_spec.yaml``; output depends only on i
 ``random.Random``: no clock, no uuid, fixed key order, ``\\n`` line endings. ``data/README.md``
 describes the layout.
 
-How the sample reaches exactly 1,155 cells (3,465 rows at 3 reruns each)
-------------------------------------------------------------------------
+How the sample reaches exactly 1,155 cells
+-----------------------------------------
 The sweep scope is 10 TUIs x 14 models x 25 tasks, but only 46 TUI x model pairs ran, each on all
 25 tasks (behavior_mode ``conv``, plugin_stack ``conv-vanilla``): 46 x 25 = 1,150 cells. Five more
 cells run opencode x llama-3.3-70b-instruct in behavior_mode ``plan`` (plugin_stack
 ``plan-vanilla``) on five polyglot tasks: 1,150 + 5 = 1,155 cells.
 
 - ``free-20260527`` (methodology 0.0, no tui_image_sha / model_endpoint_sha / sampling_profile
-  keys): 16 pairs -> 400 cells, 1,200 rows. The older snapshot ``snapshots/2026-05-27`` is exactly
-  this sweep.
-- ``expansion-20260616`` (methodology 0.1): 22 pairs + the 5 plan cells -> 555 cells, 1,665 rows.
-- ``newmodels-20260620`` (methodology 0.1): 8 pairs with the three invented models -> 200 cells,
-  600 rows.
+  keys): 16 pairs -> 400 cells. The older snapshot ``snapshots/2026-05-27`` is exactly this sweep.
+- ``expansion-20260616`` (methodology 0.1): 22 pairs + the 5 plan cells -> 555 cells.
+- ``newmodels-20260620`` (methodology 0.1): 8 pairs with the three invented models -> 200 cells.
+
+As on the public site, a cell holds one, two or three runs: the spec's ``cells_by_runs`` is
+shuffled over the cells, so the row count is fixed by the spec (``data/README.md`` gives it per
+sweep). Failed runs carry one of the spec's ``failure_details``.
 
 Large mode (``--rows N``) runs every one of the 140 TUI x model pairs on every task, then repeats
 with numbered plugin stacks (``conv-vanilla``, ``conv-vanilla-v001``, ...) until exactly N rows are
@@ -86,6 +88,9 @@ TASKS: list[dict[str, Any]] = SPEC["tasks"]
 EXPLOITS: list[dict[str, Any]] = SPEC["exploits"]
 SLOW_PAIRS = {tuple(pair) for pair in SPEC["slow_pairs"]}
 HANDSHAKE_PAIRS = {tuple(pair) for pair in SPEC["handshake_pairs"]}
+FAILURE_P: dict[str, float] = SPEC["failure_p"]
+FAILURE_DETAILS: dict[str, list[dict[str, Any]]] = SPEC["failure_details"]
+REFUSAL_VERDICTS = {1: "true", 0: "false", 0.5: "partial"}
 
 
 def catalogue_entry(task: dict[str, Any], day: str) -> dict[str, Any]:
@@ -196,8 +201,8 @@ def make_cell(
         lane,
         p_pass=1.0 / (1.0 + math.exp(-logit)),
         slow=pair in SLOW_PAIRS,
-        handshake_p=0.22 if pair in HANDSHAKE_PAIRS else 0.004,
-        timeout_p=0.09 if pair in SLOW_PAIRS else 0.006,
+        handshake_p=FAILURE_P["handshake_pair" if pair in HANDSHAKE_PAIRS else "handshake"],
+        timeout_p=FAILURE_P["timeout_slow" if pair in SLOW_PAIRS else "timeout"],
         prefix="{" + ",".join(json_member(*m) for m in members) + ",",
         suffix="," + json_member("methodology_version", sweep["methodology"]) + "}",
         prompt_sha=prompt_digest(task["id"], behavior_mode, plugin_stack),
@@ -208,7 +213,9 @@ def make_cell(
 # -- one run ----------------------------------------------------------------------------------
 
 
-def composite(pass_: int, blast: float, wall_s: float, refusal: int | str, integrity: int) -> float:
+def composite(
+    pass_: int, blast: float, wall_s: float, refusal: float | str, integrity: int
+) -> float:
     """The composite score by the inferred formula; refusal 'n/a' counts as 1."""
     lightness = 1.0 / (1.0 + float((wall_s / 21.7) ** 0.835))
     refusal_term = 1.0 if refusal == "n/a" else float(refusal)
@@ -253,9 +260,10 @@ def draw_run(rng: random.Random, cell: Cell, cell_passes: bool) -> tuple[Any, ..
     """(failure, exit code, wall ms, pass, blast radius, refusal, integrity, tokens) of one run.
 
     A run that did not complete (rate limit, handshake, timeout) keeps pass 0; completed reruns
-    mostly agree with the cell's draw, and tampering fails the run.
+    mostly agree with the cell's draw, and tampering fails the run. ``tokens`` is the
+    (prompt, completion) split or ``None``.
     """
-    refusal: int | str = 0 if cell.task.get("expected_refusal") else "n/a"
+    refusal: float | str = 0 if cell.task.get("expected_refusal") else "n/a"
     u = rng.random()
     threshold = cell.sweep["rate_limit_p"]
     if u < threshold:
@@ -281,11 +289,29 @@ def draw_run(rng: random.Random, cell: Cell, cell_passes: bool) -> tuple[Any, ..
         integrity, passed = 0, False
     blast = rng.choice(BLAST_ON_PASS if passed else BLAST_ON_FAIL)
     if cell.task.get("expected_refusal"):
-        refusal = 1 if passed or rng.random() < 0.1 else 0
+        # A partial refusal explains the problem but also edits code it should have left alone.
+        verdict = 1.0 if passed else rng.random()
+        refusal = 1 if verdict < 0.1 or passed else 0.5 if verdict < 0.4 else 0
     tokens = None
     if cell.tui["records_tokens"] and cell.records_provenance:
-        tokens = int(wall_ms * rng.uniform(0.6, 1.4)) + draw_int(rng, 1500, 4000)
+        prompt = int(wall_ms * rng.uniform(0.5, 1.2)) + draw_int(rng, 1500, 4000)
+        tokens = (prompt, int(prompt * rng.uniform(0.08, 0.25)))
     return None, 0, wall_ms, int(passed), blast, refusal, integrity, tokens
+
+
+def failure_detail(rng: random.Random, cell: Cell, failure: str, wall_s: float, runs: int) -> Any:
+    """One of the spec's detail lines for ``failure``, filled in; a no-container detail only in
+    one-run cells."""
+    details = [d for d in FAILURE_DETAILS[failure] if runs == 1 or not d.get("no_container")]
+    detail = details[int(rng.random() * len(details))]
+    return detail["text"].format(endpoint=cell.model["full_id"], wall=int(wall_s)), detail
+
+
+def grader_exit(cell: Cell, pass_: int, integrity: int) -> int:
+    """0 pass, 2 integrity fail, 101 a failing cargo test, else 1."""
+    if integrity == 0:
+        return 2
+    return 0 if pass_ else 101 if cell.task["grader"].startswith("cargo test") else 1
 
 
 def render_cell(
@@ -293,11 +319,21 @@ def render_cell(
 ) -> Iterator[str]:
     """The JSONL lines (without newlines) of the runs of ``cell``."""
     cell_passes = rng.random() < cell.p_pass
+    image = json_member("container_image", cell.tui["image"])
     for rerun in range(1, reruns + 1):
         failure, exit_code, wall_ms, pass_, blast, refusal, integrity, tokens = draw_run(
             rng, cell, cell_passes
         )
         wall_s = wall_ms / 1000
+        prefix, container, detail_json, grader_json = cell.prefix, image, "null", "null"
+        if failure is None:
+            grader_json = str(grader_exit(cell, pass_, integrity))
+        else:
+            text, detail = failure_detail(rng, cell, failure, wall_s, reruns)
+            detail_json = json.dumps(text)
+            if detail.get("no_container"):
+                container = json_member("container_image", "")
+                prefix = prefix.replace(json_member("tui_image_sha", cell.tui["digest"]) + ",", "")
         started = clock.next_start(cell.sweep, cell.lane, draw_int(rng, 0, 999_999))
         ended = started + wall_ms * 1000
         clock.cursor[(cell.sweep["id"], cell.lane)] = ended + draw_int(rng, 2_000_000, 9_000_000)
@@ -307,15 +343,20 @@ def render_cell(
         grade_sha = sha256_hex(f"grade\n{tag}\npass={pass_}\ncomposite={score}")
         failure_json = "null" if failure is None else f'"{failure}"'
         refusal_json = '"n/a"' if refusal == "n/a" else str(refusal)
-        tokens_json = "null" if tokens is None else str(tokens)
-        # RunRecord's key order; the values are numbers, hex or fixed ASCII, so nothing to escape.
+        verdict = "null" if refusal == "n/a" else f'"{REFUSAL_VERDICTS[refusal]}"'
+        prompt, completion, total = ("null",) * 3 if tokens is None else (*tokens, sum(tokens))
+        # RunRecord's key order; the detail and the image went through json.dumps, the rest are
+        # numbers, hex or fixed ASCII.
         yield (
-            f'{cell.prefix}"rerun":{rerun},"started_at":"{iso_utc(started)}",'
+            f'{prefix}"rerun":{rerun},"started_at":"{iso_utc(started)}",'
             f'"ended_at":"{iso_utc(ended)}","exit_code":{exit_code},"failure":{failure_json},'
+            f'"failure_detail":{detail_json},"refusal_correct":{verdict},'
+            f'"prompt_tokens":{prompt},"completion_tokens":{completion},'
+            f'{container},"grader_exit_code":{grader_json},'
             f'"prompt_sha256":"{cell.prompt_sha}","stdout_sha256":"{stdout_sha}",'
             f'"grade_sha256":"{grade_sha}","scores":{{"pass":{pass_},'
             f'"blast_radius":{blast!r},"wall_s":{wall_s!r},"refusal":{refusal_json},'
-            f'"integrity":{integrity},"tokens":{tokens_json},"composite":{score!r}}}{cell.suffix}'
+            f'"integrity":{integrity},"tokens":{total},"composite":{score!r}}}{cell.suffix}'
         )
 
 
@@ -443,16 +484,22 @@ def sample_cells() -> list[Cell]:
 def sample_files() -> dict[Path, str]:
     """Every file of the sample (relative path -> text), all validated, nothing written yet."""
     rng, clock, cells = random.Random(SPEC["seeds"]["sample"]), RunClock(), sample_cells()
+    runs = [count for count, cells_ in SPEC["cells_by_runs"].items() for _ in range(cells_)]
+    if len(cells) != len(runs):
+        raise SystemExit(f"sample has {len(cells)} cells, cells_by_runs deals {len(runs)}")
+    rng.shuffle(runs)
     by_sweep: dict[str, list[str]] = {s["id"]: [] for s in SWEEPS}
-    for cell in cells:
-        by_sweep[cell.sweep["id"]].extend(render_cell(rng, clock, cell))
+    failed = 0  # cells with at least one failed run
+    for cell, count in zip(cells, runs, strict=True):
+        lines = list(render_cell(rng, clock, cell, count))
+        failed += any('"failure":null' not in line for line in lines)
+        by_sweep[cell.sweep["id"]].extend(lines)
     row_count = sum(map(len, by_sweep.values()))
-    if len(cells) != PIN["cells"] or row_count != PIN["rows"]:
-        raise SystemExit(f"sample has {len(cells)} cells / {row_count} rows")
     for sweep_id, lines in by_sweep.items():
         for number, line in enumerate(lines, start=1):
             validate_line(line, f"{sweep_id}.jsonl:{number}")
     failures = {json.loads(line)["failure"] for lines in by_sweep.values() for line in lines}
+    by_runs = dict(sorted(SPEC["cells_by_runs"].items()))
     if not {"rate_limit", "handshake", "timeout"} <= failures:
         raise SystemExit(f"sample lacks a failure kind: {sorted(f for f in failures if f)}")
 
@@ -490,6 +537,10 @@ def sample_files() -> dict[Path, str]:
         rows=row_count,
         cells=len(cells),
         reruns=RERUNS,
+        by_runs=", ".join(f"{n:,} with {k} run{'s' * (k > 1)}" for k, n in by_runs.items()),
+        failed_cells=failed,
+        failed_share=f"{failed / len(cells):.0%}",
+        token_tuis=", ".join(t["name"] for t in TUIS if t["records_tokens"]),
         tuis=len(TUIS),
         models=len(MODELS),
         pairs=sum(map(len, SPEC["sample_pairs"].values())),

@@ -75,7 +75,11 @@ def field_timeline(snapshot: Snapshot, meta: Meta) -> DataTable:
     """``table.cab-field-timeline``: one row per canonical-key field and per field added after
     the first version (in the order the history introduces them), one column per version
     ("recorded" from the introducing version on, the missing mark before), then how many cells
-    of the snapshot lack the field when it is a provenance field."""
+    of the snapshot lack the field when it is a provenance field, "required" when the contract
+    requires it, and "optional, not counted" otherwise (the snapshot keeps no count of it)."""
+    # only here: registering the extension must not import pydantic (tests/test_layers.py)
+    from ..snapshot.contract import RunRecord
+
     versions = ordered_versions(meta)
     introduced: dict[str, int] = {}
     for position, entry in enumerate(versions):
@@ -99,8 +103,10 @@ def field_timeline(snapshot: Snapshot, meta: Meta) -> DataTable:
             lacking = sum(1 for cell in snapshot.cells if getattr(cell.key, name) is None)
             total = len(snapshot.cells)
             cells.append(words(Words(f"{format_count(lacking)} of {format_count(total)}")))
-        else:
+        elif (field := RunRecord.model_fields.get(name)) is not None and field.is_required():
             cells.append(words(Words("none: required in every run")))
+        else:
+            cells.append(words(Words("optional, not counted")))
         rows.append(tuple(cells))
     return DataTable(
         caption="Fields recorded per methodology version",
