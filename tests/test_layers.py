@@ -21,6 +21,7 @@ SHARED = {
     "files",
     "domain",
     "options",
+    "filters",
 }
 """The thin Sphinx layer every feature builds on."""
 FEATURES = {"directives", "roles", "taskpages"}

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
 
 def setup_directives(app: Sphinx) -> None:
     from . import (
+        chart,
         cite,
         downloads,
         history,
@@ -31,5 +32,6 @@ def setup_directives(app: Sphinx) -> None:
         downloads,
         reference,
         cite,
+        chart,
     ):
         module.setup(app)

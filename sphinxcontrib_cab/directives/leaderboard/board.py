@@ -107,17 +107,6 @@ DEFAULT_COLUMNS: dict[Group, tuple[str, ...]] = {
     "overview": ("tui", "model", "rank", "tasks", "cells", "runs", *SUMMARY_METRICS),
 }
 
-FILTERS: dict[str, str] = {
-    "tui": "tui",
-    "model": "model",
-    "behavior-mode": "behavior_mode",
-    "plugin-stack": "plugin_stack",
-    "category": "category",
-    "task": "task",
-    "methodology": "methodology",
-}
-"""Filter option -> the column whose value it matches."""
-
 ORDERS: dict[str, Order] = {"desc": "descending", "asc": "ascending"}
 
 LOWER_IS_BETTER: frozenset[str] = frozenset(

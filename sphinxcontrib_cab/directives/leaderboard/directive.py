@@ -6,15 +6,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from ...config import cab_config
 from ...domain import cab_domain, cell_reference_name
+from ...filters import comma_list, filter_options, filtered_cells
 from ...options import Option, choice_option
 from ...render import SnapshotDirective
-from ...snapshot.index import cell_positions
 from ...warnings_ import Subtype, warn
 from .board import (
     CELL_COLUMNS,
     CELL_METRICS,
     DEFAULT_COLUMNS,
-    FILTERS,
     LOWER_IS_BETTER,
     ORDERS,
     OVERVIEW_COLUMNS,
@@ -31,10 +30,6 @@ if TYPE_CHECKING:
     from docutils import nodes
 
     from ...snapshot.model import Cell, Snapshot
-
-
-def _comma_list(text: str) -> list[str]:
-    return [part.strip() for part in text.replace("\n", ",").split(",") if part.strip()]
 
 
 class LeaderboardDirective(SnapshotDirective):
@@ -79,14 +74,7 @@ class LeaderboardDirective(SnapshotDirective):
             + ", ".join(DEFAULT_COLUMNS["overview"]),
         ),
         "caption": Option("the table caption", default="the snapshot, row count and sort"),
-        **{
-            name: Option(
-                f"a comma list of {column} values the snapshot contains; a value that matches "
-                "no cell is a warning and matches nothing (the table is never left unfiltered)",
-                default="no filter",
-            )
-            for name, column in FILTERS.items()
-        },
+        **filter_options("table"),
     }
 
     def run(self) -> list[nodes.Node]:
@@ -157,7 +145,7 @@ class LeaderboardDirective(SnapshotDirective):
         text = self.options.get("columns")
         names = list(DEFAULT_COLUMNS[group])
         if text is not None:
-            asked = _comma_list(text)
+            asked = comma_list(text)
             known = list(dict.fromkeys(name for name in asked if name in available))
             unknown = [name for name in asked if name not in available]
             if unknown or not known:
@@ -174,26 +162,4 @@ class LeaderboardDirective(SnapshotDirective):
         return [available[name] for name in names]
 
     def _filtered_cells(self, snapshot: Snapshot) -> tuple[Cell, ...]:
-        kept: set[int] | None = None  # positions in snapshot.cells
-        for option, column in FILTERS.items():
-            text = self.options.get(option)
-            if text is None:
-                continue
-            positions = cell_positions(snapshot, column)
-            allowed = sorted(positions)
-            asked = _comma_list(text)
-            wanted = {value for value in asked if value in positions}
-            unknown = [value for value in asked if value not in positions]
-            if unknown or not wanted:
-                # Fail closed: a filter that matches nothing shows nothing, never every cell.
-                consequence = "no cell matches it" if wanted else "the table shows no cells"
-                self._warn(
-                    option,
-                    f"{', '.join(map(repr, unknown)) or repr(text)} is not one of "
-                    f"{', '.join(allowed)} (the values in snapshot {snapshot.name}); {consequence}",
-                )
-            matching = {i for value in wanted for i in positions[value]}
-            kept = matching if kept is None else kept & matching
-        if kept is None:
-            return snapshot.cells
-        return tuple(snapshot.cells[i] for i in sorted(kept))
+        return filtered_cells(snapshot, self.options, self._warn, "table")
