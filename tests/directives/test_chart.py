@@ -13,7 +13,15 @@ import subprocess
 from typing import TYPE_CHECKING
 
 import pytest
-from cab_pages import build, pinned_snapshot, prepare, shared_build, soup
+from cab_pages import (
+    build,
+    check_regression,
+    pinned_snapshot,
+    prepare,
+    same_body_in_every_syntax,
+    shared_build,
+    soup,
+)
 
 from sphinxcontrib_cab.snapshot.formats import format_number
 from sphinxcontrib_cab.snapshot.metrics import METRICS
@@ -217,3 +225,8 @@ def test_latex_draws_each_chart_as_tikz_and_compiles(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stdout[-4000:]
     assert (result.outdir / "cab-test.pdf").stat().st_size > 0
+
+
+@pytest.mark.parametrize("case", ["heatmap", "frontier", "strip", "heatmap_task"])
+def test_page_bodies_match_their_regression_files(built: Built, case: str) -> None:
+    check_regression(f"chart/{case}.html", same_body_in_every_syntax(built, case))
