@@ -7,6 +7,7 @@ with values computed here from the snapshot's cells; nothing is typed in.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
     from bs4 import BeautifulSoup
     from cab_pages import Built
+    from sphinx.testing.util import SphinxTestApp
 
     from sphinxcontrib_cab.snapshot.model import Cell
 
@@ -230,3 +232,23 @@ def test_latex_draws_each_chart_as_tikz_and_compiles(tmp_path: Path) -> None:
 @pytest.mark.parametrize("case", ["heatmap", "frontier", "strip", "heatmap_task"])
 def test_page_bodies_match_their_regression_files(built: Built, case: str) -> None:
     check_regression(f"chart/{case}.html", same_body_in_every_syntax(built, case))
+
+
+def test_charts_are_rebuilt_when_the_data_changes_and_only_then(tmp_path: Path) -> None:
+    first = build("chart", tmp_path)
+    before = first.page("heatmap_rst")
+    read: list[str] = []
+
+    def record(app: SphinxTestApp) -> None:
+        app.connect("env-before-read-docs", lambda _app, _env, names: read.extend(names))
+
+    build("chart", tmp_path, srcdir=first.srcdir, on_app=record)
+    assert read == []
+    runs = first.srcdir / "snapshot" / "results" / "published" / "free-20260527.jsonl"
+    lines = runs.read_text(encoding="utf-8").splitlines()
+    row = json.loads(lines[0])
+    row["scores"]["composite"] = 0.0 if row["scores"]["composite"] else 1.0
+    runs.write_text("\n".join([json.dumps(row), *lines[1:]]) + "\n", encoding="utf-8")
+    again = build("chart", tmp_path, srcdir=first.srcdir, on_app=record)
+    assert {f"{case}_rst" for case in ("heatmap", "frontier", "strip")} <= set(read)
+    assert again.page("heatmap_rst") != before
