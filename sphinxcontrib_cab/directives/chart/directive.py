@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from docutils import nodes
 
 from ...config import cab_config
-from ...filters import filter_options, filtered_cells
+from ...filters import FILTERS, filter_options, filtered_cells
 from ...options import Option, choice_option
 from ...render import SnapshotDirective
 from ...snapshot import charts
@@ -117,6 +117,19 @@ class ChartDirective(SnapshotDirective):
         **filter_options("chart"),
     }
 
+    def _anchor(self, kind: Kind) -> str:
+        """An id from what the chart shows (kind, filters, snapshot), so charts of different
+        pages stay apart where pages share one HTML file (singlehtml); a repeat on one page
+        gets a number."""
+        shown = [kind] + [
+            f"{name}-{self.options[name]}"
+            for name in (*FILTERS, "snapshot")
+            if self.options.get(name)
+        ]
+        base = nodes.make_id("cab-chart-" + "-".join(shown))
+        serial = self.env.new_serialno(base)
+        return base if serial == 0 else f"{base}-{serial}"
+
     def warn_option(self, option: str, message: str) -> None:
         warn(f"{self.name} option :{option}: {message}", Subtype.option, self.get_location())
 
@@ -127,7 +140,7 @@ class ChartDirective(SnapshotDirective):
         kind: Kind = next(k for k in KINDS if k == self.choice("kind"))
         cells = chart_cells(snapshot, self)
         digits = HEADLINE.digits_for(cab_config(self.config).digits)
-        anchor = f"cab-chart-{self.env.new_serialno('cab-chart')}"
+        anchor = self._anchor(kind)
         title = (self.options.get("title") or "").strip() or _TITLES[kind]
         if kind == "heatmap":
             heat = charts.heatmap(cells)
