@@ -55,6 +55,37 @@ def page_projects(root: Path, snapshot: Path) -> dict[str, Path]:
     }
 
 
+CHART_PAGES = {
+    "leaderboard": "",
+    "heatmap": "```{cab-chart}\n:kind: heatmap\n```\n\n",
+    "frontier": "```{cab-chart}\n:kind: frontier\n```\n\n",
+}
+
+
+def chart_projects(root: Path, snapshot: Path) -> dict[str, Path]:
+    """The leaderboard page alone, with the heatmap, with the frontier, and with both (the docs'
+    leaderboard page opens with both)."""
+    variants = {
+        "leaderboard": ("leaderboard",),
+        "heatmap": ("heatmap",),
+        "frontier": ("frontier",),
+        "both": ("heatmap", "frontier"),
+    }
+    return {
+        name: project(
+            root / name,
+            ["myst_parser", CAB],
+            {
+                "index.md": "# Leaderboard\n\n"
+                + "".join(CHART_PAGES[c] for c in charts)
+                + "```{cab-leaderboard}\n:group: overview\n```\n\n```{cab-leaderboard}\n```\n"
+            },
+            f"cab_snapshot_root = {str(snapshot)!r}\n",
+        )
+        for name, charts in variants.items()
+    }
+
+
 def list_table_project(folder: Path, table: dict[str, Any]) -> Path:
     def md(value: str) -> str:
         return MD_SPECIAL.sub(r"\\\1", value) if value else "\u00a0"

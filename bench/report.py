@@ -48,14 +48,15 @@ def _targets(results: dict[str, Any]) -> list[str]:
     for t in results["targets"]:
         value, unit, limit = t["measured"], t["unit"], t["limit"]
         shown = {"x": "{:.2f}x", "docs": "{:d}"}.get(unit, "{:.2f} " + unit)
-        sign = "<" if t["key"] in {"weight_gzip", "scale_memory"} else "<="
+        sign = "<" if t["key"] in {"weight_gzip", "chart_weight_gzip", "scale_memory"} else "<="
+        between = "{:.2f}x to {:.2f}x" if unit == "x" else "{:.3f} to {:.3f} " + unit
         goal = f"{limit:g}x" if unit == "x" else f"{limit:g} {unit}"
         verdict = {True: "met", False: "**missed**", None: "not measured"}[t["met"]]
         spread = t.get("spread")
         rows.append([
             t["text"],
             "-" if value is None else shown.format(value),
-            f"{spread[0]:.2f}x to {spread[1]:.2f}x" if spread else "-",
+            between.format(*spread) if spread else "-",
             _x(t.get("measured_cpu")),
             f"{limit:g} documents" if unit == "docs" else
             f"{'>=' if t['higher_is_better'] else sign} {goal}",

@@ -34,7 +34,7 @@ from children import ATTRIBUTION_PARTS  # noqa: E402
 from report import render_markdown  # noqa: E402
 
 CACHE = Path(os.environ.get("CAB_BENCH_CACHE") or BENCH / "_out" / "cache")
-SECTIONS = ("site", "page", "big", "data")
+SECTIONS = ("site", "page", "big", "data", "chart")
 FULL = {"site_reps": 7, "noop_reps": 11, "attribution_reps": 3, "page_reps": 7, "data_reps": 3,
         "data_sizes": [10_000, 100_000, 1_000_000], "big_cells": 10_000}
 QUICK = {**FULL, "site_reps": 2, "noop_reps": 3, "attribution_reps": 1, "page_reps": 3,
@@ -340,6 +340,31 @@ def section_page(settings: dict[str, Any], work: Path) -> tuple[dict[str, Any], 
     }
 
 
+def section_chart(settings: dict[str, Any], work: Path) -> dict[str, Any]:
+    """Section 7: what a heatmap and a frontier of the sample add to the leaderboard page's
+    build (difference of medians), and the weight of the page with both."""
+    built = projects.chart_projects(work / "chart", REPO / "data")
+    order = list(built)
+    series = {name: Series() for name in order}
+    for rep in range(settings["page_reps"]):
+        log(f"chart: repetition {rep + 1}/{settings['page_reps']}")
+        for name in rotated(order, rep):
+            series[name].add(build(built[name], built[name] / "_out", clean=True))
+    base = series["leaderboard"]
+    return {
+        "builds": {name: s.summary() for name, s in series.items()},
+        "added_s": {n: series[n].median() - base.median() for n in ("heatmap", "frontier")},
+        "added_cpu_s": {
+            n: series[n].median("cpu") - base.median("cpu") for n in ("heatmap", "frontier")
+        },
+        "round_added_s": {
+            n: [a.wall - b.wall for a, b in zip(series[n].samples, base.samples, strict=True)]
+            for n in ("heatmap", "frontier")
+        },
+        "weight": weight(built["both"] / "_out" / "html" / "index.html"),
+    }
+
+
 def section_big_page(settings: dict[str, Any], work: Path) -> dict[str, Any]:
     """Section 5 (large): the leaderboard of a generated snapshot with about 10,000 cells."""
     rows = settings["big_cells"] * 3  # three reruns per cell
@@ -462,6 +487,7 @@ def targets(results: dict[str, Any]) -> list[Target]:
     million = ("data", "sizes", "1000000")
     rss = get(*million, "cab", "peak_rss_bytes")
     gzip_bytes = get("weight", "sample", "pages", "cab", "gzip_bytes")
+    chart_gzip = get("chart", "weight", "gzip_bytes")
     site = {name: (("site", "ratios", name), ("site", "round_ratios", name))
             for name in ("overhead", "overhead_same_pages", "noop", "noop_same_pages")}
     return [
@@ -486,6 +512,12 @@ def targets(results: dict[str, Any]) -> list[Target]:
                None if gzip_bytes is None else gzip_bytes / 1000, 300.0, unit="KB"),
         Target("weight_ratio", "Sample leaderboard page gzip / list-table page gzip",
                get("weight", "sample", "gzip_cab_over_list_table"), 2.0),
+        *(Target(f"chart_{name}", f"Sample {name} chart: build time added to the leaderboard "
+                 "page", get("chart", "added_s", name), 0.1, unit="s",
+                 rounds=tuple(get("chart", "round_added_s", name) or ()))
+          for name in ("heatmap", "frontier")),
+        Target("chart_weight_gzip", "Sample leaderboard page with heatmap and frontier, gzip",
+               None if chart_gzip is None else chart_gzip / 1000, 300.0, unit="KB"),
     ]
 
 
@@ -589,6 +621,8 @@ def main(argv: list[str] | None = None) -> int:
             results.setdefault("weight", {})["big"] = section_big_page(settings, work)
         if "data" in only:
             results["data"] = section_data(settings, work)
+        if "chart" in only:
+            results["chart"] = section_chart(settings, work)
         checks = targets(results)
         results["targets"] = [t.as_dict() for t in checks]
         missed = {t.key for t in checks if t.met is False}

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
+from .filters import filtered_cells_of
 from .options import Option
 from .snapshot.formats import format_count as format_count
 from .snapshot.formats import format_estimate as format_estimate
 from .snapshot.formats import format_number as format_number
-from .snapshot.index import FILTERS, cell_positions, comma_list
 from .snapshot.keys import FIELD_BY_NAME, KEY_FIELDS, MISSING_MARK
 from .snapshot.reproduce import UnreproducibleValue, is_hidden, reproduce_command, shell_quote
 from .warnings_ import Subtype, warn
@@ -297,20 +297,6 @@ def problem_marker(text: str) -> nodes.inline:
 # -- directive base ----------------------------------------------------------------------------
 
 
-def filter_options(whose: str = "the snapshot") -> dict[str, Option]:
-    """The ``:tui:``, ``:model:``, ... options that select cells by a key field, category or
-    methodology (:data:`~.snapshot.index.FILTERS`), for :meth:`SnapshotDirective.filtered_cells`;
-    ``whose`` names the snapshots a value must be in."""
-    return {
-        name: Option(
-            f"a comma list of {column} values {whose} contains; a value that matches "
-            "no cell is a warning and matches nothing (the table is never left unfiltered)",
-            default="no filter",
-        )
-        for name, column in FILTERS.items()
-    }
-
-
 class SnapshotDirective(SphinxDirective):
     """Base of the cab directives: a ``:snapshot:`` option and helpers for located checks."""
 
@@ -351,38 +337,13 @@ class SnapshotDirective(SphinxDirective):
         )
 
     def filtered_cells(self, *snapshots: Snapshot) -> tuple[tuple[Cell, ...], ...]:
-        """The cells of each snapshot its :func:`filter_options` keep. A filter value that no
-        snapshot contains is a located ``cab.option`` warning naming the values they do contain,
-        and it matches nothing (fail closed: a mistyped filter never shows every cell)."""
-        kept: list[set[int] | None] = [None for _ in snapshots]
-        for option, column in FILTERS.items():
-            text = self.options.get(option)
-            if text is None:
-                continue
-            positions = [cell_positions(snapshot, column) for snapshot in snapshots]
-            allowed = sorted(set().union(*positions))
-            asked = comma_list(text)
-            wanted = {value for value in asked if value in allowed}
-            unknown = [value for value in asked if value not in allowed]
-            if unknown or not wanted:
-                consequence = "no cell matches it" if wanted else "the table shows no cells"
-                names = " and ".join(snapshot.name for snapshot in snapshots)
-                whose = "snapshots" if len(snapshots) > 1 else "snapshot"
-                warn(
-                    f"{self.name} option :{option}: "
-                    f"{', '.join(map(repr, unknown)) or repr(text)} is not one of "
-                    f"{', '.join(allowed)} (the values in {whose} {names}); {consequence}",
-                    Subtype.option,
-                    self.get_location(),
-                )
-            for number, found in enumerate(positions):
-                matching = {i for value in wanted for i in found.get(value, ())}
-                before = kept[number]
-                kept[number] = matching if before is None else before & matching
-        return tuple(
-            snapshot.cells if chosen is None else tuple(snapshot.cells[i] for i in sorted(chosen))
-            for snapshot, chosen in zip(snapshots, kept, strict=True)
-        )
+        """The cells of each snapshot its filter options (:mod:`.filters`) keep; a value that no
+        snapshot contains is a located ``cab.option`` warning and matches nothing."""
+        return filtered_cells_of(snapshots, self.options, self.warn_filter, "table")
+
+    def warn_filter(self, option: str, message: str) -> None:
+        """A located ``cab.option`` warning about the filter ``option``."""
+        warn(f"{self.name} option :{option}: {message}", Subtype.option, self.get_location())
 
     def unavailable(self) -> list[nodes.Node]:
         """What the directive renders when its snapshot could not be loaded."""

@@ -4,9 +4,9 @@ When ``cab_task_pages`` names a folder (relative to the source folder), ``builde
 
 - ``<folder>/index`` (the catalogue by category, a ``cab-task-index`` and a toctree),
 - ``<folder>/<category>/index`` (one category: its table and a toctree of its tasks),
-- ``<folder>/<category>/<slug>/index`` (one task: ``cab-task``, then ``cab-leaderboard`` filtered
-  to the task when it has cells), so ``html`` and ``dirhtml`` both serve
-  ``<folder>/<category>/<slug>/``.
+- ``<folder>/<category>/<slug>/index`` (one task: ``cab-task``, then, when it has cells, a
+  ``cab-chart`` strip of their spread and ``cab-leaderboard``, both filtered to the task), so
+  ``html`` and ``dirhtml`` both serve ``<folder>/<category>/<slug>/``.
 
 The catalogue is the one the store loaded for this build (the handler runs after the store's).
 
@@ -89,12 +89,14 @@ def _marker(syntax: Syntax) -> list[str]:
 
 
 def task_page(task: Task, syntax: Syntax, *, has_cells: bool = True) -> str:
-    """The source text of one task's page; the leaderboard only when the task has cells."""
+    """The source text of one task's page; the strip and leaderboard only when the task has
+    cells."""
     lines = _marker(syntax)
     lines += _heading(task.id, syntax)
     lines += _directive("cab-task", task.id, {}, syntax)
     if has_cells:
         lines += _subheading("Cells of this task", syntax)
+        lines += _directive("cab-chart", "", {"kind": "strip", "task": task.id}, syntax)
         lines += _directive("cab-leaderboard", "", {"task": task.id}, syntax)
     return "\n".join(lines)
 

@@ -87,6 +87,28 @@ PAGES: dict[str, tuple[str, tuple[Page, ...]]] = {
             ),
         ),
     ),
+    "chart": (
+        "Charts",
+        (
+            Page("heatmap", "Heatmap", "cab-chart"),
+            Page("overview", "The same numbers", "cab-leaderboard", (("group", "overview"),)),
+            Page("frontier", "Frontier", "cab-chart", (("kind", "frontier"),)),
+            Page("strip", "Strip", "cab-chart", (("kind", "strip"),)),
+            Page(
+                "heatmap_task",
+                "Heatmap of one task",
+                "cab-chart",
+                (("task", "polyglot/python-two-sum"), ("title", "Two-sum by TUI and model")),
+            ),
+            Page(
+                "overview_task",
+                "Its numbers",
+                "cab-leaderboard",
+                (("group", "overview"), ("task", "polyglot/python-two-sum")),
+            ),
+            Page("strip_older", "Older strip", "cab-chart", (("kind", "strip"), OLDER)),
+        ),
+    ),
     "parity": (
         "The other directives",
         (

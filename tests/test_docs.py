@@ -408,6 +408,7 @@ def _registered_objects() -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def test_reference_lists_the_allowed_values_of_every_choice_option() -> None:
+    from sphinxcontrib_cab.directives.chart.directive import KINDS
     from sphinxcontrib_cab.directives.diff.parts import PARTS as DIFF_PARTS
     from sphinxcontrib_cab.directives.history import PARTS
     from sphinxcontrib_cab.directives.ledger import STATUS_CHOICES
@@ -424,6 +425,7 @@ def test_reference_lists_the_allowed_values_of_every_choice_option() -> None:
         ("cab-provenance", "show"): SHOW_CHOICES,
         ("cab-history", "parts"): PARTS,
         ("cab-diff", "parts"): DIFF_PARTS,
+        ("cab-chart", "kind"): KINDS,
         ("cab-task-index", "category"): ("all", *CATEGORIES),
         ("cab-reference", "schema"): ("all", *sorted(SCHEMAS)),
         ("cab-reference", "only"): tuple(DEFINITIONS),

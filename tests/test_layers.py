@@ -22,6 +22,7 @@ SHARED = {
     "domain",
     "options",
     "design",
+    "filters",
 }
 """The thin Sphinx layer every feature builds on."""
 FEATURES = {"directives", "roles", "taskpages"}

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
 
 def setup_directives(app: Sphinx) -> None:
     from . import (
+        chart,
         cite,
         diff,
         downloads,
@@ -33,5 +34,6 @@ def setup_directives(app: Sphinx) -> None:
         reference,
         cite,
         diff,
+        chart,
     ):
         module.setup(app)

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, ClassVar
 from docutils import nodes
 
 from ...config import cab_config
+from ...filters import filter_options
 from ...options import Option
-from ...render import SnapshotDirective, checked_words, filter_options, problem_marker
+from ...render import SnapshotDirective, checked_words, problem_marker
 from ...snapshot.diff import diff
 from ...warnings_ import Subtype, warn
 from .parts import METRIC, PARTS, DiffParts
@@ -52,7 +53,7 @@ class DiffDirective(SnapshotDirective):
             "TUI and model pairs shows every pair)",
             default="every row",
         ),
-        **filter_options("either snapshot"),
+        **filter_options("table", "either snapshot"),
     }
 
     def run(self) -> list[nodes.Node]:

@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from ...config import cab_config
 from ...domain import cab_domain, cell_reference_name
+from ...filters import comma_list, filter_options
 from ...options import Option, choice_option
-from ...render import SnapshotDirective, filter_options
-from ...snapshot.index import comma_list
+from ...render import SnapshotDirective
 from ...warnings_ import Subtype, warn
 from .board import (
     CELL_COLUMNS,
@@ -74,7 +74,7 @@ class LeaderboardDirective(SnapshotDirective):
             + ", ".join(DEFAULT_COLUMNS["overview"]),
         ),
         "caption": Option("the table caption", default="the snapshot, row count and sort"),
-        **filter_options(),
+        **filter_options("table"),
     }
 
     def run(self) -> list[nodes.Node]:
