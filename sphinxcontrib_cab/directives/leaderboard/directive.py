@@ -8,6 +8,8 @@ from ...config import cab_config
 from ...domain import cab_domain, cell_reference_name
 from ...options import Option, choice_option
 from ...render import SnapshotDirective
+from ...snapshot.aggregate import cells_without_failures
+from ...snapshot.failures import FAILURE_MODES
 from ...snapshot.index import cell_positions
 from ...warnings_ import Subtype, warn
 from .board import (
@@ -20,6 +22,7 @@ from .board import (
     OVERVIEW_COLUMNS,
     SUMMARY_METRICS,
     ColumnDef,
+    FailureMode,
     Group,
     build_board,
     leaderboard,
@@ -79,6 +82,12 @@ class LeaderboardDirective(SnapshotDirective):
             + ", ".join(DEFAULT_COLUMNS["overview"]),
         ),
         "caption": Option("the table caption", default="the snapshot, row count and sort"),
+        "failures": choice_option(
+            "failed runs: "
+            + "; ".join(f"``{mode}``: {meaning}" for mode, meaning in FAILURE_MODES.items()),
+            tuple(FAILURE_MODES),
+            "include",
+        ),
         **{
             name: Option(
                 f"a comma list of {column} values the snapshot contains; a value that matches "
@@ -101,7 +110,8 @@ class LeaderboardDirective(SnapshotDirective):
         order = ORDERS[self.choice("order", tuple(ORDERS), best_first)]
         limit = self._limit()
         columns = self._columns(group, available, sort)
-        cells = self._filtered_cells(snapshot)
+        failures: FailureMode = "exclude" if self.choice("failures") == "exclude" else "include"
+        cells = self._filtered_cells(snapshot, failures)
         board = build_board(
             snapshot,
             cells,
@@ -114,6 +124,7 @@ class LeaderboardDirective(SnapshotDirective):
             caption=self.options.get("caption"),
             command=cab_config(self.config).command,
             digits=cab_config(self.config).digits,
+            failures=failures,
         )
         node = leaderboard(board=board)
         self.set_source_info(node)
@@ -123,6 +134,13 @@ class LeaderboardDirective(SnapshotDirective):
             for row in board.rows:
                 if row.key is not None:
                     domain.note_object("cell", cell_reference_name(snapshot, row.key), "", 1)
+        if group == "cells":
+            # the exploit marks link to the ledger's entries (resolved when pages are written)
+            domain = cab_domain(self.env)
+            for row in board.rows:
+                for mark in row.notes.marks if row.notes else ():
+                    if mark.exploit is not None:
+                        domain.note_reference("exploit", mark.exploit)
         return [node]
 
     def _history(self, snapshot: Snapshot) -> Snapshot:
@@ -173,7 +191,9 @@ class LeaderboardDirective(SnapshotDirective):
             names.append(sort)  # a table is never sorted by a column the reader cannot see
         return [available[name] for name in names]
 
-    def _filtered_cells(self, snapshot: Snapshot) -> tuple[Cell, ...]:
+    def _filtered_cells(self, snapshot: Snapshot, failures: FailureMode) -> tuple[Cell, ...]:
+        # the cells without failed runs are in the same order as snapshot.cells
+        every = cells_without_failures(snapshot) if failures == "exclude" else snapshot.cells
         kept: set[int] | None = None  # positions in snapshot.cells
         for option, column in FILTERS.items():
             text = self.options.get(option)
@@ -195,5 +215,5 @@ class LeaderboardDirective(SnapshotDirective):
             matching = {i for value in wanted for i in positions[value]}
             kept = matching if kept is None else kept & matching
         if kept is None:
-            return snapshot.cells
-        return tuple(snapshot.cells[i] for i in sorted(kept))
+            return every
+        return tuple(every[i] for i in sorted(kept))

@@ -28,16 +28,25 @@ import json
 import shlex
 from typing import TYPE_CHECKING, Any
 
+from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from ...html import Escaper, attr, cab_html, copy_button_html, missing_html, text
-from ...render import value_literal
-from ...snapshot.keys import KEY_FIELDS, MISSING_MARK, NOT_APPLICABLE_MARK
+from ...render import exploit_reference, value_literal
+from ...snapshot.keys import (
+    KEY_FIELDS,
+    MISSING_MARK,
+    NOT_APPLICABLE_MARK,
+    NOT_APPLICABLE_WHY,
+    NOT_RECORDED_WHY,
+)
 from ...snapshot.reproduce import UnreproducibleValue, reproduce_command
-from .board import Board, BoardRow, leaderboard, legend_text
+from .board import Board, BoardRow, leaderboard
+from .marks import legend_text
 
 if TYPE_CHECKING:
     from ...snapshot.model import CellKey
+    from .marks import RowNotes
 
 EMIT_DATA_SORT = False
 """Whether body cells carry ``data-sort``. Off: every sortable value is the number the cell
@@ -116,7 +125,7 @@ class _RowWriter:
         self.command = command
         self.esc = Escaper()
 
-    def row(self, row: BoardRow) -> str:
+    def row(self, row: BoardRow, names: tuple[str, ...] = ()) -> str:
         esc = self.esc
         parts = ["<tr>"]
         for index, value in enumerate(row.texts):
@@ -127,32 +136,73 @@ class _RowWriter:
                 opening = "<td"
                 closing = "</td>"
             if value == MISSING_MARK:
-                opening += ' class="cab-missing"'
+                opening += f' class="cab-missing" title="{NOT_RECORDED_WHY}"'
             elif value.startswith(NOT_APPLICABLE_MARK):
-                opening += ' class="cab-na"'
+                why = NOT_APPLICABLE_WHY.get(names[index]) if index < len(names) else None
+                opening += ' class="cab-na"' + (f' title="{why}"' if why and value == "n/a" else "")
             sort_value = row.sort_values[index]
             if EMIT_DATA_SORT and sort_value is not None:
                 opening += f' data-sort="{sort_value:.6g}"'
-            parts.append(f"{opening}>{esc[value]}{closing}")
+            marks = marks_html(row.notes) if index == 0 and row.notes else ""
+            parts.append(f"{opening}>{esc[value]}{marks}{closing}")
         key = row.key
         if key is not None:
-            parts.append(self.popover(key))
+            parts.append(self.popover(key, row.notes))
         parts.append("</tr>\n")
         return "".join(parts)
 
-    def popover(self, key: CellKey) -> str:
+    def popover(self, key: CellKey, notes: RowNotes | None = None) -> str:
+        lines = notes_html(notes)
         try:
             command = reproduce_command(key, self.command)
         except UnreproducibleValue as error:
             return (
                 '<td><details class="cab-popover"><summary title="Provenance"></summary>'
+                + lines
                 + _value_list(key, self.esc)
                 + '<p class="cab-unreproducible">No reproduce command: the value of '
                 f"<code>{text(error.field_name)}</code> {text(error.reason)}.</p></details></td>"
             )
         # Which flags a command leaves out is said once, in the legend below the table
         # (cab.js repeats it inside the popover); see legend_text().
+        if lines:
+            opening, pre = POPOVER_OPEN.split("<pre", 1)
+            return opening + lines + "<pre" + pre + text(command) + POPOVER_CLOSE
         return POPOVER_OPEN + text(command) + POPOVER_CLOSE
+
+
+EXPLOIT_LINK = "\x00"
+"""Brackets an exploit mark in a row's markup (id, classes and words, split by U+001F) until
+:class:`WriteLeaderboards` turns it into a link the cab domain resolves; no text reaches the
+markup with a NUL in it (data text shows hidden characters as escapes)."""
+
+
+def marks_html(notes: RowNotes) -> str:
+    """A row's badges: ``span.cab-mark.cab-failure.cab-failure-<kind>`` and, bracketed for
+    :class:`WriteLeaderboards`, each exploit mark."""
+    parts = []
+    for mark in notes.marks:
+        if mark.exploit is None:
+            parts.append(f' <span class="{attr(mark.classes)}">{text(mark.text)}</span>')
+        else:
+            parts.append(f" {EXPLOIT_LINK}{mark.exploit}\x1f{mark.classes}\x1f{mark.text}")
+            parts.append(EXPLOIT_LINK)
+    return "".join(parts)
+
+
+def notes_html(notes: RowNotes | None) -> str:
+    """``ul.cab-row-notes`` in a popover: each failed run's detail as recorded, each exploit."""
+    if notes is None or not notes.details:
+        return ""
+    items = "".join(f"<li>{text(line)}</li>" for line in notes.details)
+    return f'<ul class="cab-row-notes">{items}</ul>'
+
+
+def exploit_link(spec: str) -> nodes.inline:
+    """The node of one bracketed exploit mark: a ``pending_xref`` to the exploit's ledger entry
+    (plain words when no page lists the ledger)."""
+    exploit, classes, words = spec.split("\x1f")
+    return nodes.inline("", "", exploit_reference(exploit, words, classes.split()))
 
 
 def _value_list(key: CellKey, esc: Escaper) -> str:
@@ -176,10 +226,10 @@ def _writer(command: str) -> _RowWriter:
 
 
 @functools.lru_cache(maxsize=16384)
-def row_markup(row: BoardRow, command: str) -> str:
-    """The ``<tr>`` of ``row``, kept: a cell shown on several boards (the full leaderboard and
-    its task's page) is written once."""
-    return _writer(command).row(row)
+def row_markup(row: BoardRow, command: str, names: tuple[str, ...] = ()) -> str:
+    """The ``<tr>`` of ``row`` (``names``: the board's column names), kept: a cell shown on
+    several boards (the full leaderboard and its task's page) is written once."""
+    return _writer(command).row(row, names)
 
 
 def board_html(board: Board) -> str:
@@ -194,7 +244,8 @@ def board_html(board: Board) -> str:
         _header(board),
         "<tbody>\n",
     ]
-    parts.extend(row_markup(row, board.command) for row in board.rows)
+    names = tuple(column.name for column in board.columns)
+    parts.extend(row_markup(row, board.command, names) for row in board.rows)
     parts.append("</tbody></table></div>")
     legend = legend_text(board)
     if legend:
@@ -212,6 +263,13 @@ class WriteLeaderboards(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         for node in list(self.document.findall(leaderboard)):
-            replacement = cab_html(html=board_html(node["board"]))
-            replacement.source, replacement.line = node.source, node.line
+            pieces = board_html(node["board"]).split(EXPLOIT_LINK)
+            replacement: list[nodes.Node] = []
+            for number, piece in enumerate(pieces):
+                if number % 2:
+                    replacement.append(exploit_link(piece))
+                    continue
+                fragment = cab_html(html=piece)
+                fragment.source, fragment.line = node.source, node.line
+                replacement.append(fragment)
             node.replace_self(replacement)
