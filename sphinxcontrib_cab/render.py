@@ -266,7 +266,8 @@ def cell_notes(cell: Cell, snapshot: Snapshot) -> list[nodes.Node]:
     and each exploit mark linked to its ledger entry; nothing when there are none."""
     items = nodes.bullet_list(classes=["cab-row-notes"])
     for line in failure_details(snapshot, cell):
-        items += nodes.list_item("", nodes.paragraph("", "", text_node(line)))
+        paragraph = without_smartquotes(nodes.paragraph("", "", text_node(line)))
+        items += nodes.list_item("", paragraph)
     position = snapshot.cell_index(cell.key)
     for mark in exploit_marks(snapshot).get(position, ()) if position is not None else ():
         kind = "cab-exploit-live" if mark.live else "cab-exploit-patched"

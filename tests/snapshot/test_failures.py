@@ -3,12 +3,16 @@ failure kind, cells re-aggregated without failed runs, and the exploits that tou
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import json
 from pathlib import Path
 
 import pytest
 
 from sphinxcontrib_cab.snapshot.aggregate import ALL_RUNS_FAILED, cells_without_failures
+from sphinxcontrib_cab.snapshot.export import csv_bytes, json_bytes
 from sphinxcontrib_cab.snapshot.failures import (
     FAILURE_KINDS,
     ExploitMark,
@@ -117,3 +121,23 @@ def test_live_and_patched_exploits_mark_the_cells_they_name(real: Snapshot) -> N
         "live exploit CAB-X-101",
         "recorded before exploit CAB-X-102 was patched on 2026-06-01",
     ]
+
+
+def test_downloads_keep_value_not_applicable_and_not_recorded_apart(real: Snapshot) -> None:
+    document = json.loads(json_bytes(real))
+    header = document["columns"]
+    aider = dict(zip(header, document["rows"][position(real, "aider")], strict=True))
+    goose = dict(zip(header, document["rows"][position(real, "goose")], strict=True))
+    assert (aider["refusal_mean"], aider["refusal_low"], aider["refusal_high"]) == (
+        "n/a",
+        None,
+        None,
+    )
+    assert (aider["stays_mean"], aider["tokens_mean"]) == ("n/a", 5230.0)
+    assert (goose["tokens_mean"], goose["tokens_low"], goose["tokens_high"]) == (None, None, None)
+    assert (goose["runs"], goose["failed_runs"], goose["headline_mean"]) == (2, 2, 0.5)
+    assert set(document["receipt"]["marks"]) == {"null", "n/a"}
+    assert document["receipt"]["failed_runs"].startswith("include: failed runs are scored as")
+    table = list(csv.DictReader(io.StringIO(csv_bytes(real).decode("utf-8"))))
+    aider_row, goose_row = table[position(real, "aider")], table[position(real, "goose")]
+    assert (aider_row["refusal_mean"], goose_row["tokens_mean"]) == ("n/a", "")

@@ -8,3 +8,5 @@ exclude_patterns = ["_build", "snapshot"]
 cab_snapshot_root = "snapshot"
 latex_documents = [("index", "cab-real.tex", "cab on real shapes", "cab tests", "manual")]
 man_pages = [("index", "cab-real", "cab on real shapes", ["cab tests"], 1)]
+cab_task_pages = "task"
+latex_engine = "xelatex"
