@@ -271,7 +271,8 @@ def cell_notes(cell: Cell, snapshot: Snapshot) -> list[nodes.Node]:
     position = snapshot.cell_index(cell.key)
     for mark in exploit_marks(snapshot).get(position, ()) if position is not None else ():
         kind = "cab-exploit-live" if mark.live else "cab-exploit-patched"
-        link = exploit_reference(mark.exploit, mark.text, ["cab-mark", "cab-exploit", kind])
+        words = visible_inline(mark.text)
+        link = exploit_reference(mark.exploit, words, ["cab-mark", "cab-exploit", kind])
         items += nodes.list_item("", nodes.paragraph("", "", link))
     return [items] if len(items) else []
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import shlex
 from typing import TYPE_CHECKING, Any
 
@@ -171,10 +172,10 @@ class _RowWriter:
         return POPOVER_OPEN + text(command) + POPOVER_CLOSE
 
 
-EXPLOIT_LINK = "\x00"
-"""Brackets an exploit mark in a row's markup (id, classes and words, split by U+001F) until
-:class:`WriteLeaderboards` turns it into a link the cab domain resolves; no text reaches the
-markup with a NUL in it (data text shows hidden characters as escapes)."""
+EXPLOIT_LINK = re.compile("\x00cab-exploit:([0-9a-f]+)\x00")
+"""Stands for an exploit mark in a row's markup until :class:`WriteLeaderboards` turns it into
+a link the cab domain resolves: the mark's exploit id, classes and words as hex of their JSON,
+so no exploit id, however hostile, can break out of it."""
 
 
 def marks_html(notes: RowNotes) -> str:
@@ -185,8 +186,8 @@ def marks_html(notes: RowNotes) -> str:
         if mark.exploit is None:
             parts.append(f' <span class="{attr(mark.classes)}">{text(mark.text)}</span>')
         else:
-            parts.append(f" {EXPLOIT_LINK}{mark.exploit}\x1f{mark.classes}\x1f{mark.text}")
-            parts.append(EXPLOIT_LINK)
+            spec = json.dumps([mark.exploit, mark.classes, mark.text]).encode("utf-8").hex()
+            parts.append(f" \x00cab-exploit:{spec}\x00")
     return "".join(parts)
 
 
@@ -201,7 +202,7 @@ def notes_html(notes: RowNotes | None) -> str:
 def exploit_link(spec: str) -> nodes.inline:
     """The node of one bracketed exploit mark: a ``pending_xref`` to the exploit's ledger entry
     (plain words when no page lists the ledger)."""
-    exploit, classes, words = spec.split("\x1f")
+    exploit, classes, words = json.loads(bytes.fromhex(spec))
     return nodes.inline("", "", exploit_reference(exploit, words, classes.split()))
 
 
@@ -263,7 +264,7 @@ class WriteLeaderboards(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         for node in list(self.document.findall(leaderboard)):
-            pieces = board_html(node["board"]).split(EXPLOIT_LINK)
+            pieces = EXPLOIT_LINK.split(board_html(node["board"]))
             replacement: list[nodes.Node] = []
             for number, piece in enumerate(pieces):
                 if number % 2:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
-from ...render import missing_explanation, visible_text
+from ...render import missing_explanation, visible_inline, visible_text
 from ...snapshot.failures import (
     FAILURE_KINDS,
     FAILURE_MODES,
@@ -63,8 +63,9 @@ def row_notes(snapshot: Snapshot, cell: Cell, left_out: bool, history: Snapshot)
     details = list(map(visible_text, failure_details(snapshot, recorded)))
     for exploit in exploit_marks(snapshot).get(position, ()) if position is not None else ():
         kind = "cab-exploit-live" if exploit.live else "cab-exploit-patched"
-        marks.append(RowMark(f"cab-mark cab-exploit {kind}", exploit.text, exploit.exploit))
-        details.append(exploit.text)
+        words = visible_inline(exploit.text)
+        marks.append(RowMark(f"cab-mark cab-exploit {kind}", words, exploit.exploit))
+        details.append(words)
     version = cell.methodology_version
     missing = tuple(
         (name, missing_explanation(name, history, version)) for name in cell.key.missing()
