@@ -8,9 +8,13 @@ Leaderboard markup, per table::
               data-cab-fields / data-cab-argstart / data-cab-missing   (said once per table)
           caption
           thead > tr > th[scope=col].cab-sortable (aria-sort on the sorted one) > button.cab-sort
-          tbody > tr > th[scope=row], td*,
-                       td > details.cab-popover > summary[title], pre.cab-repro (the command)
-      p.cab-legend   (what a dash means, which flags commands leave out and why)
+          tbody > tr > th[scope=row] (then the row's marks: span.cab-mark.cab-failure.cab-failure-
+                                      <kind>, a > span.cab-mark.cab-exploit to the ledger entry),
+                       td* (td.cab-na / td.cab-missing carry a title saying what the mark means),
+                       td > details.cab-popover > summary[title], ul.cab-row-notes (failed runs'
+                                      details, exploits), pre.cab-repro (the command)
+      p.cab-legend   (what a dash means, the failure mode and kinds shown, the exploit marks,
+                      which flags commands leave out and why)
 
 Page weight: a row carries its visible values and its reproduce command once, and nothing else.
 The command already holds all nine values, so ``cab.js`` builds the copyable list of the nine
