@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
 
-ENV_VERSION = 5
+ENV_VERSION = 6
 """Bump whenever anything cab stores in the build environment changes shape."""
 
 

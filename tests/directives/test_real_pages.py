@@ -253,3 +253,39 @@ def test_latex_with_every_mark_compiles(tmp_path: Path) -> None:
     assert errors == [], errors[:10]
     assert done.returncode == 0, done.stdout[-4000:]
     assert [p.stat().st_size > 0 for p in built.outdir.glob("*.pdf")] == [True]
+
+
+@pytest.mark.parametrize(
+    ("docname", "expected"),
+    [
+        (
+            "board",
+            {
+                "crush": "1 of 1 run: rate limit",
+                "goose": "2 of 2 runs: timeout",
+                "plandex": "1 of 1 run: handshake",
+                "qwen-code": "1 of 2 runs: rate limit",
+            },
+        ),
+        (
+            "exclude",
+            {
+                "crush": "1 of 1 run left out: rate limit",
+                "goose": "2 of 2 runs left out: timeout",
+                "plandex": "1 of 1 run left out: handshake",
+                "qwen-code": "1 of 2 runs left out: rate limit",
+            },
+        ),
+    ],
+)
+def test_overview_rows_count_their_failed_runs(
+    html: Built, docname: str, expected: dict[str, str]
+) -> None:
+    overview = soup(html.page(docname)).select("table.cab-leaderboard")[1]
+    found = {}
+    for tr in overview.select("tbody > tr"):
+        first = tr.find("th")
+        assert first is not None
+        for mark in first.select(".cab-mark"):
+            found[str(first.find(string=True, recursive=False)).strip()] = mark.get_text()
+    assert found == expected

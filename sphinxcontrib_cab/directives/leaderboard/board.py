@@ -20,7 +20,7 @@ from ...snapshot.keys import KEY_FIELDS, MISSING_MARK, NOT_APPLICABLE_MARK
 from ...snapshot.metrics import CELL_METRICS as CELL_METRICS
 from ...snapshot.metrics import METRICS
 from ...snapshot.metrics import SUMMARY_METRICS as SUMMARY_METRICS
-from .marks import RowNotes, missing_reasons, row_notes
+from .marks import RowNotes, group_failures, missing_reasons, row_notes
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -327,7 +327,11 @@ def build_board(
         )
         rows = tuple(_cell_row(builder, item, done) for item in shown)  # type: ignore[arg-type]
     else:
-        rows = tuple(builder.row(item) for item in shown)
+        failed = group_failures(cells, failures == "exclude")
+        rows = tuple(
+            builder.row(item)._replace(notes=failed.get(item.values))  # type: ignore[union-attr]
+            for item in shown
+        )
     missing_fields = {
         field.name: [
             row.notes.version if row.notes else ""

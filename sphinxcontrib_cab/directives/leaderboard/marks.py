@@ -73,6 +73,31 @@ def row_notes(snapshot: Snapshot, cell: Cell, left_out: bool, history: Snapshot)
     return RowNotes(tuple(marks), tuple(details), version, missing)
 
 
+def group_failures(
+    cells: Iterable[Cell], left_out: bool, by: tuple[str, ...] = ("tui", "model")
+) -> dict[tuple[str | None, ...], RowNotes]:
+    """The failure badge of each overview row (cells grouped by ``by``) that has failed runs:
+    ``3 of 40 runs: rate limit 1, timeout 2`` (``left out`` under ``:failures: exclude``)."""
+    counted: dict[tuple[str | None, ...], tuple[dict[str, int], int]] = {}
+    for cell in cells:
+        values = tuple(getattr(cell.key, name) for name in by)
+        kinds, runs = counted.get(values, ({}, 0))
+        for kind, count in cell.failures:
+            kinds[kind] = kinds.get(kind, 0) + count
+        left = sum(count for _kind, count in cell.failures) if left_out else 0
+        counted[values] = (kinds, runs + len(cell.runs) + left)
+    found = {}
+    for values, (kinds, runs) in counted.items():
+        if kinds:
+            failures = tuple(sorted(kinds.items()))
+            classes = " ".join(f"cab-failure-{kind}" for kind, _count in failures)
+            badge = RowMark(
+                f"cab-mark cab-failure {classes}", failure_badge(failures, runs, left_out)
+            )
+            found[values] = RowNotes((badge,), (), "", ())
+    return found
+
+
 def missing_reasons(snapshot: Snapshot, field: str, versions: Iterable[str]) -> str:
     """Why the rows of methodology ``versions`` miss key field ``field``, said once for a table:
     the per-cell reason when every such row has the same, else one reason per version."""
