@@ -95,6 +95,11 @@ def test_popovers_give_each_failed_run_s_detail_as_recorded(html: Built) -> None
         "run 1, timeout: adapter timed out after 630s (outer guard)",
         "run 2, timeout: ConnectionError: HTTPConnectionPool(host='nim', port=443): "
         "Read timed out.",
+        # the table's note on this field names two reasons; the popover says this cell's
+        "tui_image_sha: not published for this cell",
+    ]
+    assert popover_notes(board["pi polyglot/python-two-sum"]) == [
+        "tui_image_sha: this cell predates methodology 0.1 (2026-05-27), which introduced it"
     ]
     assert popover_notes(board["crush polyglot/python-two-sum"]) == [
         "run 1, rate limit: HTTP 429: the agent exhausted its retries before doing any work"

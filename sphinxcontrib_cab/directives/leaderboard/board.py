@@ -20,7 +20,7 @@ from ...snapshot.keys import KEY_FIELDS, MISSING_MARK, NOT_APPLICABLE_MARK
 from ...snapshot.metrics import CELL_METRICS as CELL_METRICS
 from ...snapshot.metrics import METRICS
 from ...snapshot.metrics import SUMMARY_METRICS as SUMMARY_METRICS
-from .marks import RowNotes, group_failures, missing_reasons, row_notes
+from .marks import RowNotes, group_failures, missing_reasons, row_notes, with_cell_reasons
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -340,6 +340,7 @@ def build_board(
         ]
         for index, field in enumerate(KEY_FIELDS)
     }
+    rows = with_cell_reasons(rows, history or snapshot, missing_fields)
     sort_index = next(i for i, c in enumerate(columns) if c.name == sort)
     return Board(
         caption=caption.strip()

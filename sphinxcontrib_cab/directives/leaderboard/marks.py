@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from ...snapshot.model import Cell, Snapshot
-    from .board import Board
+    from .board import Board, BoardRow
 
 
 class RowMark(NamedTuple):
@@ -107,6 +107,29 @@ def missing_reasons(snapshot: Snapshot, field: str, versions: Iterable[str]) -> 
     if len(set(by_version.values())) <= 1:
         return next(iter(by_version.values()), missing_explanation(field, snapshot))
     return "; ".join(f"cells of methodology {v}: {why}" for v, why in by_version.items())
+
+
+def with_cell_reasons(
+    rows: tuple[BoardRow, ...], history: Snapshot, versions: dict[str, list[str]]
+) -> tuple[BoardRow, ...]:
+    """``rows`` where a key field's reason differs between the table's cells (some predate the
+    methodology that introduced it, some simply did not publish it): each such row's provenance
+    lines then say its own reason, since the table-wide note names both."""
+    mixed = {
+        name
+        for name, found in versions.items()
+        if len({missing_explanation(name, history, v) for v in found}) > 1
+    }
+    if not mixed:
+        return rows
+    changed = []
+    for row in rows:
+        notes = row.notes
+        own = [f"{name}: {why}" for name, why in notes.missing if name in mixed] if notes else []
+        if notes is not None and own:
+            row = row._replace(notes=notes._replace(details=(*notes.details, *own)))
+        changed.append(row)
+    return tuple(changed)
 
 
 def failure_legend(kinds: Iterable[str], mode: str, has_failures: bool) -> str:
