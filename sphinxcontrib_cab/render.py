@@ -138,7 +138,15 @@ def introducing_version(field_name: str, snapshot: Snapshot) -> VersionEntry | N
 def missing_explanation(field_name: str, snapshot: Snapshot, version: str | None = None) -> str:
     """Why a cell of methodology ``version`` shows the missing mark for ``field_name``, in one
     clause: the cell predates the methodology that introduced the field, or (its methodology
-    already had the field, or its version is not known) the field was simply not published."""
+    already had the field, or its version is not known) the field was simply not published.
+    Kept per snapshot: every row of a large leaderboard asks."""
+    return snapshot.view(
+        ("missing_explanation", field_name, version),
+        lambda: _missing_explanation(field_name, snapshot, version),
+    )
+
+
+def _missing_explanation(field_name: str, snapshot: Snapshot, version: str | None) -> str:
     entry = introducing_version(field_name, snapshot)
     if entry is None:
         return "not published for this cell; the methodology history names no version for it"

@@ -87,7 +87,11 @@ def failure_details(snapshot: Snapshot, cell: Cell) -> tuple[str, ...]:
     """One line per failed run of ``cell``, as recorded: ``run 2, timeout: adapter timed out
     after 630s (outer guard)`` (``no detail recorded`` when the run has none)."""
     lines = []
+    if not cell.failures:
+        return ()
     for index in cell.runs:
+        if snapshot.runs.failure[index] < 0:  # completed: no need to build its row
+            continue
         run = snapshot.runs.row(index)
         if run.failure is None:
             continue
