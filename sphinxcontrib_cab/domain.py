@@ -43,6 +43,7 @@ from sphinx.domains import Domain, ObjType
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
+from .render import visible_inline
 from .snapshot.index import cell_names
 
 if TYPE_CHECKING:
@@ -248,7 +249,10 @@ class CabDomain(Domain):
         if not candidates:
             return None
         docname, (anchor, _rank) = min(candidates.items(), key=lambda item: (item[1][1], item[0]))
-        return make_refnode(builder, fromdocname, docname, anchor, contnode, f"{objtype} {target}")
+        # the title is an attribute: a hidden character of a data id there is shown as an escape
+        # (raw control characters make an XHTML page of an EPUB invalid)
+        title = f"{objtype} {visible_inline(target)}"
+        return make_refnode(builder, fromdocname, docname, anchor, contnode, title)
 
     def resolve_xref(
         self,

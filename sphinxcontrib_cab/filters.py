@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .options import Option
+from .options import Option, choice_option
+from .snapshot.failures import FAILURE_MODES
 from .snapshot.index import FILTERS, cell_positions, comma_list
 
 if TYPE_CHECKING:
@@ -18,7 +19,24 @@ if TYPE_CHECKING:
 
     from .snapshot.model import Cell, Snapshot
 
-__all__ = ["FILTERS", "comma_list", "filter_options", "filtered_cells", "filtered_cells_of"]
+__all__ = [
+    "FILTERS",
+    "comma_list",
+    "failures_option",
+    "filter_options",
+    "filtered_cells",
+    "filtered_cells_of",
+]
+
+
+def failures_option() -> Option:
+    """The ``:failures:`` option of the directives that show cells (:data:`FAILURE_MODES`)."""
+    return choice_option(
+        "failed runs: "
+        + "; ".join(f"``{mode}``: {meaning}" for mode, meaning in FAILURE_MODES.items()),
+        tuple(FAILURE_MODES),
+        "include",
+    )
 
 
 def filter_options(shown: str, whose: str = "the snapshot") -> dict[str, Option]:
@@ -39,9 +57,13 @@ def filtered_cells_of(
     options: Mapping[str, str],
     warn_option: Callable[[str, str], None],
     shown: str,
+    pools: tuple[tuple[Cell, ...], ...] | None = None,
 ) -> tuple[tuple[Cell, ...], ...]:
     """The cells of each snapshot that pass every filter in ``options``, in snapshot order;
-    ``warn_option(option, message)`` reports each value that none of the snapshots contains."""
+    ``warn_option(option, message)`` reports each value that none of the snapshots contains.
+
+    ``pools`` (one per snapshot, in the order of its cells) replaces each snapshot's cells by
+    others for the same keys, such as the cells re-aggregated without failed runs."""
     kept: list[set[int] | None] = [None for _ in snapshots]  # positions in snapshot.cells
     for option, column in FILTERS.items():
         text = options.get(option)
@@ -66,9 +88,10 @@ def filtered_cells_of(
             matching = {i for value in wanted for i in found.get(value, ())}
             before = kept[number]
             kept[number] = matching if before is None else before & matching
+    every = pools or tuple(snapshot.cells for snapshot in snapshots)
     return tuple(
-        snapshot.cells if chosen is None else tuple(snapshot.cells[i] for i in sorted(chosen))
-        for snapshot, chosen in zip(snapshots, kept, strict=True)
+        cells if chosen is None else tuple(cells[i] for i in sorted(chosen))
+        for cells, chosen in zip(every, kept, strict=True)
     )
 
 
@@ -77,7 +100,10 @@ def filtered_cells(
     options: Mapping[str, str],
     warn_option: Callable[[str, str], None],
     shown: str,
+    pool: tuple[Cell, ...] | None = None,
 ) -> tuple[Cell, ...]:
-    """:func:`filtered_cells_of` for one snapshot."""
-    (cells,) = filtered_cells_of((snapshot,), options, warn_option, shown)
+    """:func:`filtered_cells_of` for one snapshot (``pool``: its cells in another form)."""
+    (cells,) = filtered_cells_of(
+        (snapshot,), options, warn_option, shown, None if pool is None else (pool,)
+    )
     return cells

@@ -12,10 +12,13 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
 from .filters import filtered_cells_of
 from .options import Option
+from .snapshot.aggregate import version_sort_key
+from .snapshot.failures import exploit_marks, failure_details
 from .snapshot.formats import format_count as format_count
 from .snapshot.formats import format_estimate as format_estimate
 from .snapshot.formats import format_number as format_number
@@ -133,15 +136,27 @@ def introducing_version(field_name: str, snapshot: Snapshot) -> VersionEntry | N
     return min(entries, key=lambda e: (e.date, e.version), default=None)
 
 
-def missing_explanation(field_name: str, snapshot: Snapshot) -> str:
-    """Why a cell shows the missing mark for ``field_name``, in one clause."""
+def missing_explanation(field_name: str, snapshot: Snapshot, version: str | None = None) -> str:
+    """Why a cell of methodology ``version`` shows the missing mark for ``field_name``, in one
+    clause: the cell predates the methodology that introduced the field, or (its methodology
+    already had the field, or its version is not known) the field was simply not published.
+    Kept per snapshot: every row of a large leaderboard asks."""
+    return snapshot.view(
+        ("missing_explanation", field_name, version),
+        lambda: _missing_explanation(field_name, snapshot, version),
+    )
+
+
+def _missing_explanation(field_name: str, snapshot: Snapshot, version: str | None) -> str:
     entry = introducing_version(field_name, snapshot)
     if entry is None:
-        return "not recorded for this cell; the methodology history names no version introducing it"
-    return (
-        f"not recorded for this cell; the field was introduced in methodology "
-        f"{entry.version} ({entry.date.isoformat()})"
-    )
+        return "not published for this cell; the methodology history names no version for it"
+    if version is not None and version_sort_key(version) < version_sort_key(entry.version):
+        return (
+            f"this cell predates methodology {entry.version} ({entry.date.isoformat()}), "
+            "which introduced it"
+        )
+    return "not published for this cell"
 
 
 def missing_mark() -> nodes.inline:
@@ -157,20 +172,22 @@ def missing_nodes(reason: str | None) -> list[nodes.Node]:
     return [missing_mark(), nodes.inline("", f" ({reason})", classes=["cab-missing-note"])]
 
 
-def missing_value_nodes(field_name: str, snapshot: Snapshot) -> list[nodes.Node]:
+def missing_value_nodes(
+    field_name: str, snapshot: Snapshot, version: str | None = None
+) -> list[nodes.Node]:
     """:func:`missing_nodes` explained by :func:`missing_explanation`."""
-    return missing_nodes(missing_explanation(field_name, snapshot))
+    return missing_nodes(missing_explanation(field_name, snapshot, version))
 
 
 # -- the canonical key -------------------------------------------------------------------------
 
 
 def key_values_field_list(
-    key: CellKey, why_missing: Snapshot | Mapping[str, str]
+    key: CellKey, why_missing: Snapshot | Mapping[str, str], version: str | None = None
 ) -> nodes.field_list:
     """``field_list.cab-key-values``: the nine fields in canonical order, each value a ``literal``
-    (or the missing mark and why: from the snapshot's methodology history, or the given
-    field name -> reason)."""
+    (or the missing mark and why: from the snapshot's methodology history for a cell of
+    methodology ``version``, or the given field name -> reason)."""
     field_list = nodes.field_list(classes=["cab-key-values"])
     for field in KEY_FIELDS:
         value = getattr(key, field.name)
@@ -179,7 +196,7 @@ def key_values_field_list(
             reason = (
                 why_missing[field.name]
                 if isinstance(why_missing, Mapping)
-                else missing_explanation(field.name, why_missing)
+                else missing_explanation(field.name, why_missing, version)
             )
             paragraph.extend(missing_nodes(reason))
         else:
@@ -239,11 +256,42 @@ def repro_block(key: CellKey, command: str) -> list[nodes.Node]:
     return result
 
 
+def exploit_reference(exploit: str, words: str, classes: Sequence[str]) -> addnodes.pending_xref:
+    """``words`` (an ``inline`` with ``classes``) linked to exploit ``exploit``'s ledger entry,
+    resolved by the cab domain when pages are written (plain words when no page lists it)."""
+    return addnodes.pending_xref(
+        "",
+        nodes.inline(words, words, classes=list(classes)),
+        refdomain="cab",
+        reftype="exploit",
+        reftarget=exploit,
+        refexplicit=True,
+        refwarn=False,
+    )
+
+
+def cell_notes(cell: Cell, snapshot: Snapshot) -> list[nodes.Node]:
+    """``bullet_list.cab-row-notes``: each failed run of the cell with its detail as recorded,
+    and each exploit mark linked to its ledger entry; nothing when there are none."""
+    items = nodes.bullet_list(classes=["cab-row-notes"])
+    for line in failure_details(snapshot, cell):
+        paragraph = without_smartquotes(nodes.paragraph("", "", text_node(line)))
+        items += nodes.list_item("", paragraph)
+    position = snapshot.cell_index(cell.key)
+    for mark in exploit_marks(snapshot).get(position, ()) if position is not None else ():
+        kind = "cab-exploit-live" if mark.live else "cab-exploit-patched"
+        words = visible_inline(mark.text)
+        link = exploit_reference(mark.exploit, words, ["cab-mark", "cab-exploit", kind])
+        items += nodes.list_item("", nodes.paragraph("", "", link))
+    return [items] if len(items) else []
+
+
 def cell_provenance(cell: Cell, snapshot: Snapshot, command: str) -> nodes.container:
-    """``container.cab-cell-provenance`` (id = the cell's anchor) holding the key-values field list
-    and the reproduce block."""
+    """``container.cab-cell-provenance`` (id = the cell's anchor) holding the cell's failed runs
+    and exploit marks (:func:`cell_notes`), the key-values field list and the reproduce block."""
     container = nodes.container(classes=["cab-cell-provenance"], ids=[cell.anchor])
-    container += key_values_field_list(cell.key, snapshot)
+    container.extend(cell_notes(cell, snapshot))
+    container += key_values_field_list(cell.key, snapshot, cell.methodology_version)
     container.extend(repro_block(cell.key, command))
     return container
 
@@ -336,10 +384,13 @@ class SnapshotDirective(SphinxDirective):
             self.get_location(),
         )
 
-    def filtered_cells(self, *snapshots: Snapshot) -> tuple[tuple[Cell, ...], ...]:
+    def filtered_cells(
+        self, *snapshots: Snapshot, pools: tuple[tuple[Cell, ...], ...] | None = None
+    ) -> tuple[tuple[Cell, ...], ...]:
         """The cells of each snapshot its filter options (:mod:`.filters`) keep; a value that no
-        snapshot contains is a located ``cab.option`` warning and matches nothing."""
-        return filtered_cells_of(snapshots, self.options, self.warn_filter, "table")
+        snapshot contains is a located ``cab.option`` warning and matches nothing. ``pools``:
+        see :func:`.filters.filtered_cells_of`."""
+        return filtered_cells_of(snapshots, self.options, self.warn_filter, "table", pools)
 
     def warn_filter(self, option: str, message: str) -> None:
         """A located ``cab.option`` warning about the filter ``option``."""

@@ -32,7 +32,13 @@ from .domain import add_role
 from .render import problem_marker, visible_inline, without_smartquotes
 from .snapshot.formats import format_count
 from .snapshot.index import cell_names, full_name
-from .snapshot.keys import MISSING_MARK
+from .snapshot.keys import (
+    MARK_MEANINGS,
+    MISSING_MARK,
+    NOT_APPLICABLE_MARK,
+    NOT_APPLICABLE_WHY,
+    NOT_RECORDED_WHY,
+)
 from .snapshot.metrics import METRICS
 from .snapshot.metrics import metric_estimate as metric_estimate
 from .warnings_ import Subtype, warn
@@ -116,11 +122,24 @@ class CabRole(SphinxRole):
         if rendered is None:
             return [self.problem()], []
         shown = visible_inline(rendered)
-        value = nodes.inline(self.rawtext, shown, classes=["cab-value", self.css_class])
+        classes = ["cab-value", self.css_class]
+        title = self.mark_title(text, rendered)
+        if title is None:
+            value = nodes.inline(self.rawtext, shown, classes=classes)
+        else:
+            # a mark standing in for a value carries its meaning: a title in HTML, the words
+            # in brackets in the other builders
+            mark = nodes.abbreviation(shown, shown, explanation=title)
+            kind = "cab-missing" if rendered == MISSING_MARK else "cab-na"
+            value = nodes.inline(self.rawtext, "", mark, classes=[*classes, kind])
         return [without_smartquotes(value)], []
 
     def render(self, snapshot: Snapshot, text: str) -> str | None:
         raise NotImplementedError
+
+    def mark_title(self, text: str, rendered: str) -> str | None:
+        """What a mark standing in for the value means (``None`` for a value)."""
+        return None
 
     def problem(self) -> nodes.inline:
         return problem_marker(f"[{self.name}: {self.text}?]")
@@ -207,6 +226,14 @@ class ScoreRole(CabRole):
             return None
         chosen = METRICS[metric]
         return chosen.format(chosen.estimate(cell), cab_config(self.env).digits)
+
+    def mark_title(self, text: str, rendered: str) -> str | None:
+        if rendered == MISSING_MARK:
+            return NOT_RECORDED_WHY
+        if rendered != NOT_APPLICABLE_MARK:
+            return None  # a value, or a mark whose reason is already in brackets
+        metric = text.partition(":")[0].strip()
+        return NOT_APPLICABLE_WHY.get(metric, MARK_MEANINGS[NOT_APPLICABLE_MARK])
 
     def find_cell(self, snapshot: Snapshot, text: str) -> Cell | None:
         indices = cell_names(snapshot).get(text, ())

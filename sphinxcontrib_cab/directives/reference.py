@@ -26,6 +26,7 @@ from ..config import CONFIG_CHOICES, CONFIG_VALUES
 from ..domain import DIRECTIVES, ROLES, add_directive
 from ..options import Option, choice_option
 from ..render import checked_choice, checked_words
+from ..snapshot.failures import FAILURE_KINDS, FAILURE_MODES, RECORDED_NOTE
 from ..snapshot.keys import KEY_FIELDS
 from ..snapshot.metrics import DEFINITIONS, METRICS
 from ..snapshot.vocabulary import SCHEMA_NAMES
@@ -58,6 +59,7 @@ TOPICS: tuple[str, ...] = (
     "schemas",
     "definitions",
     "axes",
+    "failures",
 )
 PREFIX = "cab-"
 
@@ -324,13 +326,27 @@ def axes_table() -> data_table:
     )
 
 
+def failures_table() -> data_table:
+    """``table.cab-reference``: every failure kind of the contract with the label rows show and
+    its meaning (:data:`.failures.FAILURE_KINDS`), then the ``:failures:`` modes."""
+    rows = [
+        [code(kind.name), plain(kind.label), prose(kind.meaning)] for kind in FAILURE_KINDS.values()
+    ]
+    rows += [
+        [code(f":failures: {mode}"), plain("mode"), prose(meaning)]
+        for mode, meaning in FAILURE_MODES.items()
+    ]
+    return table(f"Failed runs. {RECORDED_NOTE}", ("Kind", "Label", "Meaning"), (20, 16, 64), rows)
+
+
 class ReferenceDirective(SphinxDirective):
     """A reference table generated from the extension itself, so it cannot drift from the code: the
     configuration values (``config``), warning subtypes (``warnings``), the canonical key
     (``keys``), every directive (``directives``) and role (``roles``) with its options, the JSON
     Schemas of the sources (``schemas``; ``:schema:`` picks one), the written definitions of the
-    derived quantities (``definitions``; ``:only:`` picks and orders them) or the score axes
-    (``axes``)."""
+    derived quantities (``definitions``; ``:only:`` picks and orders them), the score axes
+    (``axes``) or the kinds of failed runs and the leaderboard's ``:failures:`` modes
+    (``failures``)."""
 
     example: ClassVar[str] = ":::{cab-reference} config\n:::"
     """What a page writes to use it (MyST), shown in the reference."""
@@ -374,6 +390,8 @@ class ReferenceDirective(SphinxDirective):
             return role_entries(_role_registry())
         if topic == "definitions":
             return [definition_entries(self.definition_names())]
+        if topic == "failures":
+            return [failures_table()]
         return [axes_table()]
 
     def definition_names(self) -> tuple[str, ...] | None:

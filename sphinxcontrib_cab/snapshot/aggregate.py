@@ -6,7 +6,9 @@ Ships, Stays and Costs follow the definitions in :mod:`.metrics`.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
+import math
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,7 +26,8 @@ from .statistics import (
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from .model import RunTable
+    from .failures import FailureMode
+    from .model import RunTable, Snapshot
 
 _T = TypeVar("_T")
 
@@ -269,6 +272,65 @@ def _scatter(groups: list[_SizeGroup], count: int, per_group: list[list[_T]]) ->
         for position, item in zip(group.positions, items, strict=True):
             merged[position] = item
     return merged
+
+
+ALL_RUNS_FAILED = "every run failed"
+"""The gap of a cell whose runs all failed, once failed runs are left out."""
+
+
+def cells_for_failures(snapshot: Snapshot, mode: FailureMode) -> tuple[Cell, ...]:
+    """The snapshot's cells as ``:failures: mode`` counts them, in :attr:`~.model.Snapshot.cells`
+    order: as recorded for ``include``, :func:`cells_without_failures` for ``exclude``."""
+    return cells_without_failures(snapshot) if mode == "exclude" else snapshot.cells
+
+
+def cells_without_failures(snapshot: Snapshot) -> tuple[Cell, ...]:
+    """The snapshot's cells re-aggregated without their failed runs (``:failures: exclude``),
+    in the same order as :attr:`~.model.Snapshot.cells`, made once per snapshot.
+
+    Each cell keeps its own :attr:`~.model.Cell.failures` (now: the runs left out). A cell whose
+    runs all failed stays, with no runs and every value a gap saying so, so that it never drops
+    out of a table unnoticed.
+    """
+    return snapshot.view("cells_without_failures", lambda: _without_failures(snapshot))
+
+
+def _without_failures(snapshot: Snapshot) -> tuple[Cell, ...]:
+    table = snapshot.runs
+    failed = table.failure
+    key_ids = {key: index for index, key in enumerate(table.keys)}
+    rows_by_key: list[list[int]] = [[] for _ in table.keys]
+    categories: dict[str, str] = {}
+    for cell in snapshot.cells:
+        if cell.failures:  # only these change; every other cell is reused as it is
+            rows_by_key[key_ids[cell.key]] = [i for i in cell.runs if failed[i] < 0]
+            categories[cell.key.task] = cell.category
+    kept = {cell.key: cell for cell in build_cells(table, rows_by_key, categories.__getitem__)}
+    gap = Estimate(math.nan, None, None, 0, ALL_RUNS_FAILED)
+    result = []
+    for cell in snapshot.cells:
+        if not cell.failures:
+            result.append(cell)
+            continue
+        found = kept.get(cell.key)
+        if found is None:
+            gaps = AxisEstimates([gap] * len(AXES))
+            found = Cell(
+                cell.key,
+                cell.category,
+                cell.methodology_version,
+                (),
+                gaps,
+                gap,
+                gap,
+                gap,
+                gap,
+                cell.failures,
+            )
+        else:
+            found = dataclasses.replace(found, failures=cell.failures)
+        result.append(found)
+    return tuple(result)
 
 
 _COMPOSITE = AXES.index("composite")

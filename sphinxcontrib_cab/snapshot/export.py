@@ -11,7 +11,8 @@ import io
 import json
 from typing import TYPE_CHECKING, Any
 
-from .keys import KEY_FIELD_NAMES
+from .failures import FAILURE_MODES
+from .keys import KEY_FIELD_NAMES, MARK_MEANINGS, MISSING_MARK, NOT_APPLICABLE_MARK
 from .metrics import CELL_METRICS, ESTIMATORS, METRICS
 from .version import extension_version
 
@@ -38,9 +39,21 @@ def _number(value: float | None) -> float | None:
     return None if value is None else round(value, 6)
 
 
-def _estimate_values(estimate: Estimate | None) -> tuple[float | None, ...]:
+MARKS: dict[str, str] = {
+    "null": "JSON null, an empty CSV field: " + MARK_MEANINGS[MISSING_MARK],
+    NOT_APPLICABLE_MARK: f"'{NOT_APPLICABLE_MARK}' as the mean: "
+    + MARK_MEANINGS[NOT_APPLICABLE_MARK]
+    + " (a refusal score on a task that expects no refusal, Stays of a one-run cell)",
+}
+"""How a download writes the two marks that stand in for a value, as its receipt says: not
+recorded and not applicable never look alike, and neither looks like a number."""
+
+
+def _estimate_values(estimate: Estimate | None) -> tuple[float | str | None, ...]:
     if estimate is None:
         return (None, None, None)
+    if estimate.gap is not None:
+        return (NOT_APPLICABLE_MARK, None, None)
     return (_number(estimate.mean), _number(estimate.low), _number(estimate.high))
 
 
@@ -80,6 +93,8 @@ def receipt(snapshot: Snapshot) -> dict[str, Any]:
         "snapshot_digest": snapshot.digest.combined,
         "extension_version": extension_version(),
         "estimators": dict(ESTIMATORS),
+        "failed_runs": f"include: {FAILURE_MODES['include']}",
+        "marks": dict(MARKS),
     }
 
 

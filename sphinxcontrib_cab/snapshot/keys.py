@@ -79,3 +79,13 @@ MARK_MEANINGS: dict[str, str] = {
     NOT_APPLICABLE_MARK: "not applicable: the value does not exist for this row",
 }
 """Each mark that stands in for a value, and what it means, for legends."""
+
+NOT_APPLICABLE_WHY: dict[str, str] = {
+    "refusal": "not applicable: the task expects no refusal",
+    "rank": "not applicable: the row has no interval to rank by",
+}
+"""Why a bare not-applicable mark stands in a column (the title a reader can hover or read);
+a mark with its reason in brackets says it already."""
+
+NOT_RECORDED_WHY = "not recorded: no run recorded the value"
+"""The title of the not-recorded mark in a score."""

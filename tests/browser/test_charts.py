@@ -46,7 +46,7 @@ def test_focus_on_a_mark_shows_its_values(kind: str, javascript: bool, docs_url:
     try:
         page = context.new_page()
         page.goto(LEADERBOARD)
-        marks = page.locator(f"figure.cab-chart-{kind} g.cab-mark")
+        marks = page.locator(f"figure.cab-chart-{kind} g.cab-datum")
         assert marks.count() > 10
         for index in (0, marks.count() - 1):
             mark = marks.nth(index)

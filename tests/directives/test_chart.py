@@ -58,7 +58,7 @@ def overview_headlines(page: BeautifulSoup) -> dict[tuple[str, str], str]:
 def chart_headlines(page: BeautifulSoup) -> dict[tuple[str, str], str]:
     return {
         (str(g["data-tui"]), str(g["data-model"])): str(g["data-headline"])
-        for g in page.select("figure.cab-chart g.cab-mark")
+        for g in page.select("figure.cab-chart g.cab-datum")
     }
 
 
@@ -83,7 +83,7 @@ def test_a_square_says_its_values_to_readers_and_screen_readers(built: Built) ->
     assert figure.select_one(f"#{svg['aria-labelledby']}") is not None
     link = figure.select_one("figcaption a")
     assert link is not None and page.select_one(str(link["href"])) is not None  # the table
-    for g in figure.select("g.cab-mark"):
+    for g in figure.select("g.cab-datum"):
         cells = [
             c
             for c in snapshot.cells
@@ -178,7 +178,7 @@ def test_a_filter_that_matches_nothing_draws_nothing_and_says_where(tmp_path: Pa
         f"values in snapshot {snapshot.name}); the chart shows no cells [cab.option]"
     ]
     page = soup(result.page("bad"))
-    assert page.select("figure.cab-chart g.cab-mark") == []
+    assert page.select("figure.cab-chart g.cab-datum") == []
     assert "0 cells" in page.select_one(".cab-chart-desc").get_text()  # type: ignore[union-attr]
 
 

@@ -62,12 +62,22 @@ def header_labels(table: Tag) -> list[str]:
 
 
 def body_rows(table: Tag) -> list[list[str]]:
-    """The visible text of each body row, without the provenance cell."""
+    """The visible text of each body row, without the provenance cell and the row's marks
+    (failure badges, exploit marks: see test_marks)."""
     rows = []
     for tr in table.select("tbody > tr"):
         cells = [cell for cell in tr.find_all(["th", "td"], recursive=False)]
-        rows.append([c.get_text() for c in cells if c.find("details") is None])
+        rows.append([without_marks(c) for c in cells if c.find("details") is None])
     return rows
+
+
+def without_marks(cell: Tag) -> str:
+    texts = [
+        str(text)
+        for text in cell.find_all(string=True)
+        if not any("cab-mark" in parent.get("class", []) for parent in text.parents)
+    ]
+    return "".join(texts).rstrip(" ")
 
 
 def sorted_by(table: Tag) -> list[tuple[str, str]]:

@@ -25,6 +25,7 @@ from sphinxcontrib_cab.render import (
     missing_value_nodes,
     repro_block,
 )
+from sphinxcontrib_cab.snapshot.aggregate import version_sort_key
 from sphinxcontrib_cab.snapshot.keys import (
     IDENTITY_FIELDS,
     KEY_FIELDS,
@@ -136,20 +137,24 @@ def test_older_snapshot_cell(built: Built) -> None:
 # -- render.py unit checks on the loaded snapshot ------------------------------------------------
 
 
-def test_missing_value_nodes_name_the_introducing_version(built: Built) -> None:
+def test_missing_value_nodes_explain_per_cell_version(built: Built) -> None:
     snapshot = pinned_snapshot(built)
     assert snapshot.meta is not None
-    introduced = {
-        name: entry.version
-        for entry in reversed(snapshot.meta.history)
-        for name in entry.fields_introduced
-    }
+    entries = sorted(snapshot.meta.history, key=lambda e: version_sort_key(e.version))
+    introduced = {name: entry for entry in reversed(entries) for name in entry.fields_introduced}
     for name in PROVENANCE_FIELDS:
-        dash, note = missing_value_nodes(name, snapshot)
-        assert isinstance(dash, nodes.inline) and dash.astext() == MISSING_MARK
-        assert dash["classes"] == ["cab-missing"]
-        assert name in introduced
-        assert f"methodology {introduced[name]}" in note.astext()
+        entry = introduced[name]
+        for cell_version in (e.version for e in entries):
+            dash, note = missing_value_nodes(name, snapshot, cell_version)
+            assert isinstance(dash, nodes.inline) and dash.astext() == MISSING_MARK
+            assert dash["classes"] == ["cab-missing"]
+            if version_sort_key(cell_version) < version_sort_key(entry.version):
+                assert note.astext() == (
+                    f" (this cell predates methodology {entry.version} "
+                    f"({entry.date.isoformat()}), which introduced it)"
+                )
+            else:
+                assert note.astext() == " (not published for this cell)"
 
 
 def test_missing_value_without_history_still_explains(built: Built) -> None:

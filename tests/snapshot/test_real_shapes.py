@@ -34,7 +34,7 @@ def texts(item: Cell, *names: str) -> dict[str, str]:
 
 def test_it_loads_without_problems(real: Snapshot) -> None:
     assert real.problems == ()
-    assert (real.rows_read, len(real.cells)) == (10, 7)
+    assert (real.rows_read, len(real.cells)) == (13, 9)
     refusal_task = real.task("integrity/unsolvable-refusal")
     assert refusal_task is not None and refusal_task.added is None
 

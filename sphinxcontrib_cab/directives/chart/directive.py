@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from docutils import nodes
 
 from ...config import cab_config
-from ...filters import FILTERS, filter_options, filtered_cells
+from ...filters import FILTERS, failures_option, filter_options, filtered_cells
 from ...options import Option, choice_option
 from ...render import SnapshotDirective
 from ...snapshot import charts
+from ...snapshot.aggregate import cells_for_failures
+from ...snapshot.failures import failure_label
 from ...snapshot.formats import format_count, format_number
 from ...snapshot.keys import MISSING_MARK
 from ...snapshot.metrics import METRICS
@@ -21,6 +23,7 @@ from ...warnings_ import Subtype, warn
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from ...snapshot.failures import FailureMode
     from ...snapshot.model import Cell, Estimate, Snapshot
     from ...tables import Cell as TableCell
 
@@ -45,6 +48,8 @@ class Chart:
     heatmap: charts.Heatmap | None = None
     frontier: charts.Frontier | None = None
     strip: tuple[charts.Spread, ...] | None = None
+    failures: FailureMode = "include"
+    """``exclude``: the numbers leave out runs that failed for infrastructure."""
 
     @property
     def numbers(self) -> str:
@@ -64,9 +69,11 @@ class Chart:
 
     def pair_label(self, pair: charts.Pair) -> str:
         """What a reader (and a screen reader) gets for one square or point."""
+        plural = "s" if pair.failed > 1 else ""
+        what = f"run{plural} left out" if self.failures == "exclude" else f"failed run{plural}"
         failed = (
-            f"{format_count(pair.failed)} failed run{'s' if pair.failed > 1 else ''} ("
-            + ", ".join(f"{kind.replace('_', ' ')} {count}" for kind, count in pair.failures)
+            f"{format_count(pair.failed)} {what} ("
+            + ", ".join(f"{failure_label(kind)} {count}" for kind, count in pair.failures)
             + ")"
             if pair.failed
             else "no failed runs"
@@ -93,9 +100,11 @@ _TITLES: dict[Kind, str] = {
 
 
 def chart_cells(snapshot: Snapshot, directive: ChartDirective) -> tuple[Cell, ...]:
-    """The cells a chart is drawn from: the snapshot's, through the directive's filters. The
-    one place that chooses them, so every kind of chart (and its table) shows the same."""
-    return filtered_cells(snapshot, directive.options, directive.warn_option, "chart")
+    """The cells a chart is drawn from: the snapshot's as its ``:failures:`` mode counts them,
+    through the directive's filters. The one place that chooses them, so every kind of chart (and
+    its table) shows the same, and the same as a leaderboard with those options."""
+    pool = cells_for_failures(snapshot, directive.failure_mode())
+    return filtered_cells(snapshot, directive.options, directive.warn_option, "chart", pool)
 
 
 class ChartDirective(SnapshotDirective):
@@ -114,6 +123,7 @@ class ChartDirective(SnapshotDirective):
         **SnapshotDirective.option_spec,
         "kind": choice_option("what the chart draws", KINDS, "heatmap"),
         "title": Option("the chart's title", default="one per kind"),
+        "failures": failures_option(),
         **filter_options("chart"),
     }
 
@@ -123,12 +133,15 @@ class ChartDirective(SnapshotDirective):
         gets a number."""
         shown = [kind] + [
             f"{name}-{self.options[name]}"
-            for name in (*FILTERS, "snapshot")
+            for name in (*FILTERS, "failures", "snapshot")
             if self.options.get(name)
         ]
         base = nodes.make_id("cab-chart-" + "-".join(shown))
         serial = self.env.new_serialno(base)
         return base if serial == 0 else f"{base}-{serial}"
+
+    def failure_mode(self) -> FailureMode:
+        return "exclude" if self.choice("failures") == "exclude" else "include"
 
     def warn_option(self, option: str, message: str) -> None:
         warn(f"{self.name} option :{option}: {message}", Subtype.option, self.get_location())
@@ -139,17 +152,20 @@ class ChartDirective(SnapshotDirective):
             return self.unavailable()
         kind: Kind = next(k for k in KINDS if k == self.choice("kind"))
         cells = chart_cells(snapshot, self)
+        mode = self.failure_mode()
         digits = HEADLINE.digits_for(cab_config(self.config).digits)
         anchor = self._anchor(kind)
         title = (self.options.get("title") or "").strip() or _TITLES[kind]
         if kind == "heatmap":
             heat = charts.heatmap(cells)
-            data = Chart(kind, anchor, title, _heat_words(snapshot, heat, cells), digits, heat)
+            data = Chart(
+                kind, anchor, title, _heat_words(snapshot, heat, cells), digits, heat, failures=mode
+            )
             table = _pairs_table(data, heat.squares, ())
         elif kind == "frontier":
             front = charts.frontier(cells)
             described = _frontier_words(snapshot, front, cells, digits)
-            data = Chart(kind, anchor, title, described, digits, frontier=front)
+            data = Chart(kind, anchor, title, described, digits, frontier=front, failures=mode)
             table = _pairs_table(data, front.points, front.members)
         else:
             spreads = charts.strip(cells)
@@ -160,11 +176,20 @@ class ChartDirective(SnapshotDirective):
                 _strip_words(snapshot, spreads, cells),
                 digits,
                 strip=spreads,
+                failures=mode,
             )
             table = _strip_table(data, spreads)
+        if mode == "exclude":
+            data = replace(data, description=f"{data.description} {_LEFT_OUT}")
         node = chart(chart=data)
         self.set_source_info(node)
         return [node, pending_table(table)]
+
+
+_LEFT_OUT = (
+    "Runs that failed for infrastructure are left out of these numbers (failures: exclude); "
+    "each pair's details say how many."
+)
 
 
 def _source(snapshot: Snapshot, cells: tuple[Cell, ...]) -> str:

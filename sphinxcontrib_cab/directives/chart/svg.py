@@ -4,7 +4,7 @@ epub), written from a :class:`~.directive.Chart`::
     figure.cab-chart.cab-chart-<kind>#<anchor>
       figcaption > span.cab-chart-title, span.cab-chart-desc, a[href=#<anchor>-numbers]
       svg.cab-chart-svg[role=group][aria-labelledby][aria-describedby] > title
-        g.cab-mark[tabindex=0][role=img][aria-label][data-*]*  (a square or a point)
+        g.cab-datum[tabindex=0][role=img][aria-label][data-*]*  (a square or a point)
           title, shapes, text.cab-tip[visibility=hidden]        (shown on focus or hover by CSS)
 
 Axes, labels and dots use ``currentColor`` so they follow a light or dark theme; squares carry
@@ -56,7 +56,7 @@ def _tip(chart: Chart, pair: charts.Pair, x: float, y: float) -> str:
 def _mark(chart: Chart, pair: charts.Pair) -> str:
     label = chart.pair_label(pair)
     return (
-        f'<g class="cab-mark" tabindex="0" role="img" aria-label="{_a(label)}" '
+        f'<g class="cab-datum" tabindex="0" role="img" aria-label="{_a(label)}" '
         f'data-tui="{_a(pair.tui)}" data-model="{_a(pair.model)}" '
         f'data-headline="{_a(chart.headline(pair.headline))}" '
         f'data-costs="{_a(chart.costs(pair.costs))}" data-failed="{pair.failed}">'

@@ -13,24 +13,19 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from docutils import nodes
 
-from ...render import missing_explanation, visible_text
+from ...render import visible_text
 from ...snapshot.formats import format_count
 from ...snapshot.index import cell_text
-from ...snapshot.keys import (
-    FIELD_BY_NAME,
-    KEY_FIELDS,
-    MARK_MEANINGS,
-    MISSING_MARK,
-    NOT_APPLICABLE_MARK,
-)
+from ...snapshot.keys import KEY_FIELDS, MISSING_MARK, NOT_APPLICABLE_MARK
 from ...snapshot.metrics import CELL_METRICS as CELL_METRICS
-from ...snapshot.metrics import DEFINITIONS, METRICS
+from ...snapshot.metrics import METRICS
 from ...snapshot.metrics import SUMMARY_METRICS as SUMMARY_METRICS
-from ...snapshot.statistics import STAYS_MIN_RUNS
+from .marks import RowNotes, group_failures, missing_reasons, row_notes, with_cell_reasons
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
 
+    from ...snapshot.failures import FailureMode
     from ...snapshot.metrics import Item
     from ...snapshot.model import Cell, CellKey, Estimate, Snapshot
     from ...snapshot.overview import OverviewRow
@@ -137,6 +132,8 @@ class BoardRow(NamedTuple):
     key_values: tuple[str | None, ...] | None
     """The cell's nine key values (``None`` for overview rows, which have no provenance)."""
     anchor: str | None
+    notes: RowNotes | None = None
+    """A cell row's failure and exploit marks, provenance lines and methodology version."""
 
     @property
     def key(self) -> CellKey | None:
@@ -163,6 +160,8 @@ class Board:
     missing_notes: tuple[tuple[str, str], ...]
     """(key field, why it is missing) for each key field some row did not record."""
     has_missing_scores: bool
+    failures: FailureMode = "include"
+    """``:failures:``: whether failed runs count in the means."""
 
     @property
     def has_provenance(self) -> bool:
@@ -202,7 +201,18 @@ def sort_items(items: Sequence[Item], metric: str, order: Order) -> list[Item]:
 class _RowBuilder:
     """Formats rows for fixed columns; estimates repeat a lot, so their text is memoised."""
 
-    def __init__(self, columns: Sequence[ColumnDef], group: Group, digits: int | None) -> None:
+    def __init__(
+        self,
+        columns: Sequence[ColumnDef],
+        group: Group,
+        digits: int | None,
+        snapshot: Snapshot | None = None,
+        left_out: bool = False,
+        history: Snapshot | None = None,
+    ) -> None:
+        self.snapshot = snapshot
+        self.history = history or snapshot
+        self.left_out = left_out
         self.columns = tuple(columns)
         self.group = group
         self.digits = digits
@@ -234,6 +244,9 @@ class _RowBuilder:
             text_of: Callable[[str], str | None] = lambda name: cell_text(cell, name)  # noqa: E731
             key_values: tuple[str | None, ...] | None = cell.key.values()
             anchor: str | None = cell.anchor
+            notes = None
+            if self.snapshot is not None and self.history is not None:
+                notes = row_notes(self.snapshot, cell, self.left_out, self.history)
         else:
             group: OverviewRow = item  # type: ignore[assignment]
             counts = {
@@ -244,7 +257,7 @@ class _RowBuilder:
             }
             values = dict(zip(group.fields, group.values, strict=True))
             text_of = values.get
-            key_values, anchor = None, None
+            key_values, anchor, notes = None, None, None
         reference_n = counts[self.reference] if self.reference else None
         texts: list[str] = []
         sort_values: list[float | None] = []
@@ -261,7 +274,7 @@ class _RowBuilder:
                 text = text_of(column.name)
                 texts.append(MISSING_MARK if text is None else visible_text(text))
                 sort_values.append(None)
-        return BoardRow(tuple(texts), tuple(sort_values), key_values, anchor)
+        return BoardRow(tuple(texts), tuple(sort_values), key_values, anchor, notes)
 
 
 def _cell_row(builder: _RowBuilder, cell: Cell, done: dict[CellKey, BoardRow]) -> BoardRow:
@@ -284,29 +297,39 @@ def build_board(
     caption: str | None,
     command: str,
     digits: int | None = None,
+    failures: FailureMode = "include",
 ) -> Board:
-    """The :class:`Board` for ``cells`` (already filtered) of ``snapshot``; missing key fields
-    are explained from the methodology history of ``history`` (default: ``snapshot``)."""
+    """The :class:`Board` for ``cells`` (already filtered; with ``failures="exclude"``, taken
+    from :func:`~...snapshot.aggregate.cells_without_failures`) of ``snapshot``; missing key
+    fields are explained from the methodology history of ``history`` (default: ``snapshot``)."""
     from ...snapshot.overview import overview
 
     items: list[Item] = list(cells) if group == "cells" else list(overview(cells))
     total = len(items)
-    builder = _RowBuilder(columns, group, digits)
+    builder = _RowBuilder(columns, group, digits, snapshot, failures == "exclude", history)
     shown = sort_items(items, sort, order)[:limit]
     if group == "cells":
         # a cell's row is the same on every board with these columns (the full leaderboard and
         # each task page show the same cells): format it once
         done: dict[CellKey, BoardRow] = snapshot.view(
-            ("board_rows", tuple(column.name for column in columns), digits), dict
+            ("board_rows", tuple(column.name for column in columns), digits, failures), dict
         )
         rows = tuple(_cell_row(builder, item, done) for item in shown)  # type: ignore[arg-type]
     else:
-        rows = tuple(builder.row(item) for item in shown)
-    missing_fields = [
-        field.name
+        failed = group_failures(cells, failures == "exclude")
+        rows = tuple(
+            builder.row(item)._replace(notes=failed.get(item.values))  # type: ignore[union-attr]
+            for item in shown
+        )
+    missing_fields = {
+        field.name: [
+            row.notes.version if row.notes else ""
+            for row in rows
+            if row.key_values is not None and row.key_values[index] is None
+        ]
         for index, field in enumerate(KEY_FIELDS)
-        if any(row.key_values is not None and row.key_values[index] is None for row in rows)
-    ]
+    }
+    rows = with_cell_reasons(rows, history or snapshot, missing_fields)
     sort_index = next(i for i, c in enumerate(columns) if c.name == sort)
     return Board(
         caption=caption.strip()
@@ -319,7 +342,9 @@ def build_board(
         rows=rows,
         command=command,
         missing_notes=tuple(
-            (name, missing_explanation(name, history or snapshot)) for name in missing_fields
+            (name, missing_reasons(history or snapshot, name, versions))
+            for name, versions in missing_fields.items()
+            if versions
         ),
         has_missing_scores=any(
             text == MISSING_MARK
@@ -327,6 +352,7 @@ def build_board(
             for text, c in zip(row.texts, columns, strict=True)
             if c.metric
         ),
+        failures=failures,
     )
 
 
@@ -339,58 +365,3 @@ def _default_caption(
     )
     direction = "highest first" if order == "descending" else "lowest first"
     return f"Snapshot {snapshot.name}: {count} {unit}, by {sort.label.lower()} ({direction})"
-
-
-def legend_text(board: Board) -> str:
-    """What the marks and intervals of a table mean, said once below it: the estimator of each
-    score column, the not-recorded and not-applicable marks where they occur, the rank rule,
-    and why key fields are missing."""
-    # an overview names its one estimator in the overview definition
-    parts = [DEFINITIONS["overview"] if board.group == "overview" else _estimators_text(board)]
-    if board.group == "overview" and any(column.name == "rank" for column in board.columns):
-        parts.append(DEFINITIONS["rank"])
-    if board.has_missing_scores:
-        parts.append(f"{MISSING_MARK} in a score: {MARK_MEANINGS[MISSING_MARK]}.")
-    if _has_not_applicable(board):
-        parts.append(
-            f"{NOT_APPLICABLE_MARK}: {MARK_MEANINGS[NOT_APPLICABLE_MARK]} (a refusal score on "
-            f"tasks that expect no refusal; Stays of a cell with fewer than {STAYS_MIN_RUNS} "
-            "runs)."
-        )
-    if board.missing_notes:
-        fields = "; ".join(
-            f"{FIELD_BY_NAME[name].label} ({name}, {FIELD_BY_NAME[name].flag}): {why}"
-            for name, why in board.missing_notes
-        )
-        parts.append(
-            f"Some cells did not record every key field: they show {MISSING_MARK} for it, and "
-            f"their reproduce command leaves its flag out, so a rerun may differ there. {fields}."
-        )
-    return " ".join(part for part in parts if part)
-
-
-def _estimators_text(board: Board) -> str:
-    """ "Intervals are 95%: headline, Costs: Student-t ...; Ships: Wilson ..." for the score
-    columns shown (one estimator for every column of an overview)."""
-    by_estimator: dict[str, list[str]] = {}
-    for column in board.columns:
-        metric = METRICS.get(column.name)
-        if metric is not None:
-            name = metric.estimator_name(board.group == "overview")
-            by_estimator.setdefault(name, []).append(metric.label)
-    if not by_estimator:
-        return ""
-    return (
-        "Intervals are 95%. "
-        + "; ".join(f"{', '.join(labels)}: {name}" for name, labels in by_estimator.items())
-        + "."
-    )
-
-
-def _has_not_applicable(board: Board) -> bool:
-    return any(
-        text.startswith(NOT_APPLICABLE_MARK)
-        for row in board.rows
-        for text, column in zip(row.texts, board.columns, strict=True)
-        if column.metric
-    )

@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from ...config import cab_config
 from ...domain import cab_domain, cell_reference_name
-from ...filters import comma_list, filter_options
+from ...filters import comma_list, failures_option, filter_options
 from ...options import Option, choice_option
 from ...render import SnapshotDirective
+from ...snapshot.aggregate import cells_for_failures
 from ...warnings_ import Subtype, warn
 from .board import (
     CELL_COLUMNS,
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
     from docutils import nodes
 
+    from ...snapshot.failures import FailureMode
     from ...snapshot.model import Snapshot
 
 
@@ -74,6 +76,7 @@ class LeaderboardDirective(SnapshotDirective):
             + ", ".join(DEFAULT_COLUMNS["overview"]),
         ),
         "caption": Option("the table caption", default="the snapshot, row count and sort"),
+        "failures": failures_option(),
         **filter_options("table"),
     }
 
@@ -89,7 +92,8 @@ class LeaderboardDirective(SnapshotDirective):
         order = ORDERS[self.choice("order", tuple(ORDERS), best_first)]
         limit = self._limit()
         columns = self._columns(group, available, sort)
-        (cells,) = self.filtered_cells(snapshot)
+        failures: FailureMode = "exclude" if self.choice("failures") == "exclude" else "include"
+        (cells,) = self.filtered_cells(snapshot, pools=(cells_for_failures(snapshot, failures),))
         board = build_board(
             snapshot,
             cells,
@@ -102,6 +106,7 @@ class LeaderboardDirective(SnapshotDirective):
             caption=self.options.get("caption"),
             command=cab_config(self.config).command,
             digits=cab_config(self.config).digits,
+            failures=failures,
         )
         node = leaderboard(board=board)
         self.set_source_info(node)
@@ -111,6 +116,13 @@ class LeaderboardDirective(SnapshotDirective):
             for row in board.rows:
                 if row.key is not None:
                     domain.note_object("cell", cell_reference_name(snapshot, row.key), "", 1)
+        if group == "cells":
+            # the exploit marks link to the ledger's entries (resolved when pages are written)
+            domain = cab_domain(self.env)
+            for row in board.rows:
+                for mark in row.notes.marks if row.notes else ():
+                    if mark.exploit is not None:
+                        domain.note_reference("exploit", mark.exploit)
         return [node]
 
     def _history(self, snapshot: Snapshot) -> Snapshot:

@@ -6,8 +6,12 @@
         title                                  (the caption)
         tgroup > thead > row > entry*          (entry.cab-sortable, entry.cab-nerd where so)
                > tbody > row*  > entry*        (paragraph > Text, or inline.cab-missing "—")
+                                 (the first entry also holds each mark of the row:
+                                  inline.cab-mark.cab-failure.cab-failure-<kind>, and
+                                  pending_xref > inline.cab-mark.cab-exploit to the ledger)
                                  entry         (last column, cells only:)
                                    container.cab-cell-provenance (ids: the cell's anchor)
+                                     bullet_list.cab-row-notes   (failed runs, exploits)
                                      field_list.cab-key-values   (the nine fields)
                                      literal_block.cab-repro     (the reproduce command)
                                      paragraph.cab-unpinned      (when fields are missing)
@@ -21,12 +25,14 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from ...render import key_values_field_list, missing_mark, repro_block
+from ...render import exploit_reference, key_values_field_list, missing_mark, repro_block
 from ...snapshot.keys import MISSING_MARK
-from .board import Board, leaderboard, legend_text
+from .board import Board, BoardRow, leaderboard
+from .marks import legend_text
 
 if TYPE_CHECKING:
     from ...snapshot.model import CellKey
+    from .marks import RowNotes
 
 
 def _entry(text: str, classes: list[str]) -> nodes.entry:
@@ -34,10 +40,31 @@ def _entry(text: str, classes: list[str]) -> nodes.entry:
     return nodes.entry("", nodes.paragraph("", "", content), classes=classes)
 
 
-def provenance_container(key: CellKey, anchor: str | None, board: Board) -> nodes.container:
-    """``container.cab-cell-provenance``: the nine values and the reproduce command."""
+def mark_nodes(notes: RowNotes) -> list[nodes.Node]:
+    """A row's marks after its first value: failure badges, and exploit marks as references the
+    cab domain resolves to the ledger entry."""
+    found: list[nodes.Node] = []
+    for mark in notes.marks:
+        found.append(nodes.Text(" "))
+        if mark.exploit is None:
+            found.append(nodes.inline(mark.text, mark.text, classes=mark.classes.split()))
+        else:
+            found.append(exploit_reference(mark.exploit, mark.text, mark.classes.split()))
+    return found
+
+
+def provenance_container(
+    key: CellKey, anchor: str | None, board: Board, notes: RowNotes | None = None
+) -> nodes.container:
+    """``container.cab-cell-provenance``: the failed runs' details and exploits, the nine values
+    (a missing one explained for this cell's methodology) and the reproduce command."""
     container = nodes.container(classes=["cab-cell-provenance"], ids=[anchor] if anchor else [])
-    container += key_values_field_list(key, dict(board.missing_notes))
+    if notes is not None and notes.details:
+        items = nodes.bullet_list(classes=["cab-row-notes"])
+        for line in notes.details:
+            items += nodes.list_item("", nodes.paragraph(line, line))
+        container += items
+    container += key_values_field_list(key, dict(notes.missing if notes else board.missing_notes))
     container.extend(repro_block(key, board.command))
     return container
 
@@ -48,6 +75,8 @@ def column_widths(board: Board) -> list[int]:
         max(len(column.label), *(len(row.texts[index]) for row in board.rows), 3)
         for index, column in enumerate(board.columns)
     ]
+    if widths and board.rows:  # the first column also holds each row's marks
+        widths[0] = max(widths[0], *(len(_shown_first(row)) for row in board.rows))
     widths = [min(width, 40) for width in widths]
     if board.has_provenance:
         widths.append(PROVENANCE_WIDTH)
@@ -55,6 +84,11 @@ def column_widths(board: Board) -> list[int]:
 
 
 PROVENANCE_WIDTH = 60
+
+
+def _shown_first(row: BoardRow) -> str:
+    marks = row.notes.marks if row.notes else ()
+    return " ".join([row.texts[0], *(mark.text for mark in marks)])
 
 
 def generic_table(board: Board, used_ids: set[str], *, inline: bool = True) -> list[nodes.Node]:
@@ -96,19 +130,23 @@ def generic_table(board: Board, used_ids: set[str], *, inline: bool = True) -> l
         row = nodes.row()
         if numbered:
             row += _entry(str(number), [])
-        for text, sort_value, classes in zip(
-            board_row.texts, board_row.sort_values, nerd, strict=True
+        for index, (text, sort_value, classes) in enumerate(
+            zip(board_row.texts, board_row.sort_values, nerd, strict=True)
         ):
             entry = _entry(text, classes)
             if sort_value is not None:
                 entry["cab_sort"] = sort_value
+            if index == 0 and board_row.notes and board_row.notes.marks:
+                paragraph = entry[0]
+                assert isinstance(paragraph, nodes.paragraph)
+                paragraph.extend(mark_nodes(board_row.notes))
             row += entry
         key = board_row.key
         if key is not None:
             anchor = board_row.anchor if board_row.anchor not in used_ids else None
             if anchor:
                 used_ids.add(anchor)
-            container = provenance_container(key, anchor, board)
+            container = provenance_container(key, anchor, board, board_row.notes)
             if provenance_column:
                 row += nodes.entry("", container)
             else:

@@ -8,9 +8,13 @@ Leaderboard markup, per table::
               data-cab-fields / data-cab-argstart / data-cab-missing   (said once per table)
           caption
           thead > tr > th[scope=col].cab-sortable (aria-sort on the sorted one) > button.cab-sort
-          tbody > tr > th[scope=row], td*,
-                       td > details.cab-popover > summary[title], pre.cab-repro (the command)
-      p.cab-legend   (what a dash means, which flags commands leave out and why)
+          tbody > tr > th[scope=row] (then the row's marks: span.cab-mark.cab-failure.cab-failure-
+                                      <kind>, a > span.cab-mark.cab-exploit to the ledger entry),
+                       td* (td.cab-na / td.cab-missing carry a title saying what the mark means),
+                       td > details.cab-popover > summary[title], ul.cab-row-notes (failed runs'
+                                      details, exploits), pre.cab-repro (the command)
+      p.cab-legend   (what a dash means, the failure mode and kinds shown, the exploit marks,
+                      which flags commands leave out and why)
 
 Page weight: a row carries its visible values and its reproduce command once, and nothing else.
 The command already holds all nine values, so ``cab.js`` builds the copyable list of the nine
@@ -25,19 +29,29 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import shlex
 from typing import TYPE_CHECKING, Any
 
+from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from ...html import Escaper, attr, cab_html, copy_button_html, missing_html, text
-from ...render import value_literal
-from ...snapshot.keys import KEY_FIELDS, MISSING_MARK, NOT_APPLICABLE_MARK
+from ...render import exploit_reference, value_literal
+from ...snapshot.keys import (
+    KEY_FIELDS,
+    MISSING_MARK,
+    NOT_APPLICABLE_MARK,
+    NOT_APPLICABLE_WHY,
+    NOT_RECORDED_WHY,
+)
 from ...snapshot.reproduce import UnreproducibleValue, reproduce_command
-from .board import Board, BoardRow, leaderboard, legend_text
+from .board import Board, BoardRow, leaderboard
+from .marks import legend_text
 
 if TYPE_CHECKING:
     from ...snapshot.model import CellKey
+    from .marks import RowNotes
 
 EMIT_DATA_SORT = False
 """Whether body cells carry ``data-sort``. Off: every sortable value is the number the cell
@@ -116,7 +130,7 @@ class _RowWriter:
         self.command = command
         self.esc = Escaper()
 
-    def row(self, row: BoardRow) -> str:
+    def row(self, row: BoardRow, names: tuple[str, ...] = ()) -> str:
         esc = self.esc
         parts = ["<tr>"]
         for index, value in enumerate(row.texts):
@@ -127,32 +141,73 @@ class _RowWriter:
                 opening = "<td"
                 closing = "</td>"
             if value == MISSING_MARK:
-                opening += ' class="cab-missing"'
+                opening += f' class="cab-missing" title="{NOT_RECORDED_WHY}"'
             elif value.startswith(NOT_APPLICABLE_MARK):
-                opening += ' class="cab-na"'
+                why = NOT_APPLICABLE_WHY.get(names[index]) if index < len(names) else None
+                opening += ' class="cab-na"' + (f' title="{why}"' if why and value == "n/a" else "")
             sort_value = row.sort_values[index]
             if EMIT_DATA_SORT and sort_value is not None:
                 opening += f' data-sort="{sort_value:.6g}"'
-            parts.append(f"{opening}>{esc[value]}{closing}")
+            marks = marks_html(row.notes) if index == 0 and row.notes else ""
+            parts.append(f"{opening}>{esc[value]}{marks}{closing}")
         key = row.key
         if key is not None:
-            parts.append(self.popover(key))
+            parts.append(self.popover(key, row.notes))
         parts.append("</tr>\n")
         return "".join(parts)
 
-    def popover(self, key: CellKey) -> str:
+    def popover(self, key: CellKey, notes: RowNotes | None = None) -> str:
+        lines = notes_html(notes)
         try:
             command = reproduce_command(key, self.command)
         except UnreproducibleValue as error:
             return (
                 '<td><details class="cab-popover"><summary title="Provenance"></summary>'
+                + lines
                 + _value_list(key, self.esc)
                 + '<p class="cab-unreproducible">No reproduce command: the value of '
                 f"<code>{text(error.field_name)}</code> {text(error.reason)}.</p></details></td>"
             )
         # Which flags a command leaves out is said once, in the legend below the table
         # (cab.js repeats it inside the popover); see legend_text().
+        if lines:
+            opening, pre = POPOVER_OPEN.split("<pre", 1)
+            return opening + lines + "<pre" + pre + text(command) + POPOVER_CLOSE
         return POPOVER_OPEN + text(command) + POPOVER_CLOSE
+
+
+EXPLOIT_LINK = re.compile("\x00cab-exploit:([0-9a-f]+)\x00")
+"""Stands for an exploit mark in a row's markup until :class:`WriteLeaderboards` turns it into
+a link the cab domain resolves: the mark's exploit id, classes and words as hex of their JSON,
+so no exploit id, however hostile, can break out of it."""
+
+
+def marks_html(notes: RowNotes) -> str:
+    """A row's badges: ``span.cab-mark.cab-failure.cab-failure-<kind>`` and, bracketed for
+    :class:`WriteLeaderboards`, each exploit mark."""
+    parts = []
+    for mark in notes.marks:
+        if mark.exploit is None:
+            parts.append(f' <span class="{attr(mark.classes)}">{text(mark.text)}</span>')
+        else:
+            spec = json.dumps([mark.exploit, mark.classes, mark.text]).encode("utf-8").hex()
+            parts.append(f" \x00cab-exploit:{spec}\x00")
+    return "".join(parts)
+
+
+def notes_html(notes: RowNotes | None) -> str:
+    """``ul.cab-row-notes`` in a popover: each failed run's detail as recorded, each exploit."""
+    if notes is None or not notes.details:
+        return ""
+    items = "".join(f"<li>{text(line)}</li>" for line in notes.details)
+    return f'<ul class="cab-row-notes">{items}</ul>'
+
+
+def exploit_link(spec: str) -> nodes.inline:
+    """The node of one bracketed exploit mark: a ``pending_xref`` to the exploit's ledger entry
+    (plain words when no page lists the ledger)."""
+    exploit, classes, words = json.loads(bytes.fromhex(spec))
+    return nodes.inline("", "", exploit_reference(exploit, words, classes.split()))
 
 
 def _value_list(key: CellKey, esc: Escaper) -> str:
@@ -176,10 +231,10 @@ def _writer(command: str) -> _RowWriter:
 
 
 @functools.lru_cache(maxsize=16384)
-def row_markup(row: BoardRow, command: str) -> str:
-    """The ``<tr>`` of ``row``, kept: a cell shown on several boards (the full leaderboard and
-    its task's page) is written once."""
-    return _writer(command).row(row)
+def row_markup(row: BoardRow, command: str, names: tuple[str, ...] = ()) -> str:
+    """The ``<tr>`` of ``row`` (``names``: the board's column names), kept: a cell shown on
+    several boards (the full leaderboard and its task's page) is written once."""
+    return _writer(command).row(row, names)
 
 
 def board_html(board: Board) -> str:
@@ -194,7 +249,8 @@ def board_html(board: Board) -> str:
         _header(board),
         "<tbody>\n",
     ]
-    parts.extend(row_markup(row, board.command) for row in board.rows)
+    names = tuple(column.name for column in board.columns)
+    parts.extend(row_markup(row, board.command, names) for row in board.rows)
     parts.append("</tbody></table></div>")
     legend = legend_text(board)
     if legend:
@@ -212,6 +268,13 @@ class WriteLeaderboards(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         for node in list(self.document.findall(leaderboard)):
-            replacement = cab_html(html=board_html(node["board"]))
-            replacement.source, replacement.line = node.source, node.line
+            pieces = EXPLOIT_LINK.split(board_html(node["board"]))
+            replacement: list[nodes.Node] = []
+            for number, piece in enumerate(pieces):
+                if number % 2:
+                    replacement.append(exploit_link(piece))
+                    continue
+                fragment = cab_html(html=piece)
+                fragment.source, fragment.line = node.source, node.line
+                replacement.append(fragment)
             node.replace_self(replacement)
