@@ -8,7 +8,8 @@ Leaderboard markup, per table::
               data-cab-fields / data-cab-argstart / data-cab-missing   (said once per table)
           caption
           thead > tr > th[scope=col].cab-sortable (aria-sort on the sorted one) > button.cab-sort
-          tbody > tr > th[scope=row], td* (td[data-sort]: the value behind a rounded score),
+          tbody > tr > th[scope=row], td* (td[data-sort]: the value behind a rounded score;
+                       a score's interval in a small, shown under its mean),
                        td > details.cab-popover > summary[title], pre.cab-repro (the command)
       p.cab-legend   (what a dash means, which flags commands leave out and why)
 
@@ -176,6 +177,15 @@ def _table_data(board: Board) -> str:
     )
 
 
+def score_html(value: str, esc: Escaper) -> str:
+    """A score cell's escaped text, its interval (``[low, high]`` and what follows it) in a
+    ``small`` that ``cab.css`` sets on a line of its own, so score columns stay narrow."""
+    mean, bracket, interval = value.partition(" [")
+    if not bracket:
+        return esc[value]
+    return f"{esc[mean]} <small>{esc[bracket.strip() + interval]}</small>"
+
+
 POPOVER_OPEN = (
     '<td><details class="cab-popover"><summary title="Provenance"></summary>'
     '<pre class="cab-repro" tabindex="0">'
@@ -212,8 +222,10 @@ class _RowWriter:
                 opening += ' class="cab-missing"'
             elif value.startswith(NOT_APPLICABLE_MARK):
                 opening += ' class="cab-na"'
-            opening += data_sort(value, row.sort_values[index], sorts[index])
-            parts.append(f"{opening}>{esc[value]}{closing}")
+            sort_value = row.sort_values[index]
+            opening += data_sort(value, sort_value, sorts[index])
+            shown = esc[value] if sort_value is None else score_html(value, esc)
+            parts.append(f"{opening}>{shown}{closing}")
         key = row.key
         if key is not None:
             parts.append(self.popover(key))
