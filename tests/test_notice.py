@@ -97,3 +97,14 @@ def test_a_snapshot_that_is_not_synthetic_gets_no_notice(tmp_path: Path) -> None
         page = built.page(docname)
         assert NOTICE_TITLE not in page
         assert "cab-synthetic" not in page
+
+
+def test_every_task_page_says_it_once(tmp_path: Path) -> None:
+    built = build("taskpages", tmp_path, "html", confoverrides={"cab_snapshot_root": "snapshot"})
+    assert built.warnings == []
+    pages = sorted(built.outdir.glob("task/*/*/index.html"))
+    tasks = json.loads((MINI / "site/src/data/tasks.json").read_text(encoding="utf-8"))
+    assert len(pages) == len(tasks)
+    for path in pages:
+        notices = soup(path.read_text(encoding="utf-8")).select("div.admonition.cab-synthetic")
+        assert len(notices) == 1, path
