@@ -26,10 +26,12 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from .domain import setup_domain
     from .html import setup_html
     from .latex import setup_latex
+    from .notice import setup_notice
     from .roles import setup_roles
     from .store import setup_store
     from .tables import setup_tables
     from .taskpages import setup_task_pages
+    from .unbroken import setup_unbroken
 
     register_config(app)
     setup_domain(app)
@@ -37,9 +39,11 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_tables(app)
     setup_directives(app)
     setup_roles(app)
+    setup_notice(app)
     setup_html(app)
     setup_design(app)
     setup_latex(app)
+    setup_unbroken(app)
     setup_assets(app)
     setup_task_pages(app)
     return {

@@ -17,6 +17,8 @@ SHARED = {
     "tables",
     "html",
     "latex",
+    "unbroken",
+    "notice",
     "assets",
     "files",
     "domain",

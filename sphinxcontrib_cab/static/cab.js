@@ -3,8 +3,10 @@
  * - Normal / Nerds toggle: a real <button aria-pressed> among the theme's page controls, the
  *   choice kept in localStorage["cab-view"]; the default comes from cab_default_view (set on
  *   <html data-cab-default-view> by a tiny head script, which also applies the view early).
- * - Click-to-sort on cab tables (numbers by data-sort or the number a cell starts with; stable;
- *   aria-sort updated; rows without a value last).
+ * - Click-to-sort on cab tables: numbers by data-sort (the exact value behind a rounded score)
+ *   or else the number a cell starts with; stable; aria-sort updated. A cell without a number
+ *   (not recorded, not applicable, empty) goes after every number in both directions, its rows
+ *   keeping their previous order among themselves.
  * - Provenance popovers: the list of nine values is built from the row's reproduce command the
  *   first time a popover opens; only one is open at a time; Escape closes it and returns focus.
  * - Copy buttons (navigator.clipboard, with a textarea fallback), announced as "Copied".
@@ -142,6 +144,7 @@
     return collator ? collator.compare(a, b) : a < b ? -1 : a > b ? 1 : 0;
   }
 
+  // null: no value to order by (the caller puts such rows last whichever the direction)
   function cellValue(cell, numeric) {
     if (!cell) return null;
     var raw = cell.getAttribute("data-sort");

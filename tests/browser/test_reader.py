@@ -231,7 +231,7 @@ TEXT_ORDER_BREAKS = """([values, sign]) => {
 }"""
 """Adjacent pairs out of order under the locale's collation (how a reader expects text sorted)."""
 
-LEADING_NUMBER = re.compile(r"^-?[\d,]*\.?\d+")
+LEADING_NUMBER = re.compile(r"^-?[\d,]*\.?\d+(?:[eE][-+]?\d+)?")
 
 
 def number_or_none(text: str) -> float | None:
