@@ -42,10 +42,11 @@ def snapshot_marked(workdir: Path, synthetic: bool) -> Path:
 
 
 def shown_snapshots(docname: str = "reference_md") -> list[str]:
-    """The snapshots a page shows: the pinned one, and on the MyST page also the older one
-    (its receipt and a provenance say ``:snapshot:``)."""
+    """The snapshots a page shows: the pinned one and the older one (both pages have a cab-diff
+    from it; the MyST page also a receipt and a provenance with ``:snapshot:``)."""
+    assert docname in NUMBER_PAGES
     meta = json.loads((MINI / META).read_text(encoding="utf-8"))
-    older = [s["snapshot_date"] for s in meta["snapshots"]] if docname == "reference_md" else []
+    older = [s["snapshot_date"] for s in meta["snapshots"]]
     return sorted([meta["snapshot_date"], *older])
 
 

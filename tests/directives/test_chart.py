@@ -50,8 +50,10 @@ def overview_headlines(page: BeautifulSoup) -> dict[tuple[str, str], str]:
     tui, model, headline = (header.index(label) for label in ("TUI", "Model", "Headline"))
     rows = {}
     for tr in table.select("tbody > tr"):
+        for mark in tr.select(".cab-mark"):  # a row's failure and exploit badges
+            mark.decompose()
         cells = [c.get_text() for c in tr.find_all(["th", "td"], recursive=False)]
-        rows[cells[tui], cells[model]] = re.sub(r" \(n=\d+\)$", "", cells[headline])
+        rows[cells[tui].strip(), cells[model].strip()] = re.sub(r" \(n=\d+\)$", "", cells[headline])
     return rows
 
 

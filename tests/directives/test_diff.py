@@ -54,6 +54,9 @@ def snapshots(built: Built) -> tuple[Snapshot, Snapshot]:
 
 
 def rows(table: Tag) -> list[list[str]]:
+    """Each row's cell texts, a leaderboard row's failure and exploit badges left out."""
+    for mark in table.select(".cab-mark"):
+        mark.decompose()
     return [
         [" ".join(cell.get_text().split()) for cell in tr.find_all(["th", "td"], recursive=False)]
         for tr in table.select("tbody > tr")

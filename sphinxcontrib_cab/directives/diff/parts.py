@@ -245,7 +245,8 @@ class DiffParts:
         table = DataTable(
             caption=caption,
             header=("Cell", "What changed", *self._change_header()),
-            widths=(26, 30, 14, 14, 8, 8),
+            # wide enough for a quoted sha256 digest, which the text builder must not cut
+            widths=(26, 74, 14, 14, 8, 8),
             classes=("cab-diff-repinned",),
             rows=rows,
         )
