@@ -43,7 +43,7 @@ from sphinx.domains import Domain, ObjType
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
-from .render import visible_inline
+from .render import OPTIONAL, visible_inline
 from .snapshot.index import cell_names
 
 if TYPE_CHECKING:
@@ -69,9 +69,6 @@ OBJECT_TYPES: dict[str, str] = {
 PAGE_HINT = "cab_page"
 """``pending_xref`` attribute: the docname a hinted reference links to when that page exists."""
 
-OPTIONAL = "cab_optional"
-"""``pending_xref`` attribute: a reference shown as its text, silently, when no page renders its
-target (a ``cab-diff`` links to receipts a site may not show)."""
 
 Key = tuple[str, str]
 """(object type, name)."""

@@ -256,6 +256,12 @@ def repro_block(key: CellKey, command: str) -> list[nodes.Node]:
     return result
 
 
+OPTIONAL = "cab_optional"
+"""``pending_xref`` attribute: a reference shown as its text, silently, when no page renders its
+target (a ``cab-diff`` links to receipts, an exploit mark to a ledger entry, that a site may not
+show); the cab domain reads it."""
+
+
 def exploit_reference(exploit: str, words: str, classes: Sequence[str]) -> addnodes.pending_xref:
     """``words`` (an ``inline`` with ``classes``) linked to exploit ``exploit``'s ledger entry,
     resolved by the cab domain when pages are written (plain words when no page lists it)."""
@@ -267,6 +273,7 @@ def exploit_reference(exploit: str, words: str, classes: Sequence[str]) -> addno
         reftarget=exploit,
         refexplicit=True,
         refwarn=False,
+        **{OPTIONAL: True},
     )
 
 

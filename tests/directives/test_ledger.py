@@ -281,9 +281,8 @@ def test_with_sphinx_design_severity_and_status_are_badges(designed: Built) -> N
         b.get_text(strip=True): next(c for c in b["class"] if c.startswith("sd-bg-"))
         for b in badges
     }
-    assert (
-        tones["live"] == "sd-bg-danger" and tones.get("patched", "sd-bg-success") == "sd-bg-success"
-    )
+    assert tones["live"] == "sd-bg-danger"
+    assert tones.get("patched", "sd-bg-secondary") == "sd-bg-secondary"
 
 
 def test_without_sphinx_design_badges_are_plain_text_marked_for_styling(built: Built) -> None:

@@ -33,6 +33,20 @@ def tex(value: str) -> str:
     return "".join(_SPECIAL.get(char, char) for char in visible_inline(value))
 
 
+LABEL_CHARS = 40
+"""Longest name a picture prints: TeX cannot set a box wider than about 5.75 m, and a name from
+the data has no length limit. The numbers table under the chart names every pair in full."""
+
+
+def name_label(value: str) -> str:
+    """A TUI, model, task or pair name for a picture: escaped, cut to :data:`LABEL_CHARS` with an
+    ellipsis when longer."""
+    shown = visible_inline(value)
+    if len(shown) > LABEL_CHARS:
+        shown = shown[: LABEL_CHARS - 1] + "\u2026"
+    return "".join(_SPECIAL.get(char, char) for char in shown)
+
+
 def _rgb(hex_colour: str) -> str:
     r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"{{rgb,255:red,{r};green,{g};blue,{b}}}"
@@ -69,9 +83,11 @@ def heatmap_tikz(chart: Chart) -> str:
     # one unit = one square: 1.2 cm wide, 0.6 cm high, TUIs down from the top
     pic = [r"\begin{scope}[x=1.2cm,y=-0.6cm]"]
     for model, j in columns.items():
-        pic.append(rf"\node[rotate=45,anchor=south west] at ({_c(j + 0.5)},0) {{{tex(model)}}};")
+        pic.append(
+            rf"\node[rotate=45,anchor=south west] at ({_c(j + 0.5)},0) {{{name_label(model)}}};"
+        )
     for tui, i in rows.items():
-        pic.append(rf"\node[anchor=east] at (0,{_c(i + 0.5)}) {{{tex(tui)}}};")
+        pic.append(rf"\node[anchor=east] at (0,{_c(i + 0.5)}) {{{name_label(tui)}}};")
     for pair in heat.squares:
         i, j = rows[pair.tui], columns[pair.model]
         mean = charts.drawn(pair.headline)
@@ -151,7 +167,8 @@ def frontier_tikz(chart: Chart) -> str:
         corners.append(f"({_c(x)},{_c(y)})")
         pic.append(
             rf"\filldraw[fill={_rgb(charts.colour(charts.drawn(p.headline) or 0.0))},draw=black,"
-            rf"thick] ({_c(x)},{_c(y)}) circle (0.1) node[anchor=south west] {{{tex(p.name)}}};"
+            rf"thick] ({_c(x)},{_c(y)}) circle (0.1) "
+            rf"node[anchor=south west] {{{name_label(p.name)}}};"
         )
     if len(corners) > 1:
         pic.append(r"\draw[dashed,thick] " + " -- ".join(corners) + ";")
@@ -173,7 +190,7 @@ def strip_tikz(chart: Chart) -> str:
     pic.append(rf"\node at ({width / 2},{bottom + 1.6}) {{Headline score of a cell (0 to 1)}};")
     for row, spread in enumerate(spreads):
         y = row + 0.5
-        pic.append(rf"\node[anchor=east] at (0,{y}) {{{tex(spread.task)}}};")
+        pic.append(rf"\node[anchor=east] at (0,{y}) {{{name_label(spread.task)}}};")
         for k, value in enumerate(spread.values):
             jitter = ((k * 7) % 5 - 2) * 0.06
             pic.append(

@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 from sphinx import addnodes
 
-from ...domain import OPTIONAL
-from ...render import value_literal, visible_text
+from ...render import OPTIONAL, value_literal, visible_text
 from ...snapshot.diff import VERDICTS
 from ...snapshot.formats import format_change, format_count
 from ...snapshot.index import full_name

@@ -192,12 +192,14 @@ def _table_data(board: Board) -> str:
 
 
 def score_html(value: str, esc: Escaper) -> str:
-    """A score cell's escaped text, its interval (``[low, high]`` and what follows it) in a
-    ``small`` that ``cab.css`` sets on a line of its own, so score columns stay narrow."""
+    """A score cell's escaped text, its interval ``[low, high]`` in a ``small`` that ``cab.css``
+    sets on a line of its own (never broken), so score columns stay narrow."""
     mean, bracket, interval = value.partition(" [")
     if not bracket:
         return esc[value]
-    return f"{esc[mean]} <small>{esc[bracket.strip() + interval]}</small>"
+    inside, closed, after = interval.partition("]")
+    # a note after the bracket, such as "(n=14)", stays outside it, free to wrap
+    return f"{esc[mean]} <small>[{esc[inside + closed]}</small>{esc[after]}"
 
 
 POPOVER_OPEN = (
