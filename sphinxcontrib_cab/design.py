@@ -136,18 +136,18 @@ def _as_card(node: nodes.container) -> None:
             paragraph["classes"] = ["sd-card-text", *paragraph["classes"]]
 
 
-def _as_badge(node: nodes.inline) -> None:
+def design_badge_classes(classes: list[str]) -> list[str]:
+    """A badge's classes (``cab-badge cab-badge-<tone>`` among them) with sphinx-design's in
+    front; used on badge nodes and by writers that emit finished HTML."""
     tone = next(
-        (c.removeprefix("cab-badge-") for c in node["classes"] if c.startswith("cab-badge-")),
+        (c.removeprefix("cab-badge-") for c in classes if c.startswith("cab-badge-")),
         "secondary",
     )
-    node["classes"] = [
-        "sd-sphinx-override",
-        "sd-badge",
-        f"sd-bg-{tone}",
-        f"sd-bg-text-{tone}",
-        *node["classes"],
-    ]
+    return ["sd-sphinx-override", "sd-badge", f"sd-bg-{tone}", f"sd-bg-text-{tone}", *classes]
+
+
+def _as_badge(node: nodes.inline) -> None:
+    node["classes"] = design_badge_classes(node["classes"])
 
 
 class DesignComponents(SphinxPostTransform):

@@ -69,13 +69,25 @@ def test_the_only_warning_is_the_bad_failures_option(html: Built) -> None:
 def test_each_row_says_how_many_runs_failed_and_of_which_kind(html: Built) -> None:
     board = rows(html, "board")
     assert marks(board["qwen-code polyglot/python-two-sum"]) == [
-        ("cab-mark cab-failure cab-failure-rate_limit", "1 of 2 runs: rate limit", None)
+        (
+            "cab-mark cab-badge cab-badge-warning cab-failure cab-failure-rate_limit",
+            "1 of 2 runs: rate limit",
+            None,
+        )
     ]
     assert marks(board["goose polyglot/python-two-sum"]) == [
-        ("cab-mark cab-failure cab-failure-timeout", "2 of 2 runs: timeout", None)
+        (
+            "cab-mark cab-badge cab-badge-warning cab-failure cab-failure-timeout",
+            "2 of 2 runs: timeout",
+            None,
+        )
     ]
     assert marks(board["plandex integrity/unsolvable-refusal"]) == [
-        ("cab-mark cab-failure cab-failure-handshake", "1 of 1 run: handshake", None)
+        (
+            "cab-mark cab-badge cab-badge-warning cab-failure cab-failure-handshake",
+            "1 of 1 run: handshake",
+            None,
+        )
     ]
     assert marks(board["aider polyglot/python-two-sum"]) == []
 
@@ -126,20 +138,36 @@ def test_exploit_marks_link_to_the_ledger_entry(html: Built) -> None:
     board = rows(html, "board")
     assert marks(board["opencode polyglot/python-two-sum"]) == [
         (
-            "cab-mark cab-exploit cab-exploit-live",
+            "cab-mark cab-badge cab-badge-danger cab-exploit cab-exploit-live",
             "live exploit CAB-X-101",
             "exploits.html#cab-exploit-cab-x-101",
         )
     ]
     assert marks(board["codex integrity/unsolvable-refusal"]) == [
         (
-            "cab-mark cab-exploit cab-exploit-patched",
+            "cab-mark cab-badge cab-badge-secondary cab-exploit cab-exploit-patched",
             "recorded before exploit CAB-X-102 was patched on 2026-06-01",
             "exploits.html#cab-exploit-cab-x-102",
         )
     ]
     assert popover_notes(board["opencode polyglot/python-two-sum"]) == ["live exploit CAB-X-101"]
     assert soup(html.page("exploits")).select_one("#cab-exploit-cab-x-101") is not None
+
+
+def test_with_sphinx_design_marks_are_its_badges(html: Built, tmp_path: Path) -> None:
+    designed = build(
+        "real",
+        tmp_path,
+        snapshot=REAL,
+        confoverrides={"extensions": ["sphinxcontrib_cab", "myst_parser", "sphinx_design"]},
+    )
+    board = rows(designed, "board")
+    (failure,) = marks(board["qwen-code polyglot/python-two-sum"])
+    (exploit,) = marks(board["opencode polyglot/python-two-sum"])
+    for (classes, _words, _link), tone in ((failure, "warning"), (exploit, "danger")):
+        assert {"sd-badge", f"sd-bg-{tone}", f"sd-bg-text-{tone}"} <= set(classes.split())
+    plain = marks(rows(html, "board")["qwen-code polyglot/python-two-sum"])
+    assert plain and not any("sd-" in classes for classes, _words, _link in plain)
 
 
 def test_task_pages_carry_the_same_marks_and_details(html: Built) -> None:

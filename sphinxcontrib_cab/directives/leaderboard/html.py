@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from ...design import design_badge_classes, design_loaded
 from ...html import Escaper, attr, cab_html, copy_button_html, missing_html, text
 from ...render import exploit_reference, value_literal
 from ...snapshot.keys import (
@@ -225,7 +226,11 @@ class _RowWriter:
         self.esc = Escaper()
 
     def row(
-        self, row: BoardRow, names: tuple[str, ...], sorts: tuple[ColumnSort | None, ...]
+        self,
+        row: BoardRow,
+        names: tuple[str, ...],
+        sorts: tuple[ColumnSort | None, ...],
+        design: bool,
     ) -> str:
         esc = self.esc
         parts = ["<tr>"]
@@ -244,7 +249,7 @@ class _RowWriter:
             sort_value = row.sort_values[index]
             opening += data_sort(value, sort_value, sorts[index])
             shown = esc[value] if sort_value is None else score_html(value, esc)
-            marks = marks_html(row.notes) if index == 0 and row.notes else ""
+            marks = marks_html(row.notes, design) if index == 0 and row.notes else ""
             parts.append(f"{opening}>{shown}{marks}{closing}")
         key = row.key
         if key is not None:
@@ -278,13 +283,16 @@ a link the cab domain resolves: the mark's exploit id, classes and words as hex 
 so no exploit id, however hostile, can break out of it."""
 
 
-def marks_html(notes: RowNotes) -> str:
-    """A row's badges: ``span.cab-mark.cab-failure.cab-failure-<kind>`` and, bracketed for
-    :class:`WriteLeaderboards`, each exploit mark."""
+def marks_html(notes: RowNotes, design: bool = False) -> str:
+    """A row's badges: ``span.cab-mark.cab-failure.cab-failure-<kind>`` (with sphinx-design's
+    badge classes when ``design``) and, bracketed for :class:`WriteLeaderboards`, each exploit
+    mark (a node, which :mod:`...design` styles like any badge)."""
     parts = []
     for mark in notes.marks:
         if mark.exploit is None:
-            parts.append(f' <span class="{attr(mark.classes)}">{text(mark.text)}</span>')
+            classes = mark.classes.split()
+            shown = " ".join(design_badge_classes(classes) if design else classes)
+            parts.append(f' <span class="{attr(shown)}">{text(mark.text)}</span>')
         else:
             spec = json.dumps([mark.exploit, mark.classes, mark.text]).encode("utf-8").hex()
             parts.append(f" \x00cab-exploit:{spec}\x00")
@@ -328,15 +336,21 @@ def _writer(command: str) -> _RowWriter:
 
 @functools.lru_cache(maxsize=16384)
 def row_markup(
-    row: BoardRow, command: str, names: tuple[str, ...], sorts: tuple[ColumnSort | None, ...]
+    row: BoardRow,
+    command: str,
+    names: tuple[str, ...],
+    sorts: tuple[ColumnSort | None, ...],
+    design: bool = False,
 ) -> str:
     """The ``<tr>`` of ``row`` (``names``: the board's column names; ``sorts``: what its
-    columns' ``data-sort`` need), kept: a cell shown on several boards alike is written once."""
-    return _writer(command).row(row, names, sorts)
+    columns' ``data-sort`` need; ``design``: sphinx-design is loaded), kept: a cell shown on
+    several boards alike is written once."""
+    return _writer(command).row(row, names, sorts, design)
 
 
-def board_html(board: Board) -> str:
-    """The complete markup of one leaderboard (see the module doc)."""
+def board_html(board: Board, design: bool = False) -> str:
+    """The complete markup of one leaderboard (see the module doc); ``design``: give its badges
+    sphinx-design's classes."""
     caption = text(board.caption)
     table_classes = " ".join(["cab-table", "cab-leaderboard", *column_classes(board)])
     parts = [
@@ -349,7 +363,7 @@ def board_html(board: Board) -> str:
     ]
     names = tuple(column.name for column in board.columns)
     sorts = sort_columns(board)
-    parts.extend(row_markup(row, board.command, names, sorts) for row in board.rows)
+    parts.extend(row_markup(row, board.command, names, sorts, design) for row in board.rows)
     parts.append("</tbody></table></div>")
     legend = legend_text(board)
     if legend:
@@ -367,7 +381,8 @@ class WriteLeaderboards(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         for node in list(self.document.findall(leaderboard)):
-            pieces = EXPLOIT_LINK.split(board_html(node["board"]))
+            markup = board_html(node["board"], design_loaded(self.config))
+            pieces = EXPLOIT_LINK.split(markup)
             replacement: list[nodes.Node] = []
             for number, piece in enumerate(pieces):
                 if number % 2:

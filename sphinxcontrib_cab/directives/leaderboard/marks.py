@@ -29,6 +29,11 @@ if TYPE_CHECKING:
     from .board import Board, BoardRow
 
 
+FAILURE_TONE = "warning"
+EXPLOIT_TONES = {True: "danger", False: "secondary"}
+"""Badge tones (:mod:`...design`) of a failure mark and of a live / patched exploit mark."""
+
+
 class RowMark(NamedTuple):
     """One badge of a row: its classes (``cab-mark`` and one per kind), its words, and the
     exploit it links to (``None`` for a failure badge)."""
@@ -56,7 +61,10 @@ def row_notes(snapshot: Snapshot, cell: Cell, left_out: bool, history: Snapshot)
         runs = len(cell.runs) + (sum(count for _kind, count in cell.failures) if left_out else 0)
         kinds = " ".join(f"cab-failure-{kind}" for kind, _count in cell.failures)
         marks.append(
-            RowMark(f"cab-mark cab-failure {kinds}", failure_badge(cell.failures, runs, left_out))
+            RowMark(
+                f"cab-mark cab-badge cab-badge-{FAILURE_TONE} cab-failure {kinds}",
+                failure_badge(cell.failures, runs, left_out),
+            )
         )
     position = snapshot.cell_index(cell.key)
     recorded = snapshot.cells[position] if position is not None else cell
@@ -64,7 +72,12 @@ def row_notes(snapshot: Snapshot, cell: Cell, left_out: bool, history: Snapshot)
     for exploit in exploit_marks(snapshot).get(position, ()) if position is not None else ():
         kind = "cab-exploit-live" if exploit.live else "cab-exploit-patched"
         words = visible_inline(exploit.text)
-        marks.append(RowMark(f"cab-mark cab-exploit {kind}", words, exploit.exploit))
+        tone = EXPLOIT_TONES[exploit.live]
+        marks.append(
+            RowMark(
+                f"cab-mark cab-badge cab-badge-{tone} cab-exploit {kind}", words, exploit.exploit
+            )
+        )
         details.append(words)
     version = cell.methodology_version
     missing = tuple(
@@ -92,7 +105,8 @@ def group_failures(
             failures = tuple(sorted(kinds.items()))
             classes = " ".join(f"cab-failure-{kind}" for kind, _count in failures)
             badge = RowMark(
-                f"cab-mark cab-failure {classes}", failure_badge(failures, runs, left_out)
+                f"cab-mark cab-badge cab-badge-{FAILURE_TONE} cab-failure {classes}",
+                failure_badge(failures, runs, left_out),
             )
             found[values] = RowNotes((badge,), (), "", ())
     return found
