@@ -21,6 +21,7 @@ TEX_PACKAGES = (
     "texlive-xetex",
     "texlive-latex-recommended",
     "texlive-latex-extra",
+    "texlive-pictures",  # TikZ: cab-chart's figures in LaTeX
     "texlive-fonts-recommended",
     "fonts-freefont-otf",
     "xindy",  # Sphinx indexes with xindy under xelatex; cab's objects are index entries
