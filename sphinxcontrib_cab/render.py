@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from .snapshot.contract import VersionEntry
+    from .snapshot.failures import FailureMode
     from .snapshot.model import Cell, CellKey, Snapshot
 
 
@@ -397,11 +398,30 @@ class SnapshotDirective(SphinxDirective):
         """The cells of each snapshot its filter options (:mod:`.filters`) keep; a value that no
         snapshot contains is a located ``cab.option`` warning and matches nothing. ``pools``:
         see :func:`.filters.filtered_cells_of`."""
-        return filtered_cells_of(snapshots, self.options, self.warn_filter, "table", pools)
+        return filtered_cells_of(snapshots, self.options, self.warn_option, "table", pools)
 
-    def warn_filter(self, option: str, message: str) -> None:
-        """A located ``cab.option`` warning about the filter ``option``."""
+    def warn_option(self, option: str, message: str) -> None:
+        """A located ``cab.option`` warning about ``option``."""
         warn(f"{self.name} option :{option}: {message}", Subtype.option, self.get_location())
+
+    def failure_mode(self) -> FailureMode:
+        """The directive's ``:failures:`` choice (:func:`.filters.failures_option`)."""
+        return "exclude" if self.choice("failures") == "exclude" else "include"
+
+    def row_limit(self) -> int | None:
+        """``:limit:`` as a positive whole number, or ``None`` (every row); a bad value is a
+        located ``cab.option`` warning and every row is shown."""
+        text = self.options.get("limit")
+        if text is None:
+            return None
+        try:
+            value = int(text.strip())
+        except ValueError:
+            value = 0
+        if value < 1:
+            self.warn_option("limit", f"{text!r} is not a positive whole number; showing every row")
+            return None
+        return value
 
     def unavailable(self) -> list[nodes.Node]:
         """What the directive renders when its snapshot could not be loaded."""

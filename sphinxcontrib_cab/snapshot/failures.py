@@ -92,14 +92,14 @@ def failure_details(snapshot: Snapshot, cell: Cell) -> tuple[str, ...]:
     lines = []
     if not cell.failures:
         return ()
+    table = snapshot.runs  # the three columns it needs, not whole rows
     for index in cell.runs:
-        if snapshot.runs.failure[index] < 0:  # completed: no need to build its row
+        kind = table.failure[index]
+        if kind < 0:  # completed
             continue
-        run = snapshot.runs.row(index)
-        if run.failure is None:
-            continue
-        detail = run.failure_detail or "no detail recorded"
-        lines.append(f"run {run.rerun}, {failure_label(run.failure)}: {detail}")
+        detail = table.failure_details[table.failure_detail_id[index]] or "no detail recorded"
+        label = failure_label(table.failure_names[kind])
+        lines.append(f"run {table.rerun[index]}, {label}: {detail}")
     return tuple(lines)
 
 

@@ -18,7 +18,6 @@ from ...snapshot.formats import format_count, format_number
 from ...snapshot.keys import MISSING_MARK
 from ...snapshot.metrics import METRICS
 from ...tables import DataTable, Missing, Words, pending_table, words
-from ...warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -140,11 +139,6 @@ class ChartDirective(SnapshotDirective):
         serial = self.env.new_serialno(base)
         return base if serial == 0 else f"{base}-{serial}"
 
-    def failure_mode(self) -> FailureMode:
-        return "exclude" if self.choice("failures") == "exclude" else "include"
-
-    def warn_option(self, option: str, message: str) -> None:
-        warn(f"{self.name} option :{option}: {message}", Subtype.option, self.get_location())
 
     def run(self) -> list[nodes.Node]:
         snapshot = self.load_snapshot()

@@ -66,7 +66,9 @@ class DiffDirective(SnapshotDirective):
         before, after = pair
         old_cells, new_cells = self.filtered_cells(before, after)
         found = diff(before, after, old_cells, new_cells, METRIC)
-        writer = DiffParts(found, cab_config(self.config).digits, self._limit(), self.env.docname)
+        writer = DiffParts(
+            found, cab_config(self.config).digits, self.row_limit(), self.env.docname
+        )
         container = nodes.container(classes=["cab-diff"])
         self.set_source_info(container)
         for part in parts:
@@ -116,21 +118,3 @@ class DiffDirective(SnapshotDirective):
             Subtype.snapshot,
             self.get_location(),
         )
-
-    def _limit(self) -> int | None:
-        text = self.options.get("limit")
-        if text is None:
-            return None
-        try:
-            value = int(text.strip())
-        except ValueError:
-            value = 0
-        if value < 1:
-            warn(
-                f"{self.name} option :limit: {text!r} is not a positive whole number; showing "
-                "every row",
-                Subtype.option,
-                self.get_location(),
-            )
-            return None
-        return value

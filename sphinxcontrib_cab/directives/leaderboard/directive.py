@@ -10,7 +10,6 @@ from ...filters import comma_list, failures_option, filter_options
 from ...options import Option, choice_option
 from ...render import SnapshotDirective
 from ...snapshot.aggregate import cells_for_failures
-from ...warnings_ import Subtype, warn
 from .board import (
     CELL_COLUMNS,
     CELL_METRICS,
@@ -30,7 +29,6 @@ if TYPE_CHECKING:
 
     from docutils import nodes
 
-    from ...snapshot.failures import FailureMode
     from ...snapshot.model import Snapshot
 
 
@@ -90,9 +88,9 @@ class LeaderboardDirective(SnapshotDirective):
         sort = self.choice("sort", sortable)
         best_first = "asc" if sort in LOWER_IS_BETTER else "desc"
         order = ORDERS[self.choice("order", tuple(ORDERS), best_first)]
-        limit = self._limit()
+        limit = self.row_limit()
         columns = self._columns(group, available, sort)
-        failures: FailureMode = "exclude" if self.choice("failures") == "exclude" else "include"
+        failures = self.failure_mode()
         (cells,) = self.filtered_cells(snapshot, pools=(cells_for_failures(snapshot, failures),))
         board = build_board(
             snapshot,
@@ -137,22 +135,6 @@ class LeaderboardDirective(SnapshotDirective):
 
     # option checks: each bad value is one located cab.option warning and the default is used
 
-    def _warn(self, option: str, message: str) -> None:
-        warn(f"{self.name} option :{option}: {message}", Subtype.option, self.get_location())
-
-    def _limit(self) -> int | None:
-        text = self.options.get("limit")
-        if text is None:
-            return None
-        try:
-            value = int(text.strip())
-        except ValueError:
-            value = 0
-        if value < 1:
-            self._warn("limit", f"{text!r} is not a positive whole number; showing every row")
-            return None
-        return value
-
     def _columns(self, group: Group, available: dict[str, ColumnDef], sort: str) -> list[ColumnDef]:
         text = self.options.get("columns")
         names = list(DEFAULT_COLUMNS[group])
@@ -162,7 +144,7 @@ class LeaderboardDirective(SnapshotDirective):
             unknown = [name for name in asked if name not in available]
             if unknown or not known:
                 consequence = "leaving it out" if known else "using the default columns"
-                self._warn(
+                self.warn_option(
                     "columns",
                     f"{', '.join(map(repr, unknown)) or repr(text)} is not one of "
                     f"{', '.join(available)} (for :group: {group}); {consequence}",
