@@ -148,6 +148,9 @@ class CabDomain(Domain):
     # what changed in this build (main process only): see _on_get_outdated / _on_get_updated
     before: dict[Key, tuple[str, str]] | None = None
     pages_changed: frozenset[str] = frozenset()
+    # every reference, objects.inv and the search index ask for the same answer, and a no-op
+    # rebuild asks four times: it is kept until an object is noted or a page's objects cleared
+    resolved: dict[Key, tuple[str, str]] | None = None
 
     @property
     def objects(self) -> dict[Key, dict[str, Candidate]]:
@@ -170,6 +173,7 @@ class CabDomain(Domain):
     def note_object(self, objtype: str, name: str, anchor: str, rank: int = 0) -> None:
         """Notes that the page being read renders ``name`` at ``anchor`` ("" = the page)."""
         docname = self.env.current_document.docname
+        self.resolved = None
         candidates = self.objects.setdefault((objtype, name), {})
         known = candidates.get(docname)
         if known is None or (rank, anchor) < (known[1], known[0]):
@@ -185,16 +189,23 @@ class CabDomain(Domain):
             found.sort()
 
     def resolutions(self) -> dict[Key, tuple[str, str]]:
-        """(objtype, name) -> (docname, anchor) of the candidate every reference goes to."""
-        result = {}
-        for key, candidates in self.objects.items():
-            docname, (anchor, _rank) = min(
-                candidates.items(), key=lambda item: (item[1][1], item[0])
-            )
-            result[key] = (docname, anchor)
-        return result
+        """(objtype, name) -> (docname, anchor) of the candidate every reference goes to: the
+        lowest rank, then the first page by name (kept: the caller must not change it)."""
+        if self.resolved is None:
+            result = {}
+            for key, candidates in self.objects.items():
+                if len(candidates) == 1:
+                    ((docname, (anchor, _rank)),) = candidates.items()
+                else:
+                    _rank, docname, anchor = min(
+                        (rank, page, anchor) for page, (anchor, rank) in candidates.items()
+                    )
+                result[key] = (docname, anchor)
+            self.resolved = result
+        return self.resolved
 
     def clear_doc(self, docname: str) -> None:
+        self.resolved = None
         for key in list(self.objects):
             candidates = self.objects[key]
             candidates.pop(docname, None)
@@ -204,6 +215,7 @@ class CabDomain(Domain):
             self.data[kind].pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        self.resolved = None
         for key, candidates in otherdata["objects"].items():
             for docname, candidate in candidates.items():
                 if docname in docnames:
@@ -242,10 +254,10 @@ class CabDomain(Domain):
             caption = node.astext()
             inner = nodes.inline(caption, caption, classes=["doc"])
             return make_refnode(builder, fromdocname, page, "", inner)
-        candidates = self.objects.get((objtype, target))
-        if not candidates:
+        found = self.resolutions().get((objtype, target))
+        if found is None:
             return None
-        docname, (anchor, _rank) = min(candidates.items(), key=lambda item: (item[1][1], item[0]))
+        docname, anchor = found
         # the title is an attribute: a hidden character of a data id there is shown as an escape
         # (raw control characters make an XHTML page of an EPUB invalid)
         title = f"{objtype} {visible_inline(target)}"
