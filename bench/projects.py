@@ -111,9 +111,17 @@ def datatemplates_project(folder: Path, table: dict[str, Any]) -> Path:
     return project(folder, extensions, pages)
 
 
+def with_badges(row: Any) -> list[str]:
+    texts = list(row.texts)
+    if row.notes is not None and row.notes.marks:
+        texts[0] = " ".join([texts[0], *(mark.text for mark in row.notes.marks)])
+    return texts
+
+
 def visible_table(doctree_file: Path) -> dict[str, Any]:
     """The leaderboard's visible text (title, header, rows) from the cab page's pickled doctree,
-    read from the pending ``leaderboard`` node whose ``board`` holds the text of every row."""
+    read from the pending ``leaderboard`` node whose ``board`` holds the text of every row; a
+    row's badges (failures, exploits) are visible words of its first cell."""
     from docutils import nodes
 
     with doctree_file.open("rb") as handle:
@@ -124,7 +132,7 @@ def visible_table(doctree_file: Path) -> dict[str, Any]:
             return {
                 "title": board.caption,
                 "header": [column.label for column in board.columns],
-                "rows": [list(row.texts) for row in board.rows],
+                "rows": [with_badges(row) for row in board.rows],
             }
     raise RuntimeError(f"no leaderboard node in {doctree_file}")
 

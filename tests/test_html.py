@@ -23,10 +23,7 @@ from hypothesis import strategies as st
 from sphinxcontrib_cab.assets import view_script
 from sphinxcontrib_cab.directives.leaderboard.board import Board, BoardColumn, BoardRow
 from sphinxcontrib_cab.directives.leaderboard.html import (
-    ColumnSort,
     board_html,
-    column_sort,
-    data_sort,
 )
 from sphinxcontrib_cab.render import value_literal
 from sphinxcontrib_cab.snapshot.keys import KEY_FIELDS, MISSING_MARK
@@ -400,25 +397,3 @@ def test_popover_lists_hostile_values_exactly(browser: Browser, tmp_path: Path) 
         page.keyboard.press("Escape")
     assert errors == []
     context.close()
-
-
-# -- exact sorting -----------------------------------------------------------------------------
-
-
-def test_data_sort_only_where_rounded_texts_tie() -> None:
-    # texts that already separate the values: no data-sort at all
-    assert column_sort([("0.333 [0.1, 0.6]", 1 / 3), ("0.667", 2 / 3), ("1.000", 1.0)]) is None
-    # equal means summed in another order are one value, not a tie to break
-    assert column_sort([("0.300", 0.1 + 0.2), ("0.300", 0.3)]) is None
-    assert column_sort([("—", None), ("n/a (one run)", None)]) is None
-    # 0.9556 and 0.9559 both read 0.956: four places tell them apart; 0.962 needs nothing
-    column = column_sort([("0.956", 0.9556), ("0.956", 0.9559), ("0.962", 0.962)])
-    assert column == ColumnSort(4, frozenset({0.956}))
-    assert data_sort("0.956 [0.93, 0.98]", 0.9556, column) == ' data-sort="0.9556"'
-    assert data_sort("0.962", 0.962, column) == ""
-    assert data_sort("—", None, column) == ""
-    # never fewer places than the text shows; trailing zeros dropped
-    column = column_sort([("17.8", 17.80), ("17.8", 17.766666), ("3.0", 3.0)])
-    assert column is not None and column.decimals == 2
-    assert data_sort("17.8", 17.80, column) == ' data-sort="17.8"'
-    assert data_sort("17.8", 17.766666, column) == ' data-sort="17.77"'

@@ -3,8 +3,9 @@
  * - Normal / Nerds toggle: a real <button aria-pressed> among the theme's page controls, the
  *   choice kept in localStorage["cab-view"]; the default comes from cab_default_view (set on
  *   <html data-cab-default-view> by a tiny head script, which also applies the view early).
- * - Click-to-sort on cab tables: numbers by data-sort (the exact value behind a rounded score)
- *   or else the number a cell starts with; stable; aria-sort updated. A cell without a number
+ * - Click-to-sort on cab tables: numbers by the number a cell starts with (data-sort, the
+ *   value, where the text shows none), then by data-tie (the place of the exact value among
+ *   those rounded to the same text); stable; aria-sort updated. A cell without a number
  *   (not recorded, not applicable, empty) goes after every number in both directions, its rows
  *   keeping their previous order among themselves.
  * - Provenance popovers: the list of nine values is built from the row's reproduce command the
@@ -180,14 +181,20 @@
       : numeric ? "descending" : "ascending";
     var sign = order === "ascending" ? 1 : -1;
     var keyed = rows.map(function (row, position) {
-      return { row: row, position: position, value: cellValue(row.cells[index], numeric) };
+      var cell = row.cells[index];
+      return {
+        row: row,
+        position: position,
+        value: cellValue(cell, numeric),
+        tie: (numeric && cell && Number(cell.getAttribute("data-tie"))) || 0
+      };
     });
     keyed.sort(function (a, b) {
       if (a.value === null || b.value === null) {
         if (a.value === b.value) return a.position - b.position;
         return a.value === null ? 1 : -1;
       }
-      var order = numeric ? a.value - b.value : compareText(a.value, b.value);
+      var order = numeric ? a.value - b.value || a.tie - b.tie : compareText(a.value, b.value);
       return order ? sign * order : a.position - b.position;
     });
     var fragment = doc.createDocumentFragment();

@@ -90,8 +90,8 @@ def test_costs_then_headline_puts_the_best_cell_first(page: Page, docs_site: kit
     assert means[order[0][1]] == pytest.approx(best, abs=1e-12)
     assert misordered_ties(order, means) == []
 
-    # the rounded text alone cannot do it: without data-sort the same two clicks misorder ties
-    table.evaluate("t => t.querySelectorAll('[data-sort]').forEach(c => delete c.dataset.sort)")
+    # the rounded text alone cannot do it: without data-tie the same two clicks misorder ties
+    table.evaluate("t => t.querySelectorAll('[data-tie]').forEach(c => delete c.dataset.tie)")
     click_header(table, "Costs")
     click_header(table, "Headline")
     assert misordered_ties(shown_order(table, column), means) != []

@@ -11,8 +11,9 @@ Leaderboard markup, per table::
           tbody > tr > th[scope=row] (then the row's marks: span.cab-mark.cab-failure.cab-failure-
                                       <kind>, a > span.cab-mark.cab-exploit to the ledger entry),
                        td* (td.cab-na / td.cab-missing carry a title saying what the mark means;
-                       td[data-sort]: the value behind a rounded score; a score's interval in a
-                       small, shown under its mean),
+                       td[data-tie]: the place of the value behind a rounded score among the
+                       values shown as the same number; a score's interval in a small, shown
+                       under its mean),
                        td > details.cab-popover > summary[title], ul.cab-row-notes (failed runs'
                                       details, exploits), pre.cab-repro (the command)
       p.cab-legend   (what a dash means, the failure mode and kinds shown, the exploit marks,
@@ -30,11 +31,10 @@ command, so every value stays readable; the legend says once what a missing flag
 from __future__ import annotations
 
 import functools
-import itertools
 import json
 import re
 import shlex
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -52,94 +52,11 @@ from ...snapshot.keys import (
 from ...snapshot.reproduce import UnreproducibleValue, reproduce_command
 from .board import Board, BoardRow, leaderboard
 from .marks import legend_text
+from .sorting import row_sorting, sort_columns
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
-
     from ...snapshot.model import CellKey
     from .marks import RowNotes
-
-_LEADING_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
-_SAME = 1e-9
-"""Exact values closer than this (relative) are one value: means of the same scores summed in
-another order differ in their last bits, and no reader can tell them apart."""
-
-
-def shown_number(text: str) -> float | None:
-    """The number a cell's text starts with, as ``cab.js`` reads it (commas removed)."""
-    match = _LEADING_NUMBER.match(text.replace(",", ""))
-    return float(match.group()) if match else None
-
-
-def _distinct(values: Iterable[float]) -> list[float]:
-    ordered = sorted(values)
-    kept: list[float] = []
-    for value in ordered:
-        if not kept or value - kept[-1] > _SAME * max(1.0, abs(value)):
-            kept.append(value)
-    return kept
-
-
-class ColumnSort(NamedTuple):
-    """What one column's ``data-sort`` attributes need to order its rows exactly."""
-
-    decimals: int
-    """Places that keep every two different values of the column apart (17: ``repr``)."""
-    tied: frozenset[float | None]
-    """Shown numbers that stand for more than one value (``None``: a value shown without one)."""
-
-
-def column_sort(cells: Sequence[tuple[str, float | None]]) -> ColumnSort | None:
-    """The :class:`ColumnSort` of one column of (text, exact value) cells; ``None`` when the
-    numbers the texts show already order the values exactly.
-
-    Only cells whose shown number is tied carry ``data-sort``: rounding never swaps two values,
-    and a value rounded to at least the shown places stays inside its shown number's rounding
-    interval, so ``cab.js`` compares a ``data-sort`` with another cell's shown number correctly.
-    """
-    groups: dict[float | None, list[float]] = {}
-    places = 0
-    for shown_text, value in cells:
-        if value is None:
-            continue
-        match = _LEADING_NUMBER.match(shown_text.replace(",", ""))
-        shown = float(match.group()) if match else None
-        if match and "." in match.group():
-            places = max(places, len(match.group().split(".")[1]))
-        groups.setdefault(shown, []).append(value)
-    tied = frozenset(
-        shown for shown, values in groups.items() if shown is None or len(_distinct(values)) > 1
-    )
-    if not tied:
-        return None
-    distinct = _distinct(value for values in groups.values() for value in values)
-    for decimals in range(places, 17):
-        rounded = [round(value, decimals) for value in distinct]
-        if all(a < b for a, b in itertools.pairwise(rounded)):
-            return ColumnSort(decimals, tied)
-    return ColumnSort(17, tied)
-
-
-def sort_columns(board: Board) -> tuple[ColumnSort | None, ...]:
-    """:func:`column_sort` of each column of ``board``."""
-    return tuple(
-        column_sort([(row.texts[index], row.sort_values[index]) for row in board.rows])
-        for index in range(len(board.columns))
-    )
-
-
-def data_sort(text: str, value: float | None, column: ColumnSort | None) -> str:
-    """The ``data-sort`` attribute of one body cell: its value to the column's places (trailing
-    zeros dropped) when the number its text shows is tied with a different value; else nothing,
-    and ``cab.js`` sorts the cell on the number its text starts with."""
-    if value is None or column is None or shown_number(text) not in column.tied:
-        return ""
-    if column.decimals >= 17:
-        return f' data-sort="{value!r}"'
-    exact = f"{value:.{column.decimals}f}"
-    if "." in exact:
-        exact = exact.rstrip("0").rstrip(".")
-    return f' data-sort="{exact}"'
 
 
 def column_classes(board: Board) -> list[str]:
@@ -229,7 +146,7 @@ class _RowWriter:
         self,
         row: BoardRow,
         names: tuple[str, ...],
-        sorts: tuple[ColumnSort | None, ...],
+        sorting: tuple[str, ...],
         design: bool,
     ) -> str:
         esc = self.esc
@@ -246,9 +163,8 @@ class _RowWriter:
             elif value.startswith(NOT_APPLICABLE_MARK):
                 why = NOT_APPLICABLE_WHY.get(names[index]) if index < len(names) else None
                 opening += ' class="cab-na"' + (f' title="{why}"' if why and value == "n/a" else "")
-            sort_value = row.sort_values[index]
-            opening += data_sort(value, sort_value, sorts[index])
-            shown = esc[value] if sort_value is None else score_html(value, esc)
+            opening += sorting[index]
+            shown = esc[value] if row.sort_values[index] is None else score_html(value, esc)
             marks = marks_html(row.notes, design) if index == 0 and row.notes else ""
             parts.append(f"{opening}>{shown}{marks}{closing}")
         key = row.key
@@ -339,13 +255,13 @@ def row_markup(
     row: BoardRow,
     command: str,
     names: tuple[str, ...],
-    sorts: tuple[ColumnSort | None, ...],
+    sorting: tuple[str, ...],
     design: bool = False,
 ) -> str:
-    """The ``<tr>`` of ``row`` (``names``: the board's column names; ``sorts``: what its
-    columns' ``data-sort`` need; ``design``: sphinx-design is loaded), kept: a cell shown on
-    several boards alike is written once."""
-    return _writer(command).row(row, names, sorts, design)
+    """The ``<tr>`` of ``row`` (``names``: the board's column names; ``sorting``: each cell's
+    :func:`sort_attribute`; ``design``: sphinx-design is loaded), kept: a cell shown on several
+    boards alike is written once."""
+    return _writer(command).row(row, names, sorting, design)
 
 
 def board_html(board: Board, design: bool = False) -> str:
@@ -363,7 +279,9 @@ def board_html(board: Board, design: bool = False) -> str:
     ]
     names = tuple(column.name for column in board.columns)
     sorts = sort_columns(board)
-    parts.extend(row_markup(row, board.command, names, sorts, design) for row in board.rows)
+    parts.extend(
+        row_markup(row, board.command, names, row_sorting(row, sorts), design) for row in board.rows
+    )
     parts.append("</tbody></table></div>")
     legend = legend_text(board)
     if legend:
