@@ -533,11 +533,10 @@ def test_sample_leaderboard_page_stays_light(tmp_path: Path, sample_snapshot: Pa
     cab_gzip = len(gzip.compress(page.encode("utf-8"), 6, mtime=0))
     plain_gzip = len(gzip.compress(plain_page.encode("utf-8"), 6, mtime=0))
     assert cab_gzip < 300_000
-    # The bench target was 2x; failure and exploit badges, intervals set under their means and
-    # exact sort values for tied scores took the sample page past it (bench/results.md). This
-    # ceiling keeps it from growing further unnoticed.
-    print("RATIO", cab_gzip, plain_gzip, cab_gzip / plain_gzip)
-    assert cab_gzip < 2.75 * plain_gzip, (cab_gzip, plain_gzip)
+    # The bench target is 2x, missed since the sample holds real shapes: each row's failed runs'
+    # details and tie places for its rounded scores (bench/results.md). This ceiling keeps the
+    # page from growing further unnoticed.
+    assert cab_gzip < 2.4 * plain_gzip, (cab_gzip, plain_gzip)
 
 
 # -- exact sorting ----------------------------------------------------------------------------
