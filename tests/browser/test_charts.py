@@ -1,5 +1,6 @@
 """The charts of the docs site in Chromium: visible, named for assistive technology, and a square
-or point shows its values while it has keyboard focus, with or without JavaScript."""
+or point shows its values while it has keyboard focus, and a strip row its spread, with or without
+JavaScript."""
 
 from __future__ import annotations
 
@@ -62,5 +63,35 @@ def test_focus_on_a_mark_shows_its_values(kind: str, javascript: bool, docs_url:
             assert shown.replace("Costs ", "; Costs ", 1) == label
             page.keyboard.press("Tab")  # focus moves on, and the values with it
             expect(tip).to_be_hidden()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_focus_on_a_strip_row_shows_its_spread(javascript: bool, docs_url: str) -> None:
+    context = kit.new_context(docs_url, javascript=javascript)
+    try:
+        page = context.new_page()
+        page.goto(TASK_PAGE)
+        row = page.locator("figure.cab-chart-strip g.cab-strip-row")
+        expect(row).to_have_count(1)
+        tip = row.locator("text.cab-tip")
+        expect(tip).to_be_hidden()
+        label = str(row.get_attribute("aria-label"))
+        page.keyboard.press("Tab")
+        for _ in range(200):  # the page's links come first; Tab reaches the row in page order
+            if row.evaluate("g => g === document.activeElement"):
+                break
+            page.keyboard.press("Tab")
+        expect(row).to_be_focused()
+        expect(tip).to_be_visible()
+        task, _, spread = label.partition(": ")
+        assert tip.locator("tspan").all_text_contents() == [f"{task}:", spread]
+        box = tip.bounding_box()
+        svg = page.locator("figure.cab-chart-strip svg").bounding_box()
+        assert box is not None and svg is not None
+        assert box["x"] >= svg["x"] and box["x"] + box["width"] <= svg["x"] + svg["width"] + 1
+        page.keyboard.press("Tab")
+        expect(tip).to_be_hidden()
     finally:
         context.close()

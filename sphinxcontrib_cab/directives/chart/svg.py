@@ -6,6 +6,8 @@ epub), written from a :class:`~.directive.Chart`::
       svg.cab-chart-svg[role=group][aria-labelledby][aria-describedby] > title
         g.cab-datum[tabindex=0][role=img][aria-label][data-*]*  (a square or a point)
           title, shapes, text.cab-tip[visibility=hidden]        (shown on focus or hover by CSS)
+        g.cab-strip-row[tabindex=0][role=img][aria-label][data-task]*  (a task's spread)
+          title, task name, dots, median line, text.cab-tip      (the spread, under the axis)
 
 Axes, labels and dots use ``currentColor`` so they follow a light or dark theme; squares carry
 their own palette colour with black or white text, whichever contrasts more. Nothing needs
@@ -293,13 +295,17 @@ def strip_svg(chart: Chart) -> str:
         f'<text x="{_n(left + pw / 2)}" y="{_n(bottom + 34)}" text-anchor="middle">'
         "Headline score of a cell (0 to 1; right is better)</text>"
     )
+    tip_y = bottom + 56
     for row, spread in enumerate(spreads):
         y = top + row * ROW + ROW / 2
         label = _spread_label(chart, spread)
+        task, _, spread_text = label.partition(": ")
         body.append(
-            f'<g class="cab-strip-row" role="img" aria-label="{_a(label)}" '
+            f'<g class="cab-strip-row" tabindex="0" role="img" aria-label="{_a(label)}" '
             f'data-task="{_a(spread.task)}"><title>{_t(label)}</title>'
             f'<text x="{_n(left - 8)}" y="{_n(y + 4)}" text-anchor="end">{_t(spread.task)}</text>'
+            f'<text class="cab-tip" x="8" y="{_n(tip_y)}" visibility="hidden">'
+            f'<tspan>{_t(task)}:</tspan><tspan x="8" dy="14">{_t(spread_text)}</tspan></text>'
         )
         for k, value in enumerate(spread.values):
             jitter = ((k * 7) % 5 - 2) * 1.6
@@ -313,7 +319,7 @@ def strip_svg(chart: Chart) -> str:
                 'stroke="currentColor" stroke-width="2"/>'
             )
         body.append("</g>")
-    return _figure(chart, left + pw + 24, bottom + 44, body)
+    return _figure(chart, left + pw + 24, tip_y + 20, body)
 
 
 def _spread_label(chart: Chart, spread: charts.Spread) -> str:
