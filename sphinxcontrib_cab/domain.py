@@ -141,9 +141,9 @@ class CabDomain(Domain):
         "objects": {},  # (objtype, name) -> docname -> (anchor, rank)
         "references": {},  # docname -> sorted [(objtype, name)], and ("page", docname) hints
         "digests": {},  # docname -> snapshot name -> combined digest
-        "downloads": {},  # docname -> [(snapshot, basename, CSV sha256, JSON sha256)]
+        "downloads": {},  # docname -> [(snapshot, basename, mode, CSV sha256, JSON sha256)]
     }
-    data_version = 1
+    data_version = 2  # 2: downloads record their :failures: mode
 
     # what changed in this build (main process only): see _on_get_outdated / _on_get_updated
     before: dict[Key, tuple[str, str]] | None = None
@@ -166,9 +166,10 @@ class CabDomain(Domain):
         return cast("dict[str, dict[str, str]]", self.data["digests"])
 
     @property
-    def downloads(self) -> dict[str, list[tuple[str, str, str, str]]]:
-        """docname -> (snapshot name, basename, CSV sha256, JSON sha256) per download."""
-        return cast("dict[str, list[tuple[str, str, str, str]]]", self.data["downloads"])
+    def downloads(self) -> dict[str, list[tuple[str, str, str, str, str]]]:
+        """docname -> (snapshot name, basename, failures mode, CSV sha256, JSON sha256) per
+        download."""
+        return cast("dict[str, list[tuple[str, str, str, str, str]]]", self.data["downloads"])
 
     def note_object(self, objtype: str, name: str, anchor: str, rank: int = 0) -> None:
         """Notes that the page being read renders ``name`` at ``anchor`` ("" = the page)."""

@@ -284,9 +284,18 @@ def test_downloads_match_their_sha256_and_the_receipt(site: Build, snapshot: Sna
     assert table_rows[0] == [*document["columns"], *CSV_PROVENANCE]
     assert len(table_rows) - 1 == len(snapshot.cells)
     receipt = document["receipt"]
-    assert {tuple(row[-3:]) for row in table_rows[1:]} == {
-        (receipt["snapshot"], snapshot.digest.combined, receipt["extension_version"])
+    assert {tuple(row[-4:]) for row in table_rows[1:]} == {
+        (receipt["snapshot"], snapshot.digest.combined, receipt["extension_version"], "include")
     }
+    # the second pair leaves the failed runs out, and says so in both files
+    tables = soup.select("table.cab-downloads")
+    assert len(tables) == 2
+    links = [a["href"] for a in tables[1].select("a.cab-download")]
+    assert links == ["leaderboard-without-failures.csv", "leaderboard-without-failures.json"]
+    without = json.loads((site.outdir / str(links[1])).read_bytes())
+    assert without["receipt"]["failed_runs"].startswith("exclude: ")
+    assert len(without["rows"]) == len(snapshot.cells)
+    assert without["rows"] != document["rows"]
 
 
 def test_output_has_no_build_date(site: Build) -> None:

@@ -33,9 +33,12 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from ..domain import add_directive, cab_domain
 from ..files import write_if_changed
+from ..filters import failures_option
 from ..options import Option
 from ..render import SnapshotDirective, value_literal, without_smartquotes
+from ..snapshot.aggregate import cells_for_failures
 from ..snapshot.export import cell_values, csv_from_rows, json_from_rows, receipt
+from ..snapshot.failures import FAILURE_MODES
 from ..snapshot.formats import format_count
 from ..warnings_ import Subtype, warn
 
@@ -45,6 +48,7 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import OptionSpec
 
+    from ..snapshot.failures import FailureMode
     from ..snapshot.model import Snapshot
 
 BASENAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -61,34 +65,39 @@ class DownloadFile:
     sha256: str
 
 
-def _contents(snapshot: Snapshot) -> tuple[tuple[bytes, str], tuple[bytes, str]]:
-    """(CSV bytes, sha256) and (JSON bytes, sha256) of ``snapshot``, kept as its view."""
+def _contents(
+    snapshot: Snapshot, failures: FailureMode
+) -> tuple[tuple[bytes, str], tuple[bytes, str]]:
+    """(CSV bytes, sha256) and (JSON bytes, sha256) of ``snapshot``'s cells as the ``failures``
+    mode counts them, kept as its view."""
 
     def make() -> tuple[tuple[bytes, str], tuple[bytes, str]]:
-        rows = [cell_values(cell) for cell in snapshot.cells]
-        csv_data = csv_from_rows(snapshot, rows)
-        json_data = json_from_rows(snapshot, rows)
+        rows = [cell_values(cell) for cell in cells_for_failures(snapshot, failures)]
+        csv_data = csv_from_rows(snapshot, rows, failures)
+        json_data = json_from_rows(snapshot, rows, failures)
         return (
             (csv_data, hashlib.sha256(csv_data).hexdigest()),
             (json_data, hashlib.sha256(json_data).hexdigest()),
         )
 
-    return snapshot.view("downloads", make)
+    return snapshot.view(("downloads", failures), make)
 
 
-def download_files(snapshot: Snapshot, stem: str) -> tuple[DownloadFile, DownloadFile]:
+def download_files(
+    snapshot: Snapshot, stem: str, failures: FailureMode = "include"
+) -> tuple[DownloadFile, DownloadFile]:
     """The two files of one ``cab-downloads``: ``<stem>.csv`` and ``<stem>.json`` (their bytes
-    are built once per snapshot, as a :meth:`~.model.Snapshot.view`)."""
-    (csv_data, csv_sha), (json_data, json_sha) = _contents(snapshot)
+    are built once per snapshot and mode, as a :meth:`~.model.Snapshot.view`)."""
+    (csv_data, csv_sha), (json_data, json_sha) = _contents(snapshot, failures)
     return (
         DownloadFile(f"{stem}.csv", csv_data, csv_sha),
         DownloadFile(f"{stem}.json", json_data, json_sha),
     )
 
 
-def _recorded(env: BuildEnvironment) -> dict[str, list[tuple[str, str, str, str]]]:
-    """docname -> [(snapshot name, basename, CSV sha256, JSON sha256)] of the downloads the
-    page links (kept in the ``cab`` domain's data)."""
+def _recorded(env: BuildEnvironment) -> dict[str, list[tuple[str, str, str, str, str]]]:
+    """docname -> [(snapshot name, basename, failures mode, CSV sha256, JSON sha256)] of the
+    downloads the page links (kept in the ``cab`` domain's data)."""
     return cab_domain(env).downloads
 
 
@@ -143,7 +152,7 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
         if docname not in found:
             continue
         folder = page_folder(builder, docname)
-        for snapshot_name, stem, *hashes in wanted:
+        for snapshot_name, stem, failures, *hashes in wanted:
             for suffix, sha256 in zip(("csv", "json"), hashes, strict=True):
                 name = f"{stem}.{suffix}"
                 target = folder / name
@@ -164,7 +173,8 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
                 snapshot = loaded.get(snapshot_name) if loaded is not None else None
                 if snapshot is None:
                     continue
-                files = {file.name: file for file in download_files(snapshot, stem)}
+                mode: FailureMode = "exclude" if failures == "exclude" else "include"
+                files = {file.name: file for file in download_files(snapshot, stem, mode)}
                 write_if_changed(target, files[name].data)
 
 
@@ -186,6 +196,7 @@ class DownloadsDirective(SnapshotDirective):
             default=f"``{DEFAULT_BASENAME}``",
             required=False,
         ),
+        "failures": failures_option(),
     }
 
     def stem(self) -> str:
@@ -207,16 +218,17 @@ class DownloadsDirective(SnapshotDirective):
         snapshot = self.load_snapshot()
         if snapshot is None:
             return self.unavailable()
-        files = download_files(snapshot, stem)
+        failures = self.failure_mode()
+        files = download_files(snapshot, stem, failures)
         _recorded(self.env).setdefault(self.env.docname, []).append(
-            (snapshot.name, stem, files[0].sha256, files[1].sha256)
+            (snapshot.name, stem, failures, files[0].sha256, files[1].sha256)
         )
         table = self._table()
         body = table.next_node(nodes.tbody)
         assert body is not None
         for file in files:
             body += self._row(file)
-        return [table, self._receipt(snapshot), self._check(files)]
+        return [table, self._receipt(snapshot, failures), self._check(files)]
 
     def _table(self) -> nodes.table:
         table = nodes.table(classes=["cab-table", "cab-downloads"])
@@ -245,8 +257,8 @@ class DownloadsDirective(SnapshotDirective):
         row += nodes.entry("", nodes.paragraph("", "", nodes.literal(file.sha256, file.sha256)))
         return row
 
-    def _receipt(self, snapshot: Snapshot) -> nodes.paragraph:
-        fields = receipt(snapshot)
+    def _receipt(self, snapshot: Snapshot, failures: FailureMode) -> nodes.paragraph:
+        fields = receipt(snapshot, failures)
         paragraph = without_smartquotes(nodes.paragraph(classes=["cab-downloads-receipt"]))
         paragraph += nodes.Text("Both files name snapshot ")
         paragraph += value_literal(snapshot.name)
@@ -260,9 +272,11 @@ class DownloadsDirective(SnapshotDirective):
         paragraph += value_literal(str(fields["extension_version"]))
         paragraph += nodes.Text(
             f": the JSON under its receipt key, with the {format_count(snapshot.rows_read)} "
-            "rows read and the estimator of each metric; the CSV in the last three columns of "
-            "every row."
+            "rows read and the estimator of each metric; the CSV in the last four columns of "
+            "every row. Failed runs: "
         )
+        paragraph += value_literal(failures)
+        paragraph += nodes.Text(f" ({FAILURE_MODES[failures]}).")
         return paragraph
 
     def _check(self, files: tuple[DownloadFile, ...]) -> nodes.literal_block:

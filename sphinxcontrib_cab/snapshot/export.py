@@ -17,6 +17,7 @@ from .metrics import CELL_METRICS, ESTIMATORS, METRICS
 from .version import extension_version
 
 if TYPE_CHECKING:
+    from .failures import FailureMode
     from .model import Cell, Estimate, Snapshot
 
 
@@ -80,9 +81,10 @@ def cell_record(cell: Cell) -> dict[str, Any]:
     return dict(zip(COLUMNS, cell_values(cell), strict=True))
 
 
-def receipt(snapshot: Snapshot) -> dict[str, Any]:
+def receipt(snapshot: Snapshot, failures: FailureMode = "include") -> dict[str, Any]:
     """The receipt every download embeds, so a file can be matched to its snapshot and to what
-    computed its numbers: the extension's version and each metric's estimator."""
+    computed its numbers: the extension's version, each metric's estimator and how failed runs
+    were counted (``failures``: the ``:failures:`` mode of the cells exported)."""
     meta = snapshot.meta
     return {
         "snapshot": snapshot.name,
@@ -93,13 +95,17 @@ def receipt(snapshot: Snapshot) -> dict[str, Any]:
         "snapshot_digest": snapshot.digest.combined,
         "extension_version": extension_version(),
         "estimators": dict(ESTIMATORS),
-        "failed_runs": f"include: {FAILURE_MODES['include']}",
+        "failed_runs": f"{failures}: {FAILURE_MODES[failures]}",
         "marks": dict(MARKS),
     }
 
 
-def json_from_rows(snapshot: Snapshot, rows: list[list[Any]]) -> bytes:
-    head = json.dumps({"receipt": receipt(snapshot), "columns": list(COLUMNS)}, ensure_ascii=False)
+def json_from_rows(
+    snapshot: Snapshot, rows: list[list[Any]], failures: FailureMode = "include"
+) -> bytes:
+    head = json.dumps(
+        {"receipt": receipt(snapshot, failures), "columns": list(COLUMNS)}, ensure_ascii=False
+    )
     encoder = json.JSONEncoder(ensure_ascii=False)
     body = ",\n".join(encoder.encode(row) for row in rows)
     return (head[:-1] + ',\n"rows": [\n' + body + "\n]}\n").encode("utf-8")
@@ -112,10 +118,10 @@ def json_bytes(snapshot: Snapshot) -> bytes:
     return json_from_rows(snapshot, [cell_values(cell) for cell in snapshot.cells])
 
 
-CSV_PROVENANCE: tuple[str, ...] = ("snapshot", "snapshot_digest", "extension_version")
-"""Columns the CSV adds to every row, so a file found alone names its snapshot and the version
-that computed it (the estimators' names are in the JSON's receipt only: a sentence per metric
-would be repeated on every row)."""
+CSV_PROVENANCE: tuple[str, ...] = ("snapshot", "snapshot_digest", "extension_version", "failures")
+"""Columns the CSV adds to every row, so a file found alone names its snapshot, the version that
+computed it and whether failed runs count in its means (the ``:failures:`` mode; the estimators'
+names are in the JSON's receipt only: a sentence per metric would be repeated on every row)."""
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """What a spreadsheet takes for the start of a formula (OWASP, "CSV Injection")."""
@@ -129,12 +135,14 @@ def spreadsheet_safe(value: Any) -> Any:
     return value
 
 
-def csv_from_rows(snapshot: Snapshot, rows: list[list[Any]]) -> bytes:
+def csv_from_rows(
+    snapshot: Snapshot, rows: list[list[Any]], failures: FailureMode = "include"
+) -> bytes:
     buffer = io.StringIO()
     # One header row and data rows only: no comment lines that a value could break.
     writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow((*COLUMNS, *CSV_PROVENANCE))
-    provenance = (snapshot.name, snapshot.digest.combined, extension_version())
+    provenance = (snapshot.name, snapshot.digest.combined, extension_version(), failures)
     # the csv module writes None as an empty field and a float as its repr()
     writer.writerows([*map(spreadsheet_safe, row), *provenance] for row in rows)
     return buffer.getvalue().encode("utf-8")
@@ -142,6 +150,6 @@ def csv_from_rows(snapshot: Snapshot, rows: list[list[Any]]) -> bytes:
 
 def csv_bytes(snapshot: Snapshot) -> bytes:
     """The leaderboard as CSV: one header row, then one row per cell, each ending in the
-    snapshot's name, its combined digest and the extension's version; text a spreadsheet would
-    run as a formula starts with ``'``."""
+    snapshot's name, its combined digest, the extension's version and ``include`` (failed runs
+    count in the means); text a spreadsheet would run as a formula starts with ``'``."""
     return csv_from_rows(snapshot, [cell_values(cell) for cell in snapshot.cells])

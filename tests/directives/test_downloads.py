@@ -14,7 +14,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from sphinxcontrib_cab.render import format_count
-from sphinxcontrib_cab.snapshot.export import columns, csv_bytes, json_bytes
+from sphinxcontrib_cab.snapshot.aggregate import cells_without_failures
+from sphinxcontrib_cab.snapshot.export import cell_values, columns, csv_bytes, json_bytes
+from sphinxcontrib_cab.snapshot.failures import FAILURE_MODES
 from sphinxcontrib_cab.snapshot.load import load_snapshot_cached
 from sphinxcontrib_cab.snapshot.metrics import CELL_METRICS, METRICS
 from sphinxcontrib_cab.snapshot.model import SourcePaths
@@ -65,10 +67,10 @@ def test_missing_values_are_null_in_json_and_empty_in_csv(mini: Snapshot) -> Non
 
 def test_csv_is_one_header_row_and_rows_that_name_their_snapshot(mini: Snapshot) -> None:
     rows = list(csv.reader(io.StringIO(csv_bytes(mini).decode("utf-8"))))
-    assert rows[0] == [*columns(), "snapshot", "snapshot_digest", "extension_version"]
+    assert rows[0] == [*columns(), "snapshot", "snapshot_digest", "extension_version", "failures"]
     assert len(rows) == len(mini.cells) + 1
-    produced = (mini.name, mini.digest.combined, extension_version())
-    assert {tuple(row[-3:]) for row in rows[1:]} == {produced}
+    produced = (mini.name, mini.digest.combined, extension_version(), "include")
+    assert {tuple(row[-4:]) for row in rows[1:]} == {produced}
 
 
 def test_json_receipt_names_the_version_and_each_metric_s_estimator(mini: Snapshot) -> None:
@@ -160,6 +162,17 @@ def test_build_links_files_whose_sha256_is_shown(
     app.cleanup()
 
     assert sorted(pages["more"]) == ["more.csv", "more.json"]
+    # :failures: exclude: the means without the failed runs, and both files say so
+    more = json.loads(pages["more"]["more.json"][1])
+    assert more["receipt"]["failed_runs"] == f"exclude: {FAILURE_MODES['exclude']}"
+    assert more["rows"] == [cell_values(cell) for cell in cells_without_failures(mini)]
+    assert more["rows"] != json.loads(pages["index"]["leaderboard.json"][1])["rows"]
+    more_csv = list(csv.reader(io.StringIO(pages["more"]["more.csv"][1].decode("utf-8"))))
+    assert {row[-1] for row in more_csv[1:]} == {"exclude"}
+    more_page = BeautifulSoup((app.outdir / "more.html").read_text("utf-8"), "html.parser")
+    receipt_text = more_page.select_one("p.cab-downloads-receipt")
+    assert receipt_text is not None
+    assert f"Failed runs: exclude ({FAILURE_MODES['exclude']})." in receipt_text.get_text()
 
     # a parallel build (six documents, so the readers really fork) gives the same bytes
     parallel = make_app(
