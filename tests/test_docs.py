@@ -410,8 +410,8 @@ def _registered_objects() -> tuple[dict[str, Any], dict[str, Any]]:
 def test_reference_lists_the_allowed_values_of_every_choice_option() -> None:
     from sphinxcontrib_cab.directives.chart.directive import KINDS
     from sphinxcontrib_cab.directives.diff.parts import PARTS as DIFF_PARTS
+    from sphinxcontrib_cab.directives.exploits import STATUS_CHOICES
     from sphinxcontrib_cab.directives.history import PARTS
-    from sphinxcontrib_cab.directives.ledger import STATUS_CHOICES
     from sphinxcontrib_cab.directives.provenance import SHOW_CHOICES
     from sphinxcontrib_cab.directives.reference import directive_entries, role_entries
     from sphinxcontrib_cab.roles import COUNT_NAMES, META_NAMES, METRIC_NAMES
