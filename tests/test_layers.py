@@ -14,6 +14,7 @@ SHARED = {
     "warnings_",
     "store",
     "render",
+    "directive_base",
     "tables",
     "html",
     "latex",

@@ -27,8 +27,9 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from ..design import card, card_grid, design_loaded, stat_tile
+from ..directive_base import SnapshotDirective
 from ..domain import add_directive
-from ..render import SKIP, SnapshotDirective, format_count, text_node, value_literal
+from ..render import SKIP, format_count, text_node, value_literal
 from ..snapshot.formats import plural
 from ..snapshot.keys import MISSING_MARK
 from ..snapshot.model import format_timestamp

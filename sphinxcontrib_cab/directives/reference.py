@@ -23,9 +23,9 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
 from ..config import CONFIG_CHOICES, CONFIG_VALUES
+from ..directive_base import checked_choice, checked_words
 from ..domain import DIRECTIVES, ROLES, add_directive
 from ..options import Option, choice_option
-from ..render import checked_choice, checked_words
 from ..snapshot.failures import FAILURE_KINDS, FAILURE_MODES, RECORDED_NOTE
 from ..snapshot.keys import KEY_FIELDS
 from ..snapshot.metrics import DEFINITIONS, METRICS
