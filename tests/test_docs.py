@@ -31,7 +31,7 @@ from sphinxcontrib_cab.snapshot.contract import SCHEMAS, RunRecord
 from sphinxcontrib_cab.snapshot.export import CSV_PROVENANCE
 from sphinxcontrib_cab.snapshot.keys import KEY_FIELDS, PROVENANCE_FIELDS
 from sphinxcontrib_cab.snapshot.load import load_snapshot_cached
-from sphinxcontrib_cab.snapshot.model import SourcePaths
+from sphinxcontrib_cab.snapshot.paths import SourcePaths
 from sphinxcontrib_cab.warnings_ import Subtype
 
 if TYPE_CHECKING:

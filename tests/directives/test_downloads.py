@@ -17,7 +17,7 @@ from sphinxcontrib_cab.render import format_count
 from sphinxcontrib_cab.snapshot.export import columns, csv_bytes, json_bytes
 from sphinxcontrib_cab.snapshot.load import load_snapshot_cached
 from sphinxcontrib_cab.snapshot.metrics import CELL_METRICS, METRICS
-from sphinxcontrib_cab.snapshot.model import SourcePaths
+from sphinxcontrib_cab.snapshot.paths import SourcePaths
 from sphinxcontrib_cab.snapshot.version import extension_version
 
 if TYPE_CHECKING:
