@@ -25,7 +25,7 @@ from bs4 import BeautifulSoup
 from docutils import nodes
 
 from sphinxcontrib_cab.config import CONFIG_VALUES
-from sphinxcontrib_cab.directives.reference import schema_text
+from sphinxcontrib_cab.directives.reference.directive import schema_text
 from sphinxcontrib_cab.render import format_count
 from sphinxcontrib_cab.snapshot.contract import SCHEMAS, RunRecord
 from sphinxcontrib_cab.snapshot.export import CSV_PROVENANCE
@@ -413,7 +413,7 @@ def test_reference_lists_the_allowed_values_of_every_choice_option() -> None:
     from sphinxcontrib_cab.directives.exploits import STATUS_CHOICES
     from sphinxcontrib_cab.directives.history import PARTS
     from sphinxcontrib_cab.directives.provenance import SHOW_CHOICES
-    from sphinxcontrib_cab.directives.reference import directive_entries, role_entries
+    from sphinxcontrib_cab.directives.reference.entries import directive_entries, role_entries
     from sphinxcontrib_cab.roles import COUNT_NAMES, META_NAMES, METRIC_NAMES
     from sphinxcontrib_cab.snapshot.contract import CATEGORIES
     from sphinxcontrib_cab.snapshot.metrics import DEFINITIONS

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sphinxcontrib_cab.directives.leaderboard.directive import LeaderboardDirective
-from sphinxcontrib_cab.directives.reference import describe_option
+from sphinxcontrib_cab.directives.reference.entries import describe_option
 from sphinxcontrib_cab.options import Option, choice_option
 from sphinxcontrib_cab.snapshot.metrics import METRICS
 
