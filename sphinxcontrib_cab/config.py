@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.config import Config
 
-from .snapshot.model import (
+from .snapshot.paths import (
     DEFAULT_EXPLOITS,
     DEFAULT_META,
     DEFAULT_RUNS,
@@ -204,7 +204,7 @@ def validate_config(app: Sphinx, config: Config) -> None:
 SOURCE_SETTINGS: tuple[str, ...] = tuple(
     "cab_snapshot_root" if source == "root" else f"cab_{source}_path" for source in SOURCE_NAMES
 )
-"""The value behind each source path, in :data:`~.snapshot.model.SOURCE_NAMES` order: warnings
+"""The value behind each source path, in :data:`~.snapshot.paths.SOURCE_NAMES` order: warnings
 about a source name it."""
 
 

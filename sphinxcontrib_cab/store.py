@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 
 from .domain import cab_domain
 from .snapshot.digest import snapshot_digest
-from .snapshot.model import SourcePaths
+from .snapshot.paths import SourcePaths
 from .snapshot.problems import Display
 from .snapshot.signature import SignatureCheck, Status, signature_path, verify_sources
 from .warnings_ import Subtype, warn

@@ -25,13 +25,13 @@ from bs4 import BeautifulSoup
 from docutils import nodes
 
 from sphinxcontrib_cab.config import CONFIG_VALUES
-from sphinxcontrib_cab.directives.reference import schema_text
+from sphinxcontrib_cab.directives.reference.directive import schema_text
 from sphinxcontrib_cab.render import format_count
 from sphinxcontrib_cab.snapshot.contract import SCHEMAS, RunRecord
 from sphinxcontrib_cab.snapshot.export import CSV_PROVENANCE
 from sphinxcontrib_cab.snapshot.keys import KEY_FIELDS, PROVENANCE_FIELDS
 from sphinxcontrib_cab.snapshot.load import load_snapshot_cached
-from sphinxcontrib_cab.snapshot.model import SourcePaths
+from sphinxcontrib_cab.snapshot.paths import SourcePaths
 from sphinxcontrib_cab.warnings_ import Subtype
 
 if TYPE_CHECKING:
@@ -419,10 +419,10 @@ def _registered_objects() -> tuple[dict[str, Any], dict[str, Any]]:
 def test_reference_lists_the_allowed_values_of_every_choice_option() -> None:
     from sphinxcontrib_cab.directives.chart.directive import KINDS
     from sphinxcontrib_cab.directives.diff.parts import PARTS as DIFF_PARTS
+    from sphinxcontrib_cab.directives.exploits import STATUS_CHOICES
     from sphinxcontrib_cab.directives.history import PARTS
-    from sphinxcontrib_cab.directives.ledger import STATUS_CHOICES
     from sphinxcontrib_cab.directives.provenance import SHOW_CHOICES
-    from sphinxcontrib_cab.directives.reference import directive_entries, role_entries
+    from sphinxcontrib_cab.directives.reference.entries import directive_entries, role_entries
     from sphinxcontrib_cab.roles import COUNT_NAMES, META_NAMES, METRIC_NAMES
     from sphinxcontrib_cab.snapshot.contract import CATEGORIES
     from sphinxcontrib_cab.snapshot.metrics import DEFINITIONS

@@ -14,6 +14,7 @@ SHARED = {
     "warnings_",
     "store",
     "render",
+    "directive_base",
     "tables",
     "html",
     "latex",
@@ -118,7 +119,7 @@ def test_registering_the_extension_imports_no_validator() -> None:
         "from sphinxcontrib_cab import directives, roles, taskpages\n"
         "from sphinxcontrib_cab.directives import downloads, history, ledger, provenance\n"
         "from sphinxcontrib_cab.directives import diff, receipt, reference, task\n"
-        "from sphinxcontrib_cab.directives import leaderboard\n"
+        "from sphinxcontrib_cab.directives import exploits, leaderboard\n"
         "print(sorted(m for m in ('pydantic', 'yaml') if m in sys.modules))\n"
     )
     result = subprocess.run(

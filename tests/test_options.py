@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sphinxcontrib_cab.directives.leaderboard.directive import LeaderboardDirective
-from sphinxcontrib_cab.directives.reference import describe_option
+from sphinxcontrib_cab.directives.reference.entries import describe_option
 from sphinxcontrib_cab.options import Option, choice_option
 from sphinxcontrib_cab.snapshot.metrics import METRICS
 
@@ -34,8 +34,8 @@ def test_every_option_of_every_directive_says_what_it_accepts() -> None:
     import pkgutil
 
     import sphinxcontrib_cab.directives as package
+    from sphinxcontrib_cab.directive_base import SnapshotDirective
     from sphinxcontrib_cab.options import Option
-    from sphinxcontrib_cab.render import SnapshotDirective
 
     found = {}
     for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):

@@ -134,7 +134,7 @@ INTERNAL = ("Render", "Produces", "Returns", "Shared", "One reference table", "p
 
 
 def test_every_directive_and_role_says_what_the_reader_gets_with_an_example() -> None:
-    from sphinxcontrib_cab.directives.reference import doc_paragraphs
+    from sphinxcontrib_cab.directives.reference.prose import doc_paragraphs
 
     for name, obj in registered().items():
         first = doc_paragraphs(obj)[0].astext()

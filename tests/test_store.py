@@ -16,6 +16,7 @@ from sphinxcontrib_cab import store
 from sphinxcontrib_cab.snapshot import load as loader
 from sphinxcontrib_cab.snapshot.digest import snapshot_digest
 from sphinxcontrib_cab.snapshot.model import Snapshot
+from sphinxcontrib_cab.snapshot.paths import SourcePaths
 from sphinxcontrib_cab.store import document_digests
 
 TESTS = Path(__file__).parent
@@ -78,9 +79,9 @@ def test_data_problems_are_warned_once_at_file_and_line(make_app: MakeApp, proje
 
 def test_env_holds_only_digests(make_app: MakeApp, project: Path) -> None:
     app, _ = build(make_app, project, freshenv=True)
-    pinned = loader.load_snapshot(loader.SourcePaths.under(project / "data")).digest.combined
+    pinned = loader.load_snapshot(SourcePaths.under(project / "data")).digest.combined
     older = loader.load_snapshot(
-        loader.SourcePaths.under(project / "data/snapshots/2026-05-27")
+        SourcePaths.under(project / "data/snapshots/2026-05-27")
     ).digest.combined
     # beside each digest, the state of the snapshot's signature (unsigned here: no files, no key)
     unsigned = store.current_digests(app.env)["2026-06-20#signature"]
@@ -152,7 +153,7 @@ def _parsed_this_build(app: SphinxTestApp) -> bool:
 def test_hashed_digest_is_the_loaders_digest(project: Path) -> None:
     """What the store hashes without parsing equals the digest a parsed snapshot carries."""
     for root in (project / "data", project / "data/snapshots/2026-05-27", project / "missing"):
-        sources = loader.SourcePaths.under(root)
+        sources = SourcePaths.under(root)
         expected = loader.load_snapshot(sources).digest
         assert snapshot_digest(sources).combined == expected.combined
 

@@ -20,7 +20,7 @@ from sphinx import addnodes
 from sphinxcontrib_cab.directives.task import spec_fields, spec_table
 from sphinxcontrib_cab.html import cab_html, cab_search_text
 from sphinxcontrib_cab.snapshot.load import load_snapshot
-from sphinxcontrib_cab.snapshot.model import SourcePaths
+from sphinxcontrib_cab.snapshot.paths import SourcePaths
 from sphinxcontrib_cab.tables import DataTable, Link, Value, generic_table, table_nodes, words
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from sphinxcontrib_cab.snapshot.load import load_snapshot_cached
-from sphinxcontrib_cab.snapshot.model import SourcePaths
+from sphinxcontrib_cab.snapshot.paths import SourcePaths
 from sphinxcontrib_cab.taskpages import MARKER, is_generated, sync_pages, wanted_pages
 
 if TYPE_CHECKING:

@@ -14,6 +14,7 @@ def setup_directives(app: Sphinx) -> None:
         cite,
         diff,
         downloads,
+        exploits,
         history,
         leaderboard,
         ledger,
@@ -26,6 +27,7 @@ def setup_directives(app: Sphinx) -> None:
     for module in (
         receipt,
         ledger,
+        exploits,
         provenance,
         leaderboard,
         task,

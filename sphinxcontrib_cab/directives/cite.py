@@ -31,10 +31,10 @@ from urllib.parse import quote
 from docutils import nodes
 
 from ..config import citation_work
+from ..directive_base import SnapshotDirective, checked_words
 from ..domain import add_directive
 from ..html import cab_html
 from ..options import Option
-from ..render import SnapshotDirective, checked_words
 from ..snapshot.citation import FORMATS, citation_cff, cited
 
 if TYPE_CHECKING:

@@ -31,11 +31,12 @@ from docutils import nodes
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from ..directive_base import SnapshotDirective
 from ..domain import add_directive, cab_domain
 from ..files import write_if_changed
 from ..filters import failures_option
 from ..options import Option
-from ..render import SnapshotDirective, value_literal, without_smartquotes
+from ..render import value_literal, without_smartquotes
 from ..snapshot.aggregate import cells_for_failures
 from ..snapshot.export import cell_values, csv_from_rows, json_from_rows, receipt
 from ..snapshot.failures import FAILURE_MODES

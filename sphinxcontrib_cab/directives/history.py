@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from ..directive_base import SnapshotDirective, checked_words
 from ..domain import add_directive, cab_domain
 from ..options import Option
-from ..render import SnapshotDirective, checked_words, format_count
+from ..render import format_count
 from ..snapshot.keys import KEY_FIELD_NAMES, PROVENANCE_FIELDS
 from ..tables import (
     Cell,

@@ -1,4 +1,4 @@
-"""``cab-ledger`` (the trust ledger of the four sources) and ``cab-exploits`` (the exploit list).
+"""``cab-ledger``: the trust ledger of the four sources (the exploit list is :mod:`.exploits`).
 
 ``cab-ledger`` returns one :class:`cab_ledger` node holding plain data (the four rows and the
 headline figures). In HTML with sphinx-design loaded it becomes stat tiles and four source cards
@@ -16,19 +16,6 @@ Everywhere else (other builders, or no sphinx-design) it becomes the table::
       thead: Source | What was collected | Counts | When | Audit path
       tbody: one row per source, in the order run records, task catalogue, exploit ledger,
              methodology pin; the audit path is a literal of the configured path
-
-``cab-exploits`` node tree::
-
-    container.cab-exploits
-      container.cab-exploit.cab-exploit-<status>  (id cab-exploit-<id>), one per entry
-        rubric                             "<id>: <title>"
-        field_list.cab-exploit-fields      id, severity, status, trigger, grader_call, reported,
-                                           patched, affected_cells, then credit and notes if given;
-                                           severity and status as badges (:func:`..design.badge`)
-      paragraph.cab-exploits-none          when no entry passes the filter
-
-Entries are ordered live first, then by severity (critical first), then newest report first,
-then by id. Options: ``:status: live|patched|all`` (default ``all``) and ``:snapshot:``.
 """
 
 from __future__ import annotations
@@ -39,31 +26,20 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from ..design import badge, card, card_grid, design_loaded, stat_tile
-from ..domain import add_directive, cab_domain, exploit_anchor, index_entry
-from ..options import choice_option
-from ..render import (
-    SKIP,
-    SnapshotDirective,
-    format_count,
-    text_node,
-    value_literal,
-    visible_inline,
-    without_smartquotes,
-)
+from ..design import card, card_grid, design_loaded, stat_tile
+from ..directive_base import SnapshotDirective
+from ..domain import add_directive
+from ..render import SKIP, format_count, text_node, value_literal
+from ..snapshot.formats import plural
 from ..snapshot.keys import MISSING_MARK
 from ..snapshot.model import format_timestamp
-from ..snapshot.vocabulary import SEVERITIES
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.util.typing import OptionSpec
 
-    from ..snapshot.contract import CellSelector, Exploit
     from ..snapshot.model import Snapshot
 
 LEDGER_COLUMNS: tuple[str, ...] = ("Source", "What was collected", "Counts", "When", "Audit path")
-STATUS_CHOICES: tuple[str, ...] = ("live", "patched", "all")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,11 +49,6 @@ class LedgerRow:
     counts: str
     when: str
     audit_path: str
-
-
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    word = singular if count == 1 else (plural_form or singular + "s")
-    return f"{format_count(count)} {word}"
 
 
 def date_span(label: str, dates: list[str], snapshot_date: str) -> str:
@@ -280,154 +251,9 @@ class LedgerDirective(SnapshotDirective):
         return [node]
 
 
-# -- the exploit list --------------------------------------------------------------------------
-
-
-def exploit_order(exploit: Exploit) -> tuple[int, int, int, str]:
-    """Live first, then critical..low, then the newest report first, then id."""
-    return (
-        0 if exploit.status == "live" else 1,
-        SEVERITIES.index(exploit.severity),
-        -exploit.reported.toordinal(),
-        exploit.id,
-    )
-
-
-def selector_nodes(selector: CellSelector) -> list[nodes.Node]:
-    """``tui opencode, model ...`` with each value as a literal; an empty selector matches all."""
-    given = [(name, value) for name, value in selector if value is not None]
-    if not given:
-        return [nodes.Text("every cell")]
-    result: list[nodes.Node] = []
-    for position, (name, value) in enumerate(given):
-        if position:
-            result.append(nodes.Text(", "))
-        result.append(nodes.Text(f"{name} "))
-        result.append(value_literal(value))
-    return result
-
-
-def affected_cells_body(exploit: Exploit, snapshot: Snapshot) -> list[nodes.Node]:
-    matched = len(snapshot.exploit_cells.get(exploit.id, ()))
-    summary = nodes.paragraph(
-        "", f"{plural(matched, 'cell')} of this snapshot match", classes=["cab-exploit-matches"]
-    )
-    if not exploit.affected_cells:
-        summary += nodes.Text(" (no selectors given).")
-        return [summary]
-    summary += nodes.Text(":")
-    selectors = nodes.bullet_list()
-    for selector in exploit.affected_cells:
-        selectors += nodes.list_item("", nodes.paragraph("", "", *selector_nodes(selector)))
-    return [summary, selectors]
-
-
-def field(name: str, *body: nodes.Node) -> nodes.field:
-    return nodes.field("", nodes.field_name(name, name), nodes.field_body("", *body))
-
-
-def text_field(name: str, text: str, *, literal: bool = False) -> nodes.field:
-    content = value_literal(text) if literal else text_node(text)
-    return field(name, nodes.paragraph("", "", content))
-
-
-# Only tones whose text meets WCAG AA contrast on sphinx-design's own colours (axe checks the
-# security page in light and dark): its "info" and "success" do not.
-SEVERITY_TONES: dict[str, str] = {
-    "critical": "danger",
-    "high": "warning",
-    "medium": "secondary",
-    "low": "light",
-}
-STATUS_TONES: dict[str, str] = {"live": "danger", "patched": "secondary"}
-
-
-def severity_badge(severity: str) -> nodes.inline:
-    return badge(severity, SEVERITY_TONES.get(severity, "secondary"))
-
-
-def status_badge(status: str) -> nodes.inline:
-    return badge(status, STATUS_TONES.get(status, "secondary"))
-
-
-def exploit_node(exploit: Exploit, snapshot: Snapshot) -> nodes.container:
-    container = nodes.container(
-        classes=["cab-exploit", f"cab-exploit-{exploit.status}"],
-        ids=[exploit_anchor(exploit.id)],
-    )
-    heading = visible_inline(f"{exploit.id}: {exploit.title}")
-    container += nodes.rubric(heading, heading)
-    fields = nodes.field_list(classes=["cab-exploit-fields"])
-    fields += text_field("id", exploit.id, literal=True)
-    fields += field("severity", nodes.paragraph("", "", severity_badge(exploit.severity)))
-    fields += field("status", nodes.paragraph("", "", status_badge(exploit.status)))
-    fields += text_field("trigger", exploit.trigger)
-    fields += text_field("grader_call", exploit.grader_call, literal=True)
-    fields += text_field("reported", exploit.reported.isoformat())
-    patched = exploit.patched.isoformat() if exploit.patched else "not patched (live)"
-    fields += text_field("patched", patched)
-    fields += field("affected_cells", *affected_cells_body(exploit, snapshot))
-    if exploit.credit:
-        fields += text_field("credit", exploit.credit)
-    if exploit.notes:
-        fields += text_field("notes", exploit.notes)
-    container += fields
-    return container
-
-
-def exploit_list(snapshot: Snapshot, status: str) -> nodes.container:
-    chosen = sorted(
-        (e for e in snapshot.exploits if status == "all" or e.status == status), key=exploit_order
-    )
-    container = without_smartquotes(nodes.container(classes=["cab-exploits"]))
-    if not chosen:
-        kind = "" if status == "all" else f"{status} "
-        container += nodes.paragraph(
-            "", f"Snapshot {snapshot.name} lists no {kind}exploits.", classes=["cab-exploits-none"]
-        )
-    for exploit in chosen:
-        container += exploit_node(exploit, snapshot)
-    return container
-
-
-class ExploitsDirective(SnapshotDirective):
-    """The exploit ledger: each known way a run scored without doing the work, with its severity,
-    what it fooled, the cells it touches and when it was patched; ``:status:`` keeps only the
-    live or the patched ones. Each entry can be linked with ``{cab:exploit}``."""
-
-    example: ClassVar[str] = ":::{cab-exploits}\n:status: live\n:::"
-    """What a page writes to use it (MyST), shown in the reference."""
-
-    has_content = False
-    option_spec: ClassVar[OptionSpec] = {
-        **SnapshotDirective.option_spec,
-        "status": choice_option("which exploits to list", STATUS_CHOICES, "all", required=False),
-    }
-
-    def run(self) -> list[nodes.Node]:
-        status = self.choice("status")
-        snapshot = self.load_snapshot()
-        if snapshot is None:
-            return self.unavailable()
-        container = exploit_list(snapshot, status)
-        self.set_source_info(container)
-        shown = {anchor for child in container.findall(nodes.container) for anchor in child["ids"]}
-        rank = 1 if self.options.get("snapshot") else 0
-        domain = cab_domain(self.env)
-        entries: list[nodes.Node] = []
-        for exploit in snapshot.exploits:
-            anchor = exploit_anchor(exploit.id)
-            if anchor in shown:
-                domain.note_object("exploit", exploit.id, anchor, rank)
-                if not rank:
-                    entries.extend(index_entry("exploit", exploit.id, anchor))
-        return [*entries, container]
-
-
 def setup(app: Sphinx) -> None:
     skip = SKIP
     app.add_node(cab_ledger, html=skip, text=skip, latex=skip, man=skip, texinfo=skip)
     app.add_post_transform(LedgerCards)
     app.add_post_transform(ExpandLedgers)
     add_directive(app, "cab-ledger", LedgerDirective)
-    add_directive(app, "cab-exploits", ExploitsDirective)

@@ -27,9 +27,10 @@ from typing import TYPE_CHECKING, ClassVar
 from docutils import nodes
 
 from ..config import cab_config
+from ..directive_base import SnapshotDirective
 from ..domain import add_directive, cab_domain, cell_reference_name
 from ..options import Option, choice_option
-from ..render import SnapshotDirective, cell_provenance, value_literal
+from ..render import cell_provenance, value_literal
 from ..snapshot.keys import IDENTITY_FIELDS, KEY_FIELDS
 from ..warnings_ import Subtype, warn
 

@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
 
+from ..directive_base import SnapshotDirective
 from ..domain import add_directive, cab_domain, index_entry
 from ..render import (
-    SnapshotDirective,
     format_count,
     missing_mark,
     problem_marker,

@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, ClassVar
 from docutils import nodes
 
 from ..config import cab_config
+from ..directive_base import SnapshotDirective
 from ..domain import add_directive, cab_domain, index_entry, task_anchor
 from ..options import choice_option
-from ..render import SnapshotDirective, format_count, text_node
+from ..render import format_count, text_node
 from ..snapshot.index import cell_positions
 from ..snapshot.keys import MISSING_MARK
 from ..snapshot.vocabulary import CATEGORIES

@@ -29,9 +29,9 @@ if TYPE_CHECKING:
         RunTable,
         RunView,
         Snapshot,
-        SourcePaths,
     )
     from .older import LoadedSnapshots, check, load_all
+    from .paths import SourcePaths
     from .problems import Problem, Subtype
 
 _EXPORTS = {
@@ -44,7 +44,7 @@ _EXPORTS = {
     "RunTable": "model",
     "RunView": "model",
     "Snapshot": "model",
-    "SourcePaths": "model",
+    "SourcePaths": "paths",
     "Problem": "problems",
     "Subtype": "problems",
     "LoadedSnapshots": "older",

@@ -31,8 +31,8 @@ from .diff import VERDICTS, diff
 from .digest import sha256sum_text, snapshot_digest
 from .formats import format_change, format_count
 from .metrics import METRICS
-from .model import DEFAULT_EXPLOITS, DEFAULT_META, DEFAULT_RUNS, DEFAULT_TASKS, SourcePaths
 from .older import load_all
+from .paths import DEFAULT_EXPLOITS, DEFAULT_META, DEFAULT_RUNS, DEFAULT_TASKS, SourcePaths
 from .reproduce import is_hidden
 from .signature import (
     DEFAULT_NAMESPACE,

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from pathlib import Path
 
-    from .model import SourcePaths
+    from .paths import SourcePaths
 
 _CHUNK = 1 << 20
 

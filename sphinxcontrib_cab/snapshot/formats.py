@@ -16,6 +16,12 @@ def format_count(count: int) -> str:
     return f"{count:,}"
 
 
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """A count with its noun: ``"1 task"``, ``"3,465 rows"``, ``"2 categories"``."""
+    word = singular if count == 1 else (plural_form or singular + "s")
+    return f"{format_count(count)} {word}"
+
+
 def format_number(value: float, digits: int = 2) -> str:
     """A float with ``digits`` decimals and thousands separators; never ``-0.00``."""
     if math.isnan(value):

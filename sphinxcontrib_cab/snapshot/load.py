@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from . import aggregate, checks
 from .digest import digest_files, snapshot_digest
 from .ledger import read_exploits
-from .model import Digest, Snapshot, SourcePaths
+from .model import Digest, Snapshot
 from .problems import Display, ProblemLog, Subtype, split_location
 from .readers import Located, read_meta, read_tasks
 from .runs import RunReader
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from .contract import Exploit, Meta, Task
+    from .paths import SourcePaths
 
 
 def load_snapshot(

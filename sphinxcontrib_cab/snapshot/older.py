@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .load import load_snapshot_cached
-from .model import Snapshot, SourcePaths
+from .paths import SourcePaths
 from .positions import json_location
 from .problems import Display, Problem, Subtype
 
@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from .contract import SnapshotRef
+    from .model import Snapshot
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ column-wise, so a million rows never exist as a million objects.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import math
 import operator
@@ -19,6 +18,7 @@ from .contract import RunRecord
 from .model import AXES, NOT_APPLICABLE_CODE, CellKey, RunTable, format_timestamp
 from .positions import BOM
 from .problems import ProblemLog, Subtype
+from .timestamps import EpochClock
 from .vocabulary import FAILURES
 from .wording import describe_errors
 
@@ -27,29 +27,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 _NAN = math.nan
-
-_NAIVE_EPOCH = dt.datetime(1970, 1, 1)
-_ONE_MICROSECOND = dt.timedelta(microseconds=1)
-
-
-def _in_zone(moment: dt.datetime, zone: dt.tzinfo | None) -> dt.datetime:
-    """``moment`` expressed in ``zone`` (``None``: naive UTC), same instant."""
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
-    if zone is None:
-        return aware.astimezone(dt.UTC).replace(tzinfo=None)
-    return aware.astimezone(zone)
-
-
-def _zone(moment: dt.datetime) -> tuple[dt.tzinfo | None, dt.datetime, int]:
-    """The tzinfo of ``moment``, the epoch in it, and its UTC offset in microseconds.
-
-    A timestamp without a zone is taken as UTC, as the data contract says all times are.
-    """
-    zone = moment.tzinfo
-    offset = moment.utcoffset()
-    offset_us = offset // _ONE_MICROSECOND if offset is not None else 0
-    return zone, _NAIVE_EPOCH.replace(tzinfo=zone), offset_us
-
 
 _BATCH_ROWS = 100
 """Run lines validated, then appended to the table columns, together: the records of a much
@@ -71,7 +48,6 @@ _IDENTITY = attrgetter(
 _RERUN = attrgetter("rerun")
 _STARTED = attrgetter("started_at")
 _ENDED = attrgetter("ended_at")
-_TZINFO = attrgetter("tzinfo")
 _FIRST = itemgetter(0)
 _EXIT_CODE = attrgetter("exit_code")
 _FAILURE = attrgetter("failure")
@@ -147,7 +123,7 @@ class RunReader:
         self._sweep_index: dict[str, int] = {}
         self._version_index: dict[str, int] = {}
         self._detail_index: dict[str, int] = {"": 0}
-        self._zone: tuple[dt.tzinfo | None, dt.datetime, int] = (None, _NAIVE_EPOCH, 0)
+        self._clock = EpochClock()
 
     def forget_keys(self) -> None:
         """Drop the lookup from key fields to key ids once every file is read (it is large)."""
@@ -180,7 +156,7 @@ class RunReader:
     def _rows(self, lines: Iterable[bytes], file_id: int, shown: str) -> bool:
         """Validate and append the lines in small batches; ``True`` when one was not blank."""
         saw_line = False
-        self._zone = (None, _NAIVE_EPOCH, 0)
+        self._clock.reset()
         next_number = 1
         remaining = iter(lines)
         for chunk in iter(lambda: list(itertools.islice(remaining, _BATCH_ROWS)), []):
@@ -327,22 +303,9 @@ class RunReader:
         self, numbers: list[int], records: list[RunRecord], notes: list[tuple[int, Subtype, str]]
     ) -> tuple[list[int], list[int]]:
         """Start and end of each record in microseconds since the epoch (UTC)."""
-        starts: list[dt.datetime] = list(map(_STARTED, records))
-        ends: list[dt.datetime] = list(map(_ENDED, records))
-        zones = set(map(_TZINFO, starts))
-        zones.update(map(_TZINFO, ends))
-        if len(zones) == 1:
-            zone = zones.pop()
-            if zone is not self._zone[0]:
-                self._zone = _zone(starts[0])
-            _, epoch, offset_us = self._zone
-            one_us = _ONE_MICROSECOND
-            # Same tzinfo object on both sides: datetime subtracts wall clocks without calling
-            # utcoffset(), which is the slow part; the zone's fixed offset is applied once.
-            started_column = [(moment - epoch) // one_us - offset_us for moment in starts]
-            ended_column = [(moment - epoch) // one_us - offset_us for moment in ends]
-        else:
-            started_column, ended_column = self._mixed_times(starts, ends)
+        started_column, ended_column = self._clock.columns(
+            list(map(_STARTED, records)), list(map(_ENDED, records))
+        )
         if not all(map(operator.le, started_column, ended_column)):
             for line_number, started_us, ended_us in zip(
                 numbers, started_column, ended_column, strict=True
@@ -356,24 +319,6 @@ class RunReader:
                             f"{format_timestamp(started_us)} (row kept)",
                         )
                     )
-        return started_column, ended_column
-
-    def _mixed_times(
-        self, starts: list[dt.datetime], ends: list[dt.datetime]
-    ) -> tuple[list[int], list[int]]:
-        """:meth:`_times` for records whose timestamps do not all share one tzinfo."""
-        zone, zone_epoch, zone_offset_us = self._zone
-        one_us = _ONE_MICROSECOND
-        started_column: list[int] = []
-        ended_column: list[int] = []
-        for started, ended in zip(starts, ends, strict=True):
-            if started.tzinfo is not zone or ended.tzinfo is not zone:
-                if started.tzinfo is not ended.tzinfo:
-                    ended = _in_zone(ended, started.tzinfo)
-                zone, zone_epoch, zone_offset_us = _zone(started)
-            started_column.append((started - zone_epoch) // one_us - zone_offset_us)
-            ended_column.append((ended - zone_epoch) // one_us - zone_offset_us)
-        self._zone = (zone, zone_epoch, zone_offset_us)
         return started_column, ended_column
 
     def _rejected_row(

@@ -36,7 +36,8 @@ from .digest import sha256sum_text
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from .model import Digest, SourcePaths
+    from .model import Digest
+    from .paths import SourcePaths
 
 SIGNATURE_NAME = "receipt.sig"
 """The signature's file name, in the folder of the snapshot's ``meta.json``."""

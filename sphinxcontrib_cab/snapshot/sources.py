@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from .model import SourcePaths
+    from .paths import SourcePaths
 
 LABELS = {
     "runs": "run-record folder",

@@ -19,7 +19,7 @@ from sphinxcontrib_cab.snapshot.export import cell_values, columns, csv_bytes, j
 from sphinxcontrib_cab.snapshot.failures import FAILURE_MODES
 from sphinxcontrib_cab.snapshot.load import load_snapshot_cached
 from sphinxcontrib_cab.snapshot.metrics import CELL_METRICS, METRICS
-from sphinxcontrib_cab.snapshot.model import SourcePaths
+from sphinxcontrib_cab.snapshot.paths import SourcePaths
 from sphinxcontrib_cab.snapshot.version import extension_version
 
 if TYPE_CHECKING:

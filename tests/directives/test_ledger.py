@@ -15,7 +15,7 @@ from cab_pages import (
     soup,
 )
 
-from sphinxcontrib_cab.directives.ledger import exploit_list, exploit_order
+from sphinxcontrib_cab.directives.exploits import exploit_list, exploit_order
 from sphinxcontrib_cab.render import format_count
 from sphinxcontrib_cab.snapshot.contract import SEVERITIES
 

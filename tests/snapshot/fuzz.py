@@ -21,7 +21,7 @@ import traceback
 from pathlib import Path
 
 from sphinxcontrib_cab.snapshot.load import load_snapshot
-from sphinxcontrib_cab.snapshot.model import SourcePaths
+from sphinxcontrib_cab.snapshot.paths import SourcePaths
 from sphinxcontrib_cab.snapshot.problems import Problem, Subtype
 
 MINI = Path(__file__).resolve().parents[1] / "snapshots" / "mini"

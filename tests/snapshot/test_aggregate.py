@@ -20,9 +20,9 @@ from sphinxcontrib_cab.snapshot.model import (
     CellKey,
     Estimate,
     RunTable,
-    SourcePaths,
 )
 from sphinxcontrib_cab.snapshot.overview import overview
+from sphinxcontrib_cab.snapshot.paths import SourcePaths
 from sphinxcontrib_cab.snapshot.statistics import (
     AXIS_RANGES,
     NORMAL_975,

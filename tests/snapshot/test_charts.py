@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from sphinxcontrib_cab.snapshot import charts
 from sphinxcontrib_cab.snapshot.load import load_snapshot
-from sphinxcontrib_cab.snapshot.model import SourcePaths
 from sphinxcontrib_cab.snapshot.overview import overview
+from sphinxcontrib_cab.snapshot.paths import SourcePaths
 
 from .fuzz import MINI
 

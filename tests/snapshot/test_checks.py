@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from sphinxcontrib_cab.snapshot.load import load_snapshot
-from sphinxcontrib_cab.snapshot.model import SourcePaths
 from sphinxcontrib_cab.snapshot.older import load_all
+from sphinxcontrib_cab.snapshot.paths import SourcePaths
 
 TESTS = Path(__file__).parents[1]
 MINI = TESTS / "snapshots" / "mini"

@@ -14,9 +14,10 @@ from sphinxcontrib_cab.snapshot.diff import VERDICTS, Change, change, diff, verd
 from sphinxcontrib_cab.snapshot.formats import format_change
 from sphinxcontrib_cab.snapshot.keys import IDENTITY_FIELDS
 from sphinxcontrib_cab.snapshot.metrics import METRICS
-from sphinxcontrib_cab.snapshot.model import NOT_APPLICABLE, Estimate, Snapshot, SourcePaths
+from sphinxcontrib_cab.snapshot.model import NOT_APPLICABLE, Estimate, Snapshot
 from sphinxcontrib_cab.snapshot.older import load_all
 from sphinxcontrib_cab.snapshot.overview import overview
+from sphinxcontrib_cab.snapshot.paths import SourcePaths
 
 TESTS = Path(__file__).parents[1]
 SNAPSHOTS = {"sample": TESTS.parent / "data", "mini": TESTS / "snapshots" / "mini"}

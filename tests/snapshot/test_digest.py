@@ -17,7 +17,8 @@ from sphinxcontrib_cab.snapshot.digest import (
     snapshot_files,
 )
 from sphinxcontrib_cab.snapshot.load import load_snapshot
-from sphinxcontrib_cab.snapshot.model import FileDigest, SourcePaths
+from sphinxcontrib_cab.snapshot.model import FileDigest
+from sphinxcontrib_cab.snapshot.paths import SourcePaths
 
 MINI = Path(__file__).parents[1] / "snapshots" / "mini"
 

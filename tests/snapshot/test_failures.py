@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -22,8 +23,11 @@ from sphinxcontrib_cab.snapshot.failures import (
 )
 from sphinxcontrib_cab.snapshot.load import load_snapshot
 from sphinxcontrib_cab.snapshot.metrics import DEFINITIONS, METRICS
-from sphinxcontrib_cab.snapshot.model import Snapshot, SourcePaths
+from sphinxcontrib_cab.snapshot.paths import SourcePaths
 from sphinxcontrib_cab.snapshot.vocabulary import FAILURES
+
+if TYPE_CHECKING:
+    from sphinxcontrib_cab.snapshot.model import Snapshot
 
 REAL = Path(__file__).parent.parent / "snapshots" / "real"
 

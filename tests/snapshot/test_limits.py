@@ -14,7 +14,7 @@ import pytest
 
 from sphinxcontrib_cab.snapshot.cli import main
 from sphinxcontrib_cab.snapshot.load import load_snapshot
-from sphinxcontrib_cab.snapshot.model import SourcePaths
+from sphinxcontrib_cab.snapshot.paths import SourcePaths
 from sphinxcontrib_cab.snapshot.wording import show
 
 MINI = Path(__file__).parents[1] / "snapshots" / "mini"

@@ -10,7 +10,8 @@ import pytest
 
 from sphinxcontrib_cab.snapshot import load as loader
 from sphinxcontrib_cab.snapshot.load import load_snapshot, load_snapshot_cached
-from sphinxcontrib_cab.snapshot.model import AXES, CellKey, SourcePaths
+from sphinxcontrib_cab.snapshot.model import AXES, CellKey
+from sphinxcontrib_cab.snapshot.paths import SourcePaths
 from sphinxcontrib_cab.snapshot.problems import MAX_PROBLEMS_PER_FILE
 
 TESTS = Path(__file__).parents[1]

@@ -7,13 +7,17 @@ Each test asserts the exact text a reader sees, from the one registry that forma
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from sphinxcontrib_cab.snapshot.load import load_snapshot
 from sphinxcontrib_cab.snapshot.metrics import METRICS
-from sphinxcontrib_cab.snapshot.model import Cell, Snapshot, SourcePaths
 from sphinxcontrib_cab.snapshot.overview import overview
+from sphinxcontrib_cab.snapshot.paths import SourcePaths
+
+if TYPE_CHECKING:
+    from sphinxcontrib_cab.snapshot.model import Cell, Snapshot
 
 REAL = Path(__file__).parent.parent / "snapshots" / "real"
 

@@ -10,7 +10,7 @@ import pytest
 from signing import PRINCIPAL, allow, cab, make_key, sign
 
 from sphinxcontrib_cab.snapshot.digest import snapshot_digest
-from sphinxcontrib_cab.snapshot.model import SourcePaths
+from sphinxcontrib_cab.snapshot.paths import SourcePaths
 from sphinxcontrib_cab.snapshot.signature import (
     DEFAULT_NAMESPACE,
     Status,

@@ -13,7 +13,7 @@ import pytest
 
 from sphinxcontrib_cab.snapshot.digest import snapshot_digest
 from sphinxcontrib_cab.snapshot.load import load_snapshot
-from sphinxcontrib_cab.snapshot.model import SourcePaths
+from sphinxcontrib_cab.snapshot.paths import SourcePaths
 
 MINI = Path(__file__).parents[1] / "snapshots" / "mini"
 RUNS = "results/published"

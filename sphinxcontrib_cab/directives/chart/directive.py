@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from docutils import nodes
 
 from ...config import cab_config
+from ...directive_base import SnapshotDirective
 from ...filters import FILTERS, failures_option, filter_options, filtered_cells
 from ...options import Option, choice_option
-from ...render import SnapshotDirective
 from ...snapshot import charts
 from ...snapshot.aggregate import cells_for_failures
 from ...snapshot.failures import failure_label

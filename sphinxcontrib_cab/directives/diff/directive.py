@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, ClassVar
 from docutils import nodes
 
 from ...config import cab_config
+from ...directive_base import SnapshotDirective, checked_words
 from ...filters import filter_options
 from ...options import Option
-from ...render import SnapshotDirective, checked_words, problem_marker
+from ...render import problem_marker
 from ...snapshot.diff import diff
 from ...warnings_ import Subtype, warn
 from .parts import METRIC, PARTS, DiffParts

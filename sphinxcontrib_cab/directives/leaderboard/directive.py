@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ...config import cab_config
+from ...directive_base import SnapshotDirective
 from ...domain import cab_domain, cell_reference_name
 from ...filters import comma_list, failures_option, filter_options
 from ...options import Option, choice_option
-from ...render import SnapshotDirective
 from ...snapshot.aggregate import cells_for_failures
 from .board import (
     CELL_COLUMNS,
