@@ -84,7 +84,13 @@ def docs(session: nox.Session) -> None:
         session.warn("missing ssh-keygen (openssh-client): the signed receipts cannot be verified")
     session.install("-e", ".[docs]")
     session.run(
-        "sphinx-build", "-nW", "--keep-going", "-b", "html", "docs", "docs/_build/html",
+        "sphinx-build",
+        "-nW",
+        "--keep-going",
+        "-b",
+        "html",
+        "docs",
+        "docs/_build/html",
         *session.posargs,
     )
 

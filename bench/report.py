@@ -8,8 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 MIB = 1024**2
-PAGES = {"cab": "`cab-leaderboard`", "list-table": "MyST `list-table`",
-         "datatemplates": "sphinxcontrib-datatemplates (JSON)", "empty": "empty page"}
+PAGES = {
+    "cab": "`cab-leaderboard`",
+    "list-table": "MyST `list-table`",
+    "datatemplates": "sphinxcontrib-datatemplates (JSON)",
+    "empty": "empty page",
+}
 ATTRIBUTION_ROWS = (
     ("cab_setup", "cab: extension setup (importing the package, registering everything)"),
     ("cab_data", "cab: `builder-inited` (importing pydantic, loading and checking every snapshot)"),
@@ -53,15 +57,18 @@ def _targets(results: dict[str, Any]) -> list[str]:
         goal = f"{limit:g}x" if unit == "x" else f"{limit:g} {unit}"
         verdict = {True: "met", False: "**missed**", None: "not measured"}[t["met"]]
         spread = t.get("spread")
-        rows.append([
-            t["text"],
-            "-" if value is None else shown.format(value),
-            between.format(*spread) if spread else "-",
-            _x(t.get("measured_cpu")),
-            f"{limit:g} documents" if unit == "docs" else
-            f"{'>=' if t['higher_is_better'] else sign} {goal}",
-            f"{verdict}, unsettled" if t.get("settled") is False else verdict,
-        ])
+        rows.append(
+            [
+                t["text"],
+                "-" if value is None else shown.format(value),
+                between.format(*spread) if spread else "-",
+                _x(t.get("measured_cpu")),
+                f"{limit:g} documents"
+                if unit == "docs"
+                else f"{'>=' if t['higher_is_better'] else sign} {goal}",
+                f"{verdict}, unsettled" if t.get("settled") is False else verdict,
+            ]
+        )
     return [
         "# Targets",
         "",
@@ -75,8 +82,17 @@ def _targets(results: dict[str, Any]) -> list[str]:
         "another. A verdict is *unsettled* when that middle half does not lie wholly on the "
         "verdict's side of the goal: another run of the benchmark can give the other verdict.",
         "",
-        *_table(["target", "measured (median)", "rounds: middle half", "CPU-time ratio", "goal",
-                 "verdict"], rows),
+        *_table(
+            [
+                "target",
+                "measured (median)",
+                "rounds: middle half",
+                "CPU-time ratio",
+                "goal",
+                "verdict",
+            ],
+            rows,
+        ),
     ]
 
 
@@ -104,20 +120,38 @@ def _site(site: dict[str, Any] | None) -> list[str]:
         f"as plain sources with their cab directives stripped too ({pages['directives']} "
         f"directives in all, {docs['bare-pages']} documents), so both sites have the same pages.",
         "",
-        *_table(["build", "median", "min", "max", "CPU median", "documents read", "ratio"], [
-            row("clean, with cab, `-j 1`", clean["cab"], docs["cab"], _x(ratios["overhead"])),
-            row("clean, bare", clean["bare"], docs["bare"], "1.00x"),
-            row("clean, bare, same pages", clean["bare-pages"], docs["bare-pages"],
-                f"cab is {_x(ratios['overhead_same_pages'])} of this"),
-            row("clean, with cab, `-j 2`", clean["cab-j2"], docs["cab-j2"],
-                f"{_x(ratios['parallel_j2_over_j1'])} of `-j 1`"),
-            row("no-op rebuild, with cab", noop["cab"], noop["cab"]["reread_max"],
-                _x(ratios["noop"])),
-            row("no-op rebuild, bare", noop["bare"], noop["bare"]["reread_max"], "1.00x"),
-            row("no-op rebuild, bare, same pages", noop["bare-pages"],
-                noop["bare-pages"]["reread_max"],
-                f"cab is {_x(ratios['noop_same_pages'])} of this"),
-        ]),
+        *_table(
+            ["build", "median", "min", "max", "CPU median", "documents read", "ratio"],
+            [
+                row("clean, with cab, `-j 1`", clean["cab"], docs["cab"], _x(ratios["overhead"])),
+                row("clean, bare", clean["bare"], docs["bare"], "1.00x"),
+                row(
+                    "clean, bare, same pages",
+                    clean["bare-pages"],
+                    docs["bare-pages"],
+                    f"cab is {_x(ratios['overhead_same_pages'])} of this",
+                ),
+                row(
+                    "clean, with cab, `-j 2`",
+                    clean["cab-j2"],
+                    docs["cab-j2"],
+                    f"{_x(ratios['parallel_j2_over_j1'])} of `-j 1`",
+                ),
+                row(
+                    "no-op rebuild, with cab",
+                    noop["cab"],
+                    noop["cab"]["reread_max"],
+                    _x(ratios["noop"]),
+                ),
+                row("no-op rebuild, bare", noop["bare"], noop["bare"]["reread_max"], "1.00x"),
+                row(
+                    "no-op rebuild, bare, same pages",
+                    noop["bare-pages"],
+                    noop["bare-pages"]["reread_max"],
+                    f"cab is {_x(ratios['noop_same_pages'])} of this",
+                ),
+            ],
+        ),
         "Documents read: for clean builds, all of them; for no-op rebuilds, the most re-read in "
         "any repetition. Pages written by the last no-op rebuild: with cab "
         f"{len(written)}, bare {len(noop['bare']['written'])}, bare with the "
@@ -151,8 +185,10 @@ def _site(site: dict[str, Any] | None) -> list[str]:
     if not found:
         return lines
     cab, bare = found["cab"], found["bare-pages"]
-    rows = [[label, _s(cab[k]), _s(bare[k]), f"{cab[k] - bare[k]:+.2f} s"]
-            for k, label in ATTRIBUTION_ROWS]
+    rows = [
+        [label, _s(cab[k]), _s(bare[k]), f"{cab[k] - bare[k]:+.2f} s"]
+        for k, label in ATTRIBUTION_ROWS
+    ]
     return [
         *lines,
         "## Where the extra time of the clean build goes",
@@ -178,8 +214,12 @@ def _page(page: dict[str, Any] | None) -> list[str]:
         return []
     builds = page["builds"]
     rows = [
-        [label, *(_s(builds[name][k]) for k in ("median_s", "min_s", "max_s", "cpu_median_s")),
-         _x(page["over_empty"][name]), _x(builds[name]["median_s"] / builds["cab"]["median_s"])]
+        [
+            label,
+            *(_s(builds[name][k]) for k in ("median_s", "min_s", "max_s", "cpu_median_s")),
+            _x(page["over_empty"][name]),
+            _x(builds[name]["median_s"] / builds["cab"]["median_s"]),
+        ]
         for name, label in PAGES.items()
     ]
     return [
@@ -190,8 +230,9 @@ def _page(page: dict[str, Any] | None) -> list[str]:
         f"cells) and the columns {', '.join(page['columns'])}; the list-table and JSON hold the "
         "same visible text, read from cab's doctree.",
         "",
-        *_table(["page", "median", "min", "max", "CPU median", "vs empty page", "time vs cab"],
-                rows),
+        *_table(
+            ["page", "median", "min", "max", "CPU median", "vs empty page", "time vs cab"], rows
+        ),
     ]
 
 
@@ -200,13 +241,21 @@ def _weight(weight: dict[str, Any] | None) -> list[str]:
         return []
     sample, big = weight.get("sample"), weight.get("big")
     rows = [
-        [f"{label} ({found['cells']:,} cells): {name}", _kb(w["raw_bytes"]), _kb(w["gzip_bytes"]),
-         _kb(w["breakdown_bytes"]["details_popovers"])]
-        for label, found in (("sample", sample), ("large", big)) if found
+        [
+            f"{label} ({found['cells']:,} cells): {name}",
+            _kb(w["raw_bytes"]),
+            _kb(w["gzip_bytes"]),
+            _kb(w["breakdown_bytes"]["details_popovers"]),
+        ]
+        for label, found in (("sample", sample), ("large", big))
+        if found
         for name, w in ((n, found["pages"][n]) for n in PAGES if n in found["pages"])
     ]
-    lines = ["# 5. Page weight", "",
-             *_table(["page", "raw", "gzip (level 6)", "of which popovers (raw)"], rows)]
+    lines = [
+        "# 5. Page weight",
+        "",
+        *_table(["page", "raw", "gzip (level 6)", "of which popovers (raw)"], rows),
+    ]
     if sample:
         ratio = _x(sample["gzip_cab_over_list_table"])
         lines.append(f"- Sample: cab gzip / list-table gzip = {ratio}.")
@@ -225,9 +274,16 @@ def _data(data: dict[str, Any] | None) -> list[str]:
     if not data:
         return []
     rows = [
-        [f"{int(size):,}", _mib(r["file_bytes"]), _s(r["cab"]["inner_median_s"]),
-         _s(r["json"]["inner_median_s"]), _x(r["ratio"]), _mib(r["cab"]["peak_rss_bytes"]),
-         _mib(r["json"]["peak_rss_bytes"]), f"{r['rows_read']:,} / {r['cells']:,}"]
+        [
+            f"{int(size):,}",
+            _mib(r["file_bytes"]),
+            _s(r["cab"]["inner_median_s"]),
+            _s(r["json"]["inner_median_s"]),
+            _x(r["ratio"]),
+            _mib(r["cab"]["peak_rss_bytes"]),
+            _mib(r["json"]["peak_rss_bytes"]),
+            f"{r['rows_read']:,} / {r['cells']:,}",
+        ]
         for size, r in data["sizes"].items()
     ]
     return [
@@ -240,8 +296,19 @@ def _data(data: dict[str, Any] | None) -> list[str]:
         "interpreter with cab's data layer imported and nothing loaded peaks at "
         f"{_mib(data['idle_peak_rss_bytes'])}.",
         "",
-        *_table(["rows", "JSONL size", "cab", "json.loads loop", "ratio", "cab peak memory",
-                 "loop peak memory", "rows read / cells"], rows),
+        *_table(
+            [
+                "rows",
+                "JSONL size",
+                "cab",
+                "json.loads loop",
+                "ratio",
+                "cab peak memory",
+                "loop peak memory",
+                "rows read / cells",
+            ],
+            rows,
+        ),
     ]
 
 
@@ -270,15 +337,20 @@ def _profiles(profiles: dict[str, Any] | None) -> list[str]:
             "",
         ]
         if extra is not None:
-            rows = [[f"`{r['where']}`", f"{r['extra_s']:+.3f}", f"{r['own_s']:.3f}"]
-                    for r in extra[:10]]
+            rows = [
+                [f"`{r['where']}`", f"{r['extra_s']:+.3f}", f"{r['own_s']:.3f}"] for r in extra[:10]
+            ]
             lines += _table(["function (any package)", "own s more than baseline", "own s"], rows)
-        rows = [[f"`{r['where']}`", str(r["calls"]), f"{r['cumtime']:.3f}", f"{r['tottime']:.3f}"]
-                for r in found["cab_by_cumtime"][:10]]
+        rows = [
+            [f"`{r['where']}`", str(r["calls"]), f"{r['cumtime']:.3f}", f"{r['tottime']:.3f}"]
+            for r in found["cab_by_cumtime"][:10]
+        ]
         lines += _table(["cab function", "calls", "cumulative s", "own s"], rows)
         if extra is None:
-            rows = [[f"`{r['where']}`", str(r["calls"]), f"{r['tottime']:.3f}"]
-                    for r in found["all_by_tottime"][:8]]
+            rows = [
+                [f"`{r['where']}`", str(r["calls"]), f"{r['tottime']:.3f}"]
+                for r in found["all_by_tottime"][:8]
+            ]
             lines += _table(["any function", "calls", "own s"], rows)
     return lines
 
@@ -293,16 +365,22 @@ def _machine(results: dict[str, Any]) -> list[str]:
         ["load average at start", " / ".join(map(str, m["load_average_at_start"]))],
         ["OS", m["os"]],
         ["Python", m["python"]],
-        ["Sphinx / docutils / MyST-Parser",
-         f"{v['sphinx']} / {v['docutils']} / {v['myst-parser']}"],
-        ["pydantic / sphinxcontrib-datatemplates / furo",
-         f"{v['pydantic']} / {v['sphinxcontrib-datatemplates']} / {v['furo']}"],
+        [
+            "Sphinx / docutils / MyST-Parser",
+            f"{v['sphinx']} / {v['docutils']} / {v['myst-parser']}",
+        ],
+        [
+            "pydantic / sphinxcontrib-datatemplates / furo",
+            f"{v['pydantic']} / {v['sphinxcontrib-datatemplates']} / {v['furo']}",
+        ],
         ["commit measured", f"`{m['commit']}`"],
         ["run", f"{mode}, {results['date_utc']} UTC, wall time {results['wall_s']:.0f} s"],
-        ["repetitions",
-         f"site {settings['site_reps']} (no-op rebuilds {settings['noop_reps']}, attribution "
-         f"builds {settings['attribution_reps']}), page {settings['page_reps']}, data "
-         f"{settings['data_reps']} (1M rows: at most 3)"],
+        [
+            "repetitions",
+            f"site {settings['site_reps']} (no-op rebuilds {settings['noop_reps']}, attribution "
+            f"builds {settings['attribution_reps']}), page {settings['page_reps']}, data "
+            f"{settings['data_reps']} (1M rows: at most 3)",
+        ],
     ]
     return ["# Machine and run", "", *_table(["item", "value"], rows)]
 

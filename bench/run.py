@@ -35,10 +35,24 @@ from report import render_markdown  # noqa: E402
 
 CACHE = Path(os.environ.get("CAB_BENCH_CACHE") or BENCH / "_out" / "cache")
 SECTIONS = ("site", "page", "big", "data", "chart")
-FULL = {"site_reps": 7, "noop_reps": 11, "attribution_reps": 3, "page_reps": 7, "data_reps": 3,
-        "data_sizes": [10_000, 100_000, 1_000_000], "big_cells": 10_000}
-QUICK = {**FULL, "site_reps": 2, "noop_reps": 3, "attribution_reps": 1, "page_reps": 3,
-         "data_reps": 2, "data_sizes": [10_000, 100_000]}
+FULL = {
+    "site_reps": 7,
+    "noop_reps": 11,
+    "attribution_reps": 3,
+    "page_reps": 7,
+    "data_reps": 3,
+    "data_sizes": [10_000, 100_000, 1_000_000],
+    "big_cells": 10_000,
+}
+QUICK = {
+    **FULL,
+    "site_reps": 2,
+    "noop_reps": 3,
+    "attribution_reps": 1,
+    "page_reps": 3,
+    "data_reps": 2,
+    "data_sizes": [10_000, 100_000],
+}
 
 
 @dataclass
@@ -163,8 +177,12 @@ def rotated(items: list[str], by: int) -> list[str]:
 def weight(page: Path) -> dict[str, Any]:
     raw = page.read_bytes()
     text = raw.decode("utf-8")
-    spans = {"table": r"<table.*?</table>", "details_popovers": r"<details.*?</details>",
-             "data_attributes": r'\sdata-[\w-]+="[^"]*"', "class_attributes": r'\sclass="[^"]*"'}
+    spans = {
+        "table": r"<table.*?</table>",
+        "details_popovers": r"<details.*?</details>",
+        "data_attributes": r'\sdata-[\w-]+="[^"]*"',
+        "class_attributes": r'\sclass="[^"]*"',
+    }
     return {
         "raw_bytes": len(raw),
         "gzip_bytes": len(gzip.compress(raw, compresslevel=6, mtime=0)),
@@ -239,10 +257,12 @@ def section_site(settings: dict[str, Any], work: Path) -> dict[str, Any]:
             found = build(variants[v][0], out, clean=True, mode="attribute-build")
             attributed[v].append(found.result)
     ratios, rounds = {}, {}
-    for key, a, b in (("overhead", clean["cab"], clean["bare"]),
-                      ("overhead_same_pages", clean["cab"], clean["bare-pages"]),
-                      ("noop", noop["cab"], noop["bare"]),
-                      ("noop_same_pages", noop["cab"], noop["bare-pages"])):
+    for key, a, b in (
+        ("overhead", clean["cab"], clean["bare"]),
+        ("overhead_same_pages", clean["cab"], clean["bare-pages"]),
+        ("noop", noop["cab"], noop["bare"]),
+        ("noop_same_pages", noop["cab"], noop["bare-pages"]),
+    ):
         ratios[key], ratios[f"{key}_cpu"], rounds[key] = compare(a, b)
     ratios["parallel_j2_over_j1"] = clean["cab-j2"].median() / clean["cab"].median()
     j1, j2 = outputs["cab"], outputs["cab-j2"]
@@ -255,8 +275,12 @@ def section_site(settings: dict[str, Any], work: Path) -> dict[str, Any]:
         "first_warnings": {v: s.last("first_warnings") for v, s in clean.items()},
         "clean": {v: s.summary() for v, s in clean.items()},
         "noop": {
-            v: {**s.summary(), "reread_max": max(len(x.result["read"]) for x in s.samples),
-                "reread": s.last("read"), "written": s.last("written")}
+            v: {
+                **s.summary(),
+                "reread_max": max(len(x.result["read"]) for x in s.samples),
+                "reread": s.last("read"),
+                "written": s.last("written"),
+            }
             for v, s in noop.items()
         },
         "data_change": {
@@ -264,7 +288,9 @@ def section_site(settings: dict[str, Any], work: Path) -> dict[str, Any]:
             "changed": {**changed.summary(), "reread": changed.last("read")},
         },
         "parallel_identical_output": {
-            "identical": bool(j1) and not differing, "files": len(j1), "differing": differing[:20]
+            "identical": bool(j1) and not differing,
+            "files": len(j1),
+            "differing": differing[:20],
         },
         "attribution": attribution(attributed["cab"], attributed["bare-pages"]),
         "ratios": ratios,
@@ -376,8 +402,9 @@ def section_big_page(settings: dict[str, Any], work: Path) -> dict[str, Any]:
     plain = projects.list_table_project(work / "big-page" / "list-table", table)
     # only its bytes are measured and its build is slow: cached on its exact source
     versions = " ".join(metadata.version(d) for d in ("sphinx", "docutils", "myst-parser"))
-    key = source_key((plain / "conf.py").read_bytes(), (plain / "index.md").read_bytes(),
-                     versions.encode())
+    key = source_key(
+        (plain / "conf.py").read_bytes(), (plain / "index.md").read_bytes(), versions.encode()
+    )
     html, plain_build = CACHE / "pages" / f"{key}.html", None
     if not html.exists():
         log(f"big page: list-table of {len(table['rows'])} rows")
@@ -468,8 +495,13 @@ class Target:
 
     def as_dict(self) -> dict[str, Any]:
         spread = self.spread
-        return {**self.__dict__, "rounds": list(self.rounds), "met": self.met,
-                "spread": spread and list(spread), "settled": self.settled}
+        return {
+            **self.__dict__,
+            "rounds": list(self.rounds),
+            "met": self.met,
+            "spread": spread and list(spread),
+            "settled": self.settled,
+        }
 
 
 def targets(results: dict[str, Any]) -> list[Target]:
@@ -479,45 +511,109 @@ def targets(results: dict[str, Any]) -> list[Target]:
             found = found.get(key) if isinstance(found, dict) else None
         return found
 
-    def ratio(key: str, text: str, limit: float, at: tuple[str, ...], rounds: tuple[str, ...],
-              higher_is_better: bool = False) -> Target:
-        return Target(key, text, get(*at), limit, higher_is_better,
-                      measured_cpu=get(*at[:-1], f"{at[-1]}_cpu"), rounds=tuple(get(*rounds) or ()))
+    def ratio(
+        key: str,
+        text: str,
+        limit: float,
+        at: tuple[str, ...],
+        rounds: tuple[str, ...],
+        higher_is_better: bool = False,
+    ) -> Target:
+        return Target(
+            key,
+            text,
+            get(*at),
+            limit,
+            higher_is_better,
+            measured_cpu=get(*at[:-1], f"{at[-1]}_cpu"),
+            rounds=tuple(get(*rounds) or ()),
+        )
 
     million = ("data", "sizes", "1000000")
     rss = get(*million, "cab", "peak_rss_bytes")
     gzip_bytes = get("weight", "sample", "pages", "cab", "gzip_bytes")
     chart_gzip = get("chart", "weight", "gzip_bytes")
-    site = {name: (("site", "ratios", name), ("site", "round_ratios", name))
-            for name in ("overhead", "overhead_same_pages", "noop", "noop_same_pages")}
+    site = {
+        name: (("site", "ratios", name), ("site", "round_ratios", name))
+        for name in ("overhead", "overhead_same_pages", "noop", "noop_same_pages")
+    }
     return [
-        ratio("overhead", "Docs site with cab vs bare Sphinx (clean build)", 1.3,
-              *site["overhead"]),
-        ratio("overhead_same_pages",
-              "Docs site with cab vs bare Sphinx with the same pages (clean build)", 1.3,
-              *site["overhead_same_pages"]),
-        ratio("leaderboard", "Leaderboard page: list-table build time / cab build time", 5.0,
-              ("page", "list_table_over_cab"), ("page", "round_ratios", "list_table_over_cab"),
-              higher_is_better=True),
-        ratio("scale_time", "1,000,000 rows: cab load+validate+aggregate / json.loads loop", 3.0,
-              (*million, "ratio"), (*million, "round_ratios")),
-        Target("scale_memory", "1,000,000 rows: cab peak memory",
-               None if rss is None else rss / 1024**3, 1.0, unit="GiB"),
-        Target("noop_reread", "No-op rebuild: documents re-read",
-               get("site", "noop", "cab", "reread_max"), 0, unit="docs"),
+        ratio(
+            "overhead", "Docs site with cab vs bare Sphinx (clean build)", 1.3, *site["overhead"]
+        ),
+        ratio(
+            "overhead_same_pages",
+            "Docs site with cab vs bare Sphinx with the same pages (clean build)",
+            1.3,
+            *site["overhead_same_pages"],
+        ),
+        ratio(
+            "leaderboard",
+            "Leaderboard page: list-table build time / cab build time",
+            5.0,
+            ("page", "list_table_over_cab"),
+            ("page", "round_ratios", "list_table_over_cab"),
+            higher_is_better=True,
+        ),
+        ratio(
+            "scale_time",
+            "1,000,000 rows: cab load+validate+aggregate / json.loads loop",
+            3.0,
+            (*million, "ratio"),
+            (*million, "round_ratios"),
+        ),
+        Target(
+            "scale_memory",
+            "1,000,000 rows: cab peak memory",
+            None if rss is None else rss / 1024**3,
+            1.0,
+            unit="GiB",
+        ),
+        Target(
+            "noop_reread",
+            "No-op rebuild: documents re-read",
+            get("site", "noop", "cab", "reread_max"),
+            0,
+            unit="docs",
+        ),
         ratio("noop_time", "No-op rebuild: cab site vs bare site", 1.1, *site["noop"]),
-        ratio("noop_time_same_pages", "No-op rebuild: cab site vs bare site with the same pages",
-              1.1, *site["noop_same_pages"]),
-        Target("weight_gzip", "Sample leaderboard page, gzip",
-               None if gzip_bytes is None else gzip_bytes / 1000, 300.0, unit="KB"),
-        Target("weight_ratio", "Sample leaderboard page gzip / list-table page gzip",
-               get("weight", "sample", "gzip_cab_over_list_table"), 2.0),
-        *(Target(f"chart_{name}", f"Sample {name} chart: build time added to the leaderboard "
-                 "page", get("chart", "added_s", name), 0.1, unit="s",
-                 rounds=tuple(get("chart", "round_added_s", name) or ()))
-          for name in ("heatmap", "frontier")),
-        Target("chart_weight_gzip", "Sample leaderboard page with heatmap and frontier, gzip",
-               None if chart_gzip is None else chart_gzip / 1000, 300.0, unit="KB"),
+        ratio(
+            "noop_time_same_pages",
+            "No-op rebuild: cab site vs bare site with the same pages",
+            1.1,
+            *site["noop_same_pages"],
+        ),
+        Target(
+            "weight_gzip",
+            "Sample leaderboard page, gzip",
+            None if gzip_bytes is None else gzip_bytes / 1000,
+            300.0,
+            unit="KB",
+        ),
+        Target(
+            "weight_ratio",
+            "Sample leaderboard page gzip / list-table page gzip",
+            get("weight", "sample", "gzip_cab_over_list_table"),
+            2.0,
+        ),
+        *(
+            Target(
+                f"chart_{name}",
+                f"Sample {name} chart: build time added to the leaderboard page",
+                get("chart", "added_s", name),
+                0.1,
+                unit="s",
+                rounds=tuple(get("chart", "round_added_s", name) or ()),
+            )
+            for name in ("heatmap", "frontier")
+        ),
+        Target(
+            "chart_weight_gzip",
+            "Sample leaderboard page with heatmap and frontier, gzip",
+            None if chart_gzip is None else chart_gzip / 1000,
+            300.0,
+            unit="KB",
+        ),
     ]
 
 
@@ -528,8 +624,10 @@ def differential(cab: Sample, baseline: Sample) -> dict[str, Any]:
     """The functions whose own time grows most with cab against the same build without it."""
     found, base = dict(cab.result), baseline.result
     own, base_own = found.pop("own_s"), base["own_s"]
-    extra = [{"where": w, "extra_s": round(t - base_own.get(w, 0.0), 4), "own_s": t}
-             for w, t in own.items()]
+    extra = [
+        {"where": w, "extra_s": round(t - base_own.get(w, 0.0), 4), "own_s": t}
+        for w, t in own.items()
+    ]
     extra.sort(key=lambda r: -r["extra_s"])
     return {**found, "baseline_total_s": base["total_s"], "extra_by_own_time": extra[:12]}
 
@@ -552,8 +650,10 @@ def profile_misses(missed: set[str], results: dict[str, Any], work: Path) -> dic
         found["docs site, no-op rebuild"] = differential(cab, bare)
     if "leaderboard" in missed and "page" in results:
         log("profile: leaderboard page build")
-        cab, empty = (build(work / "page" / v, prof / f"page-{v}", clean=True, mode="profile-build")
-                      for v in ("cab", "empty"))
+        cab, empty = (
+            build(work / "page" / v, prof / f"page-{v}", clean=True, mode="profile-build")
+            for v in ("cab", "empty")
+        )
         found["leaderboard page, clean build (against the empty page)"] = differential(cab, empty)
     if missed & {"scale_time", "scale_memory"}:
         log("profile: data layer, 100,000 rows")
@@ -572,16 +672,24 @@ def machine() -> dict[str, Any]:
         return match.group(1).strip() if match else None
 
     versions = {}
-    for dist in ("sphinx", "docutils", "myst-parser", "pydantic", "sphinxcontrib-datatemplates",
-                 "furo", "sphinxcontrib-cab"):
+    for dist in (
+        "sphinx",
+        "docutils",
+        "myst-parser",
+        "pydantic",
+        "sphinxcontrib-datatemplates",
+        "furo",
+        "sphinxcontrib-cab",
+    ):
         try:
             versions[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
             versions[dist] = "not installed"
     git = ["git", "rev-parse", "--short", "HEAD"]
-    commit = os.environ.get("CAB_BENCH_COMMIT") or subprocess.run(
-        git, cwd=REPO, capture_output=True, text=True
-    ).stdout.strip()
+    commit = (
+        os.environ.get("CAB_BENCH_COMMIT")
+        or subprocess.run(git, cwd=REPO, capture_output=True, text=True).stdout.strip()
+    )
     return {
         "cpu": read("/proc/cpuinfo", r"model name\s*:(.*)") or "unknown",
         "cores": os.cpu_count(),

@@ -61,24 +61,16 @@ class _Strict(BaseModel):
 class Scores(_Strict):
     """Per-axis scores of one run. ``None`` (or an absent key) means *not recorded*, never 0."""
 
-    pass_: Binary | None = Field(
-        None, alias="pass", description=AXIS_MEANINGS["pass"]
-    )
-    blast_radius: Unit | None = Field(
-        None, description=AXIS_MEANINGS["blast_radius"]
-    )
+    pass_: Binary | None = Field(None, alias="pass", description=AXIS_MEANINGS["pass"])
+    blast_radius: Unit | None = Field(None, description=AXIS_MEANINGS["blast_radius"])
     wall_s: Annotated[float, Field(ge=0.0)] | None = Field(
         None, description=AXIS_MEANINGS["wall_s"]
     )
     refusal: Binary | RefusalPartial | Literal["n/a"] | None = Field(
         None, description=AXIS_MEANINGS["refusal"]
     )
-    integrity: Binary | None = Field(
-        None, description=AXIS_MEANINGS["integrity"]
-    )
-    tokens: Annotated[int, Field(ge=0)] | None = Field(
-        None, description=AXIS_MEANINGS["tokens"]
-    )
+    integrity: Binary | None = Field(None, description=AXIS_MEANINGS["integrity"])
+    tokens: Annotated[int, Field(ge=0)] | None = Field(None, description=AXIS_MEANINGS["tokens"])
     composite: Unit | None = Field(None, description=AXIS_MEANINGS["composite"])
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)

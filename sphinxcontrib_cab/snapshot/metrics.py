@@ -162,9 +162,7 @@ METRICS: dict[str, Metric] = {
         digits=_SHOWN[name][1],
         direction=_SHOWN[name][2],
         estimator=_SUMMARY_SOURCES[name][1] if name in SUMMARY_METRICS else _axis(name),
-        definition=_SUMMARY_DEFINITIONS[name]
-        if name in SUMMARY_METRICS
-        else AXIS_MEANINGS[name],
+        definition=_SUMMARY_DEFINITIONS[name] if name in SUMMARY_METRICS else AXIS_MEANINGS[name],
         summary=name in SUMMARY_METRICS,
         axis=_SUMMARY_SOURCES[name][0] if name in SUMMARY_METRICS else name,
     )

@@ -120,7 +120,6 @@ def yaml_positions(node: yaml.Node) -> Position:
     return position
 
 
-
 def json_location(path: Path, shown: str, loc: Sequence[str | int]) -> str:
     """``"shown:line"`` of the value at ``loc`` in a JSON file, or ``shown`` when unreadable."""
     try:

@@ -77,7 +77,6 @@ def json_problem(error: json.JSONDecodeError, shown: str, log: ProblemLog) -> No
     )
 
 
-
 @dataclass(frozen=True)
 class Located:
     """Records that were read, each with the position tree of its source text."""
@@ -126,8 +125,7 @@ def parse_json(text: str, shown: str, log: ProblemLog) -> Any:
     if too_deep is not None:
         log.add(
             Subtype.json,
-            f"the document is nested more than {MAX_NESTING} levels deep; nothing was read "
-            "from it",
+            f"the document is nested more than {MAX_NESTING} levels deep; nothing was read from it",
             shown,
             line_of_offset(text, too_deep),
         )
@@ -193,7 +191,6 @@ def validate(
         for subtype, message, parts in describe_errors(error, kind):
             log.add(subtype, f"{kind} left out: {message}", shown, position.line_of(parts))
         return None
-
 
 
 def read_meta(path: Path, shown: str, log: ProblemLog) -> tuple[Meta | None, Located]:

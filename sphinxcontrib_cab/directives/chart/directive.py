@@ -139,7 +139,6 @@ class ChartDirective(SnapshotDirective):
         serial = self.env.new_serialno(base)
         return base if serial == 0 else f"{base}-{serial}"
 
-
     def run(self) -> list[nodes.Node]:
         snapshot = self.load_snapshot()
         if snapshot is None:

@@ -192,5 +192,3 @@ class ExpandLeaderboardsForText(ExpandLeaderboards):
     default_priority = 5
     formats = ("text", "latex")
     inline = False
-
-
