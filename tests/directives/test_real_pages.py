@@ -319,6 +319,29 @@ def test_overview_rows_count_their_failed_runs(
     for tr in overview.select("tbody > tr"):
         first = tr.find("th")
         assert first is not None
-        for mark in first.select(".cab-mark"):
+        for mark in first.select(".cab-failure"):
             found[str(first.find(string=True, recursive=False)).strip()] = mark.get_text()
     assert found == expected
+
+
+def test_overview_rows_carry_the_exploit_marks_of_their_cells(html: Built) -> None:
+    overview = soup(html.page("board")).select("table.cab-leaderboard")[1]
+    found = {}
+    for tr in overview.select("tbody > tr"):
+        first = tr.find("th")
+        assert first is not None
+        name = str(first.find(string=True, recursive=False)).strip()
+        for mark in first.select(".cab-exploit"):
+            link = mark.find_parent("a")
+            found[name] = (mark.get_text(), link["href"] if link else None)
+    assert found == {
+        "opencode": ("live exploit CAB-X-101 in 1 cell", "exploits.html#cab-exploit-cab-x-101"),
+        "codex": (
+            "1 cell recorded before exploit CAB-X-102 was patched on 2026-06-01",
+            "exploits.html#cab-exploit-cab-x-102",
+        ),
+    }
+    legend = soup(html.page("board")).select("p.cab-legend")[1].get_text()
+    assert "A live exploit mark: an unpatched exploit of the ledger names cells of this row" in (
+        legend
+    )

@@ -20,7 +20,7 @@ from ...snapshot.keys import KEY_FIELDS, MISSING_MARK, NOT_APPLICABLE_MARK
 from ...snapshot.metrics import CELL_METRICS as CELL_METRICS
 from ...snapshot.metrics import METRICS
 from ...snapshot.metrics import SUMMARY_METRICS as SUMMARY_METRICS
-from .marks import RowNotes, group_failures, missing_reasons, row_notes, with_cell_reasons
+from .marks import RowNotes, group_marks, missing_reasons, row_notes, with_cell_reasons
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -316,7 +316,7 @@ def build_board(
         )
         rows = tuple(_cell_row(builder, item, done) for item in shown)  # type: ignore[arg-type]
     else:
-        failed = group_failures(cells, failures == "exclude")
+        failed = group_marks(snapshot, cells, failures == "exclude")
         rows = tuple(
             builder.row(item)._replace(notes=failed.get(item.values))  # type: ignore[union-attr]
             for item in shown

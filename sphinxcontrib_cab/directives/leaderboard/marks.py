@@ -18,6 +18,7 @@ from ...snapshot.failures import (
     failure_badge,
     failure_details,
 )
+from ...snapshot.formats import plural
 from ...snapshot.keys import FIELD_BY_NAME, MARK_MEANINGS, MISSING_MARK, NOT_APPLICABLE_MARK
 from ...snapshot.metrics import DEFINITIONS, METRICS
 from ...snapshot.statistics import STAYS_MIN_RUNS
@@ -25,6 +26,7 @@ from ...snapshot.statistics import STAYS_MIN_RUNS
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from ...snapshot.failures import ExploitMark
     from ...snapshot.model import Cell, Snapshot
     from .board import Board, BoardRow
 
@@ -86,12 +88,19 @@ def row_notes(snapshot: Snapshot, cell: Cell, left_out: bool, history: Snapshot)
     return RowNotes(tuple(marks), tuple(details), version, missing)
 
 
-def group_failures(
-    cells: Iterable[Cell], left_out: bool, by: tuple[str, ...] = ("tui", "model")
+def group_marks(
+    snapshot: Snapshot,
+    cells: Iterable[Cell],
+    left_out: bool,
+    by: tuple[str, ...] = ("tui", "model"),
 ) -> dict[tuple[str | None, ...], RowNotes]:
-    """The failure badge of each overview row (cells grouped by ``by``) that has failed runs:
-    ``3 of 40 runs: rate limit 1, timeout 2`` (``left out`` under ``:failures: exclude``)."""
+    """The marks of each overview row (cells grouped by ``by``) that has any: its failure badge,
+    ``3 of 40 runs: rate limit 1, timeout 2`` (``left out`` under ``:failures: exclude``), then,
+    in ledger order, each exploit that marks some of its cells: ``live exploit CAB-X-101 in 2
+    cells``, ``1 cell recorded before exploit CAB-X-102 was patched on 2026-06-01``."""
     counted: dict[tuple[str | None, ...], tuple[dict[str, int], int]] = {}
+    exploited: dict[tuple[str | None, ...], dict[str, tuple[ExploitMark, int]]] = {}
+    marks_of = exploit_marks(snapshot)
     for cell in cells:
         values = tuple(getattr(cell.key, name) for name in by)
         kinds, runs = counted.get(values, ({}, 0))
@@ -99,17 +108,45 @@ def group_failures(
             kinds[kind] = kinds.get(kind, 0) + count
         left = sum(count for _kind, count in cell.failures) if left_out else 0
         counted[values] = (kinds, runs + len(cell.runs) + left)
+        position = snapshot.cell_index(cell.key)
+        for mark in marks_of.get(position, ()) if position is not None else ():
+            seen = exploited.setdefault(values, {})
+            seen[mark.exploit] = (mark, seen.get(mark.exploit, (mark, 0))[1] + 1)
+    ledger = {exploit.id: index for index, exploit in enumerate(snapshot.exploits)}
     found = {}
     for values, (kinds, runs) in counted.items():
+        marks: list[RowMark] = []
         if kinds:
             failures = tuple(sorted(kinds.items()))
             classes = " ".join(f"cab-failure-{kind}" for kind, _count in failures)
-            badge = RowMark(
-                f"cab-mark cab-badge cab-badge-{FAILURE_TONE} cab-failure {classes}",
-                failure_badge(failures, runs, left_out),
+            marks.append(
+                RowMark(
+                    f"cab-mark cab-badge cab-badge-{FAILURE_TONE} cab-failure {classes}",
+                    failure_badge(failures, runs, left_out),
+                )
             )
-            found[values] = RowNotes((badge,), (), "", ())
+        for _exploit, (mark, count) in sorted(
+            exploited.get(values, {}).items(), key=lambda item: ledger.get(item[0], 0)
+        ):
+            marks.append(_group_exploit_mark(mark, count))
+        if marks:
+            found[values] = RowNotes(tuple(marks), (), "", ())
     return found
+
+
+def _group_exploit_mark(mark: ExploitMark, cells: int) -> RowMark:
+    name = visible_inline(mark.exploit)
+    if mark.live:
+        words = f"live exploit {name} in {plural(cells, 'cell')}"
+    else:
+        assert mark.patched is not None
+        words = (
+            f"{plural(cells, 'cell')} recorded before exploit {name} was patched on "
+            f"{mark.patched.isoformat()}"
+        )
+    kind = "cab-exploit-live" if mark.live else "cab-exploit-patched"
+    tone = EXPLOIT_TONES[mark.live]
+    return RowMark(f"cab-mark cab-badge cab-badge-{tone} cab-exploit {kind}", words, mark.exploit)
 
 
 def missing_reasons(snapshot: Snapshot, field: str, versions: Iterable[str]) -> str:
@@ -160,17 +197,18 @@ def failure_legend(kinds: Iterable[str], mode: str, has_failures: bool) -> str:
     return " ".join(parts)
 
 
-def exploit_legend(has_live: bool, has_patched: bool) -> str:
-    """What the exploit marks mean, when a table shows any."""
+def exploit_legend(has_live: bool, has_patched: bool, overview: bool = False) -> str:
+    """What the exploit marks mean, when a table shows any (``overview``: its rows group cells)."""
+    whose = "cells of this row" if overview else "this cell"
     parts = []
     if has_live:
         parts.append(
-            "A live exploit mark: an unpatched exploit of the ledger names this cell, so its "
-            "score may not measure what the task asks."
+            f"A live exploit mark: an unpatched exploit of the ledger names {whose}, so "
+            f"{'their scores' if overview else 'its score'} may not measure what the task asks."
         )
     if has_patched:
         parts.append(
-            "Recorded before an exploit was patched: some runs of this cell ran while the "
+            f"Recorded before an exploit was patched: some runs of {whose} ran while the "
             "exploit still worked."
         )
     return " ".join(parts)
@@ -211,6 +249,7 @@ def legend_text(board: Board) -> str:
         exploit_legend(
             any("cab-exploit-live" in m.classes for m in exploits),
             any("cab-exploit-patched" in m.classes for m in exploits),
+            board.group == "overview",
         )
     )
     if board.missing_notes:
