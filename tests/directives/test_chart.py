@@ -24,6 +24,7 @@ from cab_pages import (
     soup,
 )
 
+from sphinxcontrib_cab.directives.chart.labels import Label, member_labels
 from sphinxcontrib_cab.snapshot.formats import format_number
 from sphinxcontrib_cab.snapshot.metrics import METRICS
 
@@ -254,3 +255,31 @@ def test_charts_are_rebuilt_when_the_data_changes_and_only_then(tmp_path: Path) 
     again = build("chart", tmp_path, srcdir=first.srcdir, on_app=record)
     assert {f"{case}_rst" for case in ("heatmap", "frontier", "strip")} <= set(read)
     assert again.page("heatmap_rst") != before
+
+
+# -- the frontier's member numbers ---------------------------------------------------------------
+
+
+def _overlap(a: Label, b: Label, line: float) -> bool:
+    across = a.right - a.width < b.right and b.right - b.width < a.right
+    return across and abs(a.baseline - b.baseline) < line
+
+
+def test_member_numbers_sit_up_left_of_their_points_and_never_overlap() -> None:
+    # a tight cluster of frontier members (Costs up, headline up), as on the docs site
+    points = [(100.0, 50.0), (104.0, 53.0), (106.0, 55.0), (109.0, 56.0), (200.0, 90.0)]
+    labels = member_labels(points, [8.0] * len(points), 12, 6)
+    for (x, y), label in zip(points, labels, strict=True):
+        assert label.right == x - 6 and label.baseline >= y + 6
+    assert not any(_overlap(a, b, 12) for k, a in enumerate(labels) for b in labels[k + 1 :])
+    # far apart, nothing is lifted
+    assert [label.baseline for label in labels][-1] == 96
+
+
+def test_frontier_numbers_do_not_overlap_on_the_page(built: Built) -> None:
+    page = soup(built.page("frontier_rst"))
+    numbers = page.select("text.cab-member")
+    assert len(numbers) >= 2
+    assert [n.get_text() for n in numbers] == [str(k + 1) for k in range(len(numbers))]
+    boxes = [Label(float(n["x"]), -float(n["y"]), len(n.get_text()) * 6.4 + 2) for n in numbers]
+    assert not any(_overlap(a, b, 12) for k, a in enumerate(boxes) for b in boxes[k + 1 :])

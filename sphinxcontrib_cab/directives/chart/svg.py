@@ -8,6 +8,8 @@ epub), written from a :class:`~.directive.Chart`::
           title, shapes, text.cab-tip[visibility=hidden]        (shown on focus or hover by CSS)
         g.cab-strip-row[tabindex=0][role=img][aria-label][data-task]*  (a task's spread)
           title, task name, dots, median line, text.cab-tip      (the spread, under the axis)
+        text.cab-member*  (a frontier member's number, placed by :mod:`.labels`; the list of
+                           names beside the plot says which pair it is)
 
 Axes, labels and dots use ``currentColor`` so they follow a light or dark theme; squares carry
 their own palette colour with black or white text, whichever contrasts more. Nothing needs
@@ -23,6 +25,7 @@ from ...render import visible_inline
 from ...snapshot import charts
 from ...snapshot.charts import cost_ticks
 from ...snapshot.formats import format_number
+from .labels import member_labels
 
 if TYPE_CHECKING:
     from .directive import Chart
@@ -251,10 +254,15 @@ def frontier_svg(chart: Chart) -> str:
         f'<text x="{_n(legend_x)}" y="{_n(top + 10)}" font-weight="bold">'
         "Pareto frontier, by Costs:</text>"
     )
-    for i, n in numbers.items():
-        x, y = place(front.points[i])
+    # (y up for the placement, so the screen's y is negated there and back)
+    spots = [place(front.points[i]) for i in numbers]
+    labels = member_labels(
+        [(x, -y) for x, y in spots], [len(str(n)) * CHAR + 2 for n in numbers.values()], 12, 6
+    )
+    for (i, n), label in zip(numbers.items(), labels, strict=True):
         body.append(
-            f'<text x="{_n(x + 7)}" y="{_n(y - 6)}" font-weight="bold">{n}</text>'
+            f'<text class="cab-member" x="{_n(label.right)}" y="{_n(-label.baseline)}" '
+            f'text-anchor="end" font-weight="bold">{n}</text>'
             f'<text x="{_n(legend_x)}" y="{_n(top + 10 + n * 15)}">{n}  '
             f"{_t(front.points[i].name)}</text>"
         )

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from ...render import visible_inline
 from ...snapshot import charts
 from ...snapshot.formats import format_number
+from .labels import member_labels
 
 if TYPE_CHECKING:
     from .directive import Chart
@@ -159,19 +160,35 @@ def frontier_tikz(chart: Chart) -> str:
             rf"\filldraw[fill={fill},draw=black,line width=0.2pt] ({_c(x)},{_c(y)}) circle (0.06);"
         )
     corners: list[str] = []
+    spots: list[tuple[float, float]] = []
     for i in front.members:
         p = front.points[i]
         x, y = px(charts.drawn(p.costs) or lo), (charts.drawn(p.headline) or 0.0) * height
+        spots.append((x, y))
         if corners:
             corners.append(f"({_c(x)},{corners[-1].split(',')[1]}")
         corners.append(f"({_c(x)},{_c(y)})")
         pic.append(
             rf"\filldraw[fill={_rgb(charts.colour(charts.drawn(p.headline) or 0.0))},draw=black,"
-            rf"thick] ({_c(x)},{_c(y)}) circle (0.1) "
-            rf"node[anchor=south west] {{{name_label(p.name)}}};"
+            rf"thick] ({_c(x)},{_c(y)}) circle (0.1);"
         )
     if len(corners) > 1:
         pic.append(r"\draw[dashed,thick] " + " -- ".join(corners) + ";")
+    # numbered on the plot, where names would overlap, and named in a list under it
+    widths = [0.18 * len(str(n + 1)) for n in range(len(spots))]
+    names = []
+    numbers = member_labels(spots, widths, 0.3, 0.08)
+    for n, (i, number) in enumerate(zip(front.members, numbers, strict=True)):
+        pic.append(
+            rf"\node[anchor=south east,inner sep=0pt,font=\sffamily\scriptsize\bfseries] "
+            rf"at ({_c(number.right)},{_c(number.baseline)}) {{{n + 1}}};"
+        )
+        names.append(rf"{n + 1}~{name_label(front.points[i].name)}")
+    if names:
+        pic.append(
+            rf"\node[anchor=north west,text width={width}cm,align=left] at (0,-1.3) "
+            rf"{{\textbf{{Pareto frontier, by Costs:}} {'; '.join(names)}}};"
+        )
     return _wrap(chart, pic)
 
 
