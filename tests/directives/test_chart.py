@@ -11,6 +11,7 @@ import json
 import re
 import shutil
 import subprocess
+import threading
 from typing import TYPE_CHECKING
 
 import pytest
@@ -274,6 +275,24 @@ def test_member_numbers_sit_up_left_of_their_points_and_never_overlap() -> None:
     assert not any(_overlap(a, b, 12) for k, a in enumerate(labels) for b in labels[k + 1 :])
     # far apart, nothing is lifted
     assert [label.baseline for label in labels][-1] == 96
+
+
+def test_a_label_lifted_one_line_up_is_placed_though_floats_round_down() -> None:
+    # (b + 0.3) - b < 0.3 for this b: a lift of exactly one line once read as still touching,
+    # and the placement loop never ended (the PDF build of the docs site hung on it)
+    below = 0.42000000000000004
+    assert abs((below + 0.3) - below) < 0.3
+    found: list[list[Label]] = []
+    worker = threading.Thread(
+        target=lambda: found.append(
+            member_labels([(1.0, below), (1.05, below + 0.01)], [0.18, 0.18], 0.3, 0.0)
+        ),
+        daemon=True,
+    )
+    worker.start()
+    worker.join(timeout=10)
+    assert found, "the placement did not finish"
+    assert [label.baseline for label in found[0]] == [below, below + 0.3]
 
 
 def test_frontier_numbers_do_not_overlap_on_the_page(built: Built) -> None:

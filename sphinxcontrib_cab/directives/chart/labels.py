@@ -27,16 +27,22 @@ def member_labels(
 ) -> list[Label]:
     """One :class:`Label` per point (x right, y up; frontier order), ``gap`` up and left of it,
     lifted by whole ``line`` heights until it overlaps no label before it."""
+    # a label lifted to exactly one line above another must not count as touching it, though
+    # (b + line) - b can come out a hair under line in floating point
+    near = line * (1 - 1e-9)
     placed: list[Label] = []
     for (x, y), width in zip(points, widths, strict=True):
         right, baseline = x - gap, y + gap
-        moved = True
-        while moved:
-            moved = False
-            for other in placed:
-                across = right - width < other.right and other.right - other.width < right
-                if across and abs(baseline - other.baseline) < line:
-                    baseline = other.baseline + line
-                    moved = True
+        while True:
+            clashes = [
+                other.baseline
+                for other in placed
+                if right - width < other.right
+                and other.right - other.width < right
+                and abs(baseline - other.baseline) < near
+            ]
+            if not clashes:
+                break
+            baseline = max(clashes) + line  # strictly higher each time, so this ends
         placed.append(Label(right, baseline, width))
     return placed
