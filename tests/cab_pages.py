@@ -11,12 +11,14 @@ import atexit
 import os
 import re
 import shutil
+import subprocess
 import tempfile
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
 from bs4 import BeautifulSoup
 from directive_pages import PAGES, SYNTAXES, write_pages
 from sphinx.testing.util import SphinxTestApp
@@ -160,3 +162,27 @@ def pinned_snapshot(built: Built, name: str | None = None) -> Snapshot:
 
 def soup(html: str) -> BeautifulSoup:
     return BeautifulSoup(html, "html.parser")
+
+
+LATEX_TOOLS = ("latexmk", "xelatex", "make")
+
+
+def make_pdf(outdir: Path, *, halt_on_error: bool = False) -> subprocess.CompletedProcess[str]:
+    """Runs the LaTeX builder's own ``make all-pdf`` in ``outdir`` (nonstop); skips the test when
+    a tool it needs is not installed (``.ci/run`` installs them all)."""
+    missing = [tool for tool in LATEX_TOOLS if shutil.which(tool) is None]
+    if missing:
+        pytest.skip(f"cannot compile the LaTeX output to PDF: {', '.join(missing)} not installed")
+    options = "-interaction=nonstopmode" + (" -halt-on-error" if halt_on_error else "")
+    return subprocess.run(
+        ["make", "-C", str(outdir), "all-pdf", f"LATEXMKOPTS={options}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def tex_errors(outdir: Path) -> list[str]:
+    """The TeX error lines (``! ...``) of every log in ``outdir``."""
+    log = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in outdir.glob("*.log"))
+    return [line for line in log.splitlines() if line.startswith("! ")]

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 import threading
 from typing import TYPE_CHECKING
 
@@ -18,6 +16,7 @@ import pytest
 from cab_pages import (
     build,
     check_regression,
+    make_pdf,
     pinned_snapshot,
     prepare,
     same_body_in_every_syntax,
@@ -215,20 +214,7 @@ def test_latex_draws_each_chart_as_tikz_and_compiles(tmp_path: Path) -> None:
     tex = (result.outdir / "cab-test.tex").read_text(encoding="utf-8")
     assert "\\usepackage{tikz}" in tex
     assert tex.count("\\begin{tikzpicture}") == 3 * 5  # five chart pages, three syntaxes each
-    if any(shutil.which(tool) is None for tool in ("latexmk", "xelatex", "make")):
-        pytest.skip("cannot compile the LaTeX output to PDF: latexmk, xelatex or make missing")
-    done = subprocess.run(
-        [
-            "make",
-            "-C",
-            str(result.outdir),
-            "all-pdf",
-            "LATEXMKOPTS=-interaction=nonstopmode -halt-on-error",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = make_pdf(result.outdir, halt_on_error=True)
     assert done.returncode == 0, done.stdout[-4000:]
     assert (result.outdir / "cab-test.pdf").stat().st_size > 0
 
