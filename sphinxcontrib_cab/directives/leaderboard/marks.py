@@ -61,25 +61,13 @@ def row_notes(snapshot: Snapshot, cell: Cell, left_out: bool, history: Snapshot)
     marks: list[RowMark] = []
     if cell.failures:
         runs = len(cell.runs) + (sum(count for _kind, count in cell.failures) if left_out else 0)
-        kinds = " ".join(f"cab-failure-{kind}" for kind, _count in cell.failures)
-        marks.append(
-            RowMark(
-                f"cab-mark cab-badge cab-badge-{FAILURE_TONE} cab-failure {kinds}",
-                failure_badge(cell.failures, runs, left_out),
-            )
-        )
+        marks.append(failure_mark(cell.failures, runs, left_out))
     position = snapshot.cell_index(cell.key)
     recorded = snapshot.cells[position] if position is not None else cell
     details = list(map(visible_text, failure_details(snapshot, recorded)))
     for exploit in exploit_marks(snapshot).get(position, ()) if position is not None else ():
-        kind = "cab-exploit-live" if exploit.live else "cab-exploit-patched"
         words = visible_inline(exploit.text)
-        tone = EXPLOIT_TONES[exploit.live]
-        marks.append(
-            RowMark(
-                f"cab-mark cab-badge cab-badge-{tone} cab-exploit {kind}", words, exploit.exploit
-            )
-        )
+        marks.append(exploit_mark(exploit, words))
         details.append(words)
     version = cell.methodology_version
     missing = tuple(
@@ -117,14 +105,7 @@ def group_marks(
     for values, (kinds, runs) in counted.items():
         marks: list[RowMark] = []
         if kinds:
-            failures = tuple(sorted(kinds.items()))
-            classes = " ".join(f"cab-failure-{kind}" for kind, _count in failures)
-            marks.append(
-                RowMark(
-                    f"cab-mark cab-badge cab-badge-{FAILURE_TONE} cab-failure {classes}",
-                    failure_badge(failures, runs, left_out),
-                )
-            )
+            marks.append(failure_mark(tuple(sorted(kinds.items())), runs, left_out))
         for _exploit, (mark, count) in sorted(
             exploited.get(values, {}).items(), key=lambda item: ledger.get(item[0], 0)
         ):
@@ -144,6 +125,20 @@ def _group_exploit_mark(mark: ExploitMark, cells: int) -> RowMark:
             f"{plural(cells, 'cell')} recorded before exploit {name} was patched on "
             f"{mark.patched.isoformat()}"
         )
+    return exploit_mark(mark, words)
+
+
+def failure_mark(failures: tuple[tuple[str, int], ...], runs: int, left_out: bool) -> RowMark:
+    """The failure badge of a row with these (kind, count) failures out of ``runs`` runs."""
+    kinds = " ".join(f"cab-failure-{kind}" for kind, _count in failures)
+    return RowMark(
+        f"cab-mark cab-badge cab-badge-{FAILURE_TONE} cab-failure {kinds}",
+        failure_badge(failures, runs, left_out),
+    )
+
+
+def exploit_mark(mark: ExploitMark, words: str) -> RowMark:
+    """The badge of ``mark`` saying ``words``, linked to its exploit."""
     kind = "cab-exploit-live" if mark.live else "cab-exploit-patched"
     tone = EXPLOIT_TONES[mark.live]
     return RowMark(f"cab-mark cab-badge cab-badge-{tone} cab-exploit {kind}", words, mark.exploit)
